@@ -1,0 +1,28 @@
+/**
+ * A labelled image data set held as raw bytes. Pixels stay `Uint8Array` (60000 × 784 bytes for
+ * MNIST train, not 4× that in float32); `fillBatch` scales them to [0, 1] when it builds a batch.
+ *
+ * Shape legend: N samples, D features (= product of `shape`), C classes.
+ */
+export interface Dataset {
+  /** E.g. "mnist/train". Used in messages and reports. */
+  readonly name: string;
+  /** N: number of samples. */
+  readonly count: number;
+  /** D: bytes per sample, the product of `shape`. */
+  readonly features: number;
+  /** C: labels are in [0, C). */
+  readonly classes: number;
+  /** One sample's shape, e.g. [28, 28] (rows, columns) or [3, 32, 32] (channels, rows, columns). */
+  readonly shape: readonly number[];
+  /** [N][D] sample-major raw bytes: sample n, feature d at `n * D + d`. */
+  readonly pixels: Uint8Array;
+  /** [N] class of each sample. */
+  readonly labels: Uint8Array;
+}
+
+/** The standard training and test parts of a data set. */
+export interface DataSplit {
+  readonly train: Dataset;
+  readonly test: Dataset;
+}

@@ -1,0 +1,86 @@
+/**
+ * The compute interface. Every layer calls these functions and nothing else for its arithmetic;
+ * backends (the plain TypeScript reference here, wasm SIMD and threads later) implement it.
+ *
+ * Conventions, shared by every backend:
+ * - Destination first, then inputs, then sizes.
+ * - Activations are unit-major with the batch innermost: element (unit u, sample b) is at
+ *   `u * B + b`. Every weight then meets a contiguous run of B values.
+ * - Sparse layers are given in gather form (CSR by target): the edges into target t are
+ *   `targetOffsets[t] .. targetOffsets[t+1]-1`, `sources[e]` is the source unit of edge e and
+ *   `W[e]` its weight, so the weights of one target are contiguous. The transpose (CSR by
+ *   source) lists, for source s, the edges `sourceOffsets[s] .. sourceOffsets[s+1]-1` with
+ *   `targets[j]` the target unit and `edgeOf[j]` the index of that edge's weight in W.
+ * - Dense weights are row-major [O][I]: W[o * I + i].
+ * - Kernels overwrite their destination unless the name says "Accumulate".
+ * - Kernels know typed arrays and index arrays, never paths or topologies.
+ *
+ * Shape legend: B batch, I inputs, O outputs, E edges, C classes, N any length.
+ */
+import type { Floats } from '../core/floats.js';
+
+/** Gather form of a sparse layer (see the file comment). */
+export interface SparseIndex {
+  readonly inputs: number;              // I
+  readonly outputs: number;             // O
+  readonly targetOffsets: Int32Array;   // [O+1]
+  readonly sources: Int32Array;         // [E]
+  readonly sourceOffsets: Int32Array;   // [I+1]
+  readonly targets: Int32Array;         // [E], source-major
+  readonly edgeOf: Int32Array;          // [E], source-major -> gather-order edge index
+}
+
+export interface Kernels {
+  readonly name: string;
+
+  /** y[O,B] = bias[O] + sum over edges e into t of W[e] * x[src(e),B]. bias may be null. */
+  sparseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, B: number): void;
+  /** dx[I,B] = sum over edges e out of s of W[e] * dy[tgt(e),B]. */
+  sparseBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number): void;
+  /** dW[E] = sum_b dy[tgt(e),b] * x[src(e),b]. */
+  sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
+
+  /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. */
+  denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number): void;
+  /** dx[I,B] = W[O,I]^T dy[O,B]. */
+  denseBackwardInput(dx: Floats, dy: Floats, W: Floats, I: number, O: number, B: number): void;
+  /** dW[O,I] = dy[O,B] x[I,B]^T. */
+  denseBackwardWeight(dW: Floats, dy: Floats, x: Floats, I: number, O: number, B: number): void;
+
+  /** db[O] = sum_b dy[O,B]. */
+  biasBackward(db: Floats, dy: Floats, O: number, B: number): void;
+
+  /** y[N] = max(x[N], 0). y may alias x. */
+  reluForward(y: Floats, x: Floats, N: number): void;
+  /** dx[N] = y[N] > 0 ? dy[N] : 0, where y is the ReLU output. dx may alias dy. */
+  reluBackward(dx: Floats, dy: Floats, y: Floats, N: number): void;
+
+  /**
+   * Batch normalisation over the batch, per unit, in training mode.
+   * xhat[U,B] = (x - mean) / sqrt(var + eps); y = gamma * xhat + beta.
+   * Writes mean[U] and invStd[U] (biased variance) for the backward pass.
+   */
+  batchNormForward(y: Floats, xhat: Floats, mean: Floats, invStd: Floats, x: Floats,
+    gamma: Floats, beta: Floats, eps: number, U: number, B: number): void;
+  /** Inference mode: y = gamma * (x - runningMean) / sqrt(runningVar + eps) + beta. */
+  batchNormInference(y: Floats, x: Floats, runningMean: Floats, runningVar: Floats,
+    gamma: Floats, beta: Floats, eps: number, U: number, B: number): void;
+  /** Gradients of the training-mode forward: dx[U,B], dGamma[U], dBeta[U]. */
+  batchNormBackward(dx: Floats, dGamma: Floats, dBeta: Floats, dy: Floats, xhat: Floats,
+    invStd: Floats, gamma: Floats, U: number, B: number): void;
+
+  /**
+   * Mean softmax cross-entropy over the batch. logits[C,B], labels[B] in [0, C).
+   * Writes dLogits[C,B] = (softmax - onehot) / B and returns the mean loss.
+   */
+  softmaxCrossEntropy(dLogits: Floats, logits: Floats, labels: Uint8Array | Int32Array, C: number, B: number): number;
+
+  /** v = momentum * v + (g + weightDecay * w); w -= lr * v. Over N elements. */
+  sgdMomentumStep(w: Floats, g: Floats, v: Floats, lr: number, momentum: number, weightDecay: number, N: number): void;
+  /**
+   * Adam with decoupled weight decay (AdamW): m, v moments, `step` counts from 1.
+   * w -= lr * (mhat / (sqrt(vhat) + eps) + weightDecay * w).
+   */
+  adamStep(w: Floats, g: Floats, m: Floats, v: Floats, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, step: number, N: number): void;
+}
