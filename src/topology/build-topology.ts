@@ -1,0 +1,34 @@
+/**
+ * A spec -> its topology: the gather index of every layer pair. Path units are generated one layer
+ * at a time, so at most two layers of units ([P] each) are alive besides the index arrays.
+ *
+ * Shape legend: P paths, L layers (L + 1 widths, L pairs).
+ */
+import { buildConnectivity } from './connectivity.js';
+import type { LayerConnectivity } from './connectivity.js';
+import { pathUnitLayers } from './path-units.js';
+import { randomMaskLayers } from './random-mask.js';
+import { resolveTopologySpec } from './resolve-spec.js';
+import type { ResolvedTopologySpec, TopologySpec } from './spec.js';
+
+export interface Topology {
+  readonly spec: ResolvedTopologySpec;
+  /** layers[l] connects layer l (inputs) to layer l + 1 (outputs). [L] */
+  readonly layers: readonly LayerConnectivity[];
+}
+
+/** Validates `spec` and generates every layer pair's connectivity -> L pairs. */
+export function buildTopology(spec: TopologySpec): Topology {
+  const resolved = resolveTopologySpec(spec);
+  if (resolved.source.kind === 'random-mask') return { spec: resolved, layers: randomMaskLayers(resolved) };
+  const { widths, duplicates } = resolved;
+  const layers: LayerConnectivity[] = [];
+  let prev: Int32Array | null = null;
+  let l = 0;
+  for (const units of pathUnitLayers(resolved)) {
+    if (prev !== null) layers.push(buildConnectivity(prev, units, widths[l - 1], widths[l], duplicates));
+    prev = units;
+    l++;
+  }
+  return { spec: resolved, layers };
+}
