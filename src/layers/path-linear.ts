@@ -1,0 +1,91 @@
+/**
+ * A path-sparse linear layer: y[t] = bias[t] + sum over edges e into t of W[e] * x[src(e)],
+ * with the edges of a path topology in gather form (CSR by target). Weights W[E] are stored in
+ * gather order, so the weights of each target are contiguous.
+ *
+ * Shape legend: B batch, I inputs, O outputs, E edges.
+ */
+import { check } from '../core/errors.js';
+import type { Floats, Precision } from '../core/floats.js';
+import { allocFloats } from '../core/floats.js';
+import type { Kernels, SparseIndex } from '../kernels/kernels.js';
+import type { Layer, NamedArray, Param } from './layer.js';
+import { checkGradient, checkInput, createParam } from './layer.js';
+
+export class PathLinear implements Layer {
+  readonly kind = 'path';
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly macsPerSample: number;
+  needsInputGradient = true;
+  /** W[E], gather order. Zero until initialised (see init.ts). */
+  readonly weight: Param;
+  /** bias[O], or null without bias. */
+  readonly bias: Param | null;
+  private batch = 0;
+  private y: Floats;
+  private dx: Floats;
+  private x: Floats | null = null;
+
+  constructor(
+    private readonly kernels: Kernels,
+    readonly index: SparseIndex,
+    readonly precision: Precision,
+    bias = true,
+  ) {
+    const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
+    const E = sources.length;
+    check(targetOffsets.length === O + 1 && targetOffsets[O] === E, () =>
+      `path layer index: targetOffsets must have ${O + 1} entries ending at ${E} edges, got ${targetOffsets.length} ending at ${targetOffsets[targetOffsets.length - 1]}`);
+    check(sourceOffsets.length === I + 1 && sourceOffsets[I] === E && targets.length === E && edgeOf.length === E, () =>
+      `path layer index: transpose must have ${I + 1} offsets ending at ${E} and ${E} targets and edgeOf, got ${sourceOffsets.length}, ${sourceOffsets[sourceOffsets.length - 1]}, ${targets.length}, ${edgeOf.length}`);
+    this.inputs = I;
+    this.outputs = O;
+    this.macsPerSample = E;
+    this.weight = createParam('weight', precision, E, true);
+    this.bias = bias ? createParam('bias', precision, O, false) : null;
+    this.y = allocFloats(precision, 0);
+    this.dx = allocFloats(precision, 0);
+  }
+
+  /** CSR offsets by target [O+1], for the initialisers. */
+  get targetOffsets(): Int32Array {
+    return this.index.targetOffsets;
+  }
+
+  // x[I,B] -> y[O,B]
+  forward(x: Floats, B: number, _training: boolean): Floats {
+    checkInput(x, this.inputs, B, 'path layer');
+    this.resize(B);
+    this.x = x;
+    this.kernels.sparseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.index, B);
+    return this.y;
+  }
+
+  // dy[O,B] -> dx[I,B]; dW[E], db[O]
+  backward(dy: Floats): Floats {
+    const B = this.batch;
+    checkGradient(dy, this.outputs, B, 'path layer');
+    const x = this.x as Floats;
+    this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
+    if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
+    if (!this.needsInputGradient) return this.dx.subarray(0, 0);
+    if (this.dx.length !== this.inputs * B) this.dx = allocFloats(this.precision, this.inputs * B);
+    this.kernels.sparseBackwardInput(this.dx, dy, this.weight.value, this.index, B);
+    return this.dx;
+  }
+
+  params(): readonly Param[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+
+  state(): readonly NamedArray[] {
+    return [];
+  }
+
+  private resize(B: number): void {
+    if (B === this.batch) return;
+    this.batch = B;
+    this.y = allocFloats(this.precision, this.outputs * B);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The training loss: mean softmax cross-entropy over the batch, with its gradient.
+ *
+ * Shape legend: B batch, C classes.
+ */
+import { check, checkInt } from '../core/errors.js';
+import type { Floats } from '../core/floats.js';
+import { allocFloats, precisionOf } from '../core/floats.js';
+import type { Kernels } from '../kernels/kernels.js';
+
+export interface LossAndGradient {
+  /** Mean loss over the batch. */
+  readonly loss: number;
+  /** dLoss/dLogits [C,B]; belongs to the helper and stays valid until its next call. */
+  readonly dLogits: Floats;
+}
+
+export class SoftmaxCrossEntropy {
+  private dLogits: Floats = new Float32Array(0);
+
+  constructor(private readonly kernels: Kernels) {}
+
+  // logits[C,B], labels[B] in [0, C) -> loss, dLogits[C,B] = (softmax - onehot) / B
+  lossAndGradient(logits: Floats, labels: Uint8Array | Int32Array, C: number, B: number): LossAndGradient {
+    checkInt(C, 'classes', 2);
+    checkInt(B, 'batch size', 1);
+    check(logits.length === C * B, () => `logits must hold ${C} classes × ${B} samples = ${C * B} values, got ${logits.length}`);
+    check(labels.length === B, () => `labels must hold ${B} values (one per sample), got ${labels.length}`);
+    let bad = -1;
+    for (let b = 0; b < B && bad < 0; b++) if (!(labels[b] >= 0 && labels[b] < C)) bad = b;
+    check(bad < 0, () => `label of sample ${bad} must be in [0, ${C - 1}], got ${labels[bad]}`);
+    if (this.dLogits.length !== C * B || precisionOf(this.dLogits) !== precisionOf(logits)) {
+      this.dLogits = allocFloats(precisionOf(logits), C * B);
+    }
+    const loss = this.kernels.softmaxCrossEntropy(this.dLogits, logits, labels, C, B);
+    return { loss, dLogits: this.dLogits };
+  }
+}
