@@ -1,0 +1,37 @@
+/** `sobolnet eval <model>`: reload a model file, verify it, and measure its test accuracy. */
+import { Option, type Command } from 'commander';
+import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
+import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/select-kernels.js';
+import { loadModel } from '../model/node/model-io.js';
+import { evaluate } from '../train/evaluate.js';
+import { SobolnetError } from '../core/errors.js';
+
+interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; json: boolean }
+
+export function registerEval(program: Command): void {
+  program.command('eval')
+    .description('evaluate a saved model on the test set of its dataset')
+    .argument('<model>', 'model file written by `sobolnet train --out`')
+    .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
+    .option('--data <dir>', 'folder with the dataset files')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--json', 'print the result as JSON', false)
+    .action((file: string, o: EvalOptions) => {
+      const { model, meta } = loadModel(file, selectKernels(o.backend));
+      const name = o.dataset ?? (meta.dataset as DatasetName | undefined);
+      if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) {
+        throw new SobolnetError(`${file} does not record its dataset: pass --dataset (${DATASET_NAMES.join(', ')})`);
+      }
+      const data = loadDataset(name, o.data);
+      const result = evaluate(model, data.test);
+      const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ model: file, dataset: name, ...result, recordedAccuracy: recorded }) + '\n');
+        return;
+      }
+      process.stdout.write(`model          ${file}\n` +
+        `dataset        ${data.test.name} test (${result.count} samples)\n` +
+        `test accuracy  ${(100 * result.accuracy).toFixed(2)} %  (loss ${result.loss.toFixed(4)})\n` +
+        (recorded === null ? '' : `recorded       ${(100 * recorded).toFixed(2)} % at the end of training\n`));
+    });
+}

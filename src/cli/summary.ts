@@ -1,0 +1,62 @@
+/** The closing summary of `sobolnet train`: accuracy, size and cost against the dense counterpart. */
+import type { DataSplit } from '../data/dataset.js';
+import type { Model } from '../model/model.js';
+import type { EpochReport } from '../train/trainer.js';
+
+export interface SummaryInput {
+  readonly model: Model;
+  readonly data: DataSplit;
+  readonly reports: readonly EpochReport[];
+  readonly seconds: number;
+  readonly out: string | null;
+}
+
+/** Parameters and multiply-adds of the dense network with the same widths (and the same batch norm). */
+export function denseCounterpart(model: Model): { parameters: number; macsPerSample: number } {
+  const w = model.spec.widths;
+  let parameters = 0, macs = 0;
+  for (let l = 0; l + 1 < w.length; l++) {
+    parameters += w[l] * w[l + 1] + w[l + 1];
+    macs += w[l] * w[l + 1];
+    if (model.spec.batchNorm && l + 2 < w.length) parameters += 2 * w[l + 1];
+  }
+  return { parameters, macsPerSample: macs };
+}
+
+function describeNetwork(model: Model): string {
+  const s = model.spec;
+  if (!s.paths) return `${s.widths.join('-')}, dense`;
+  const count = 'fanIn' in s.paths.paths ? `fan-in ${s.paths.paths.fanIn}` : `${s.paths.paths.total} paths`;
+  const seed = 'seed' in s.paths.source ? ` (seed ${s.paths.source.seed})` : '';
+  return `${s.widths.join('-')}, ${s.paths.source.kind}${seed} paths, ${count}, ${s.outputLayer} output layer` +
+    (s.batchNorm ? ', batch norm' : '') + `, init ${s.init.kind}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60), s = seconds - 60 * m;
+  return m > 0 ? `${m} min ${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
+}
+
+export function printSummary({ model, data, reports, seconds, out }: SummaryInput): void {
+  const last = reports[reports.length - 1];
+  const dense = denseCounterpart(model);
+  const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)} %`;
+  const densities = model.topology
+    ? model.topology.layers.map((c) => pct(c.edges, c.inputs * c.outputs)).join(' / ')
+    : '100 % (dense)';
+  const trainSeconds = reports.reduce((t, r) => t + r.seconds, 0);
+  const samples = reports.reduce((n, r) => n + r.samplesPerSecond * r.seconds, 0);
+  const rows: [string, string][] = [
+    ['dataset', `${data.train.name}: ${data.train.count} train / ${data.test.count} test`],
+    ['network', describeNetwork(model)],
+    ['backend', model.kernels.name],
+    ['test accuracy', `${(100 * last.testAccuracy).toFixed(2)} %  (loss ${last.testLoss.toFixed(4)})`],
+    ['weights', `${model.parameterCount.toLocaleString('en-US')}  = ${pct(model.parameterCount, dense.parameters)} of dense ${dense.parameters.toLocaleString('en-US')}`],
+    ['path density', densities],
+    ['MACs/sample', `${model.macsPerSample.toLocaleString('en-US')}  vs dense ${dense.macsPerSample.toLocaleString('en-US')}  (${(dense.macsPerSample / model.macsPerSample).toFixed(1)}× fewer)`],
+    ['time', `${formatDuration(seconds)} in all, ${formatDuration(trainSeconds)} training, ${Math.round(samples / trainSeconds)} samples/s`],
+  ];
+  if (out) rows.push(['model', out]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+}

@@ -1,0 +1,34 @@
+/** `sobolnet topology`: build a path topology and print its statistics. */
+import type { Command } from 'commander';
+import { SobolnetError } from '../core/errors.js';
+import { buildTopology } from '../topology/build-topology.js';
+import { formatStatsTable } from '../topology/stats-table.js';
+import { topologyStats } from '../topology/stats.js';
+import { topologyHash } from '../topology/topology-hash.js';
+import { parseWidths } from './parse.js';
+import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
+
+const DEFAULT_FAN_IN = 16;
+
+interface TopologyOptions extends PathOptions { widths: number[]; json: boolean }
+
+export function registerTopology(program: Command): void {
+  const command = program.command('topology')
+    .description('build a path topology and report edges, density, duplicates, degrees and the permutation check')
+    .requiredOption('--widths <list>', 'layer widths of the path layers, e.g. 1024-1024-1024', parseWidths);
+  addPathOptions(command, SOURCE_CHOICES, DEFAULT_FAN_IN)
+    .option('--json', 'print the statistics as JSON', false)
+    .action((o: TopologyOptions) => {
+      const paths = pathSpecOf(o, DEFAULT_FAN_IN);
+      if (!paths) throw new SobolnetError('a topology needs a path source, got dense');
+      const topology = buildTopology({ ...paths, widths: o.widths });
+      const stats = topologyStats(topology);
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ spec: topology.spec, hash: topologyHash(topology), layers: stats }, null, 2) + '\n');
+      } else {
+        process.stdout.write(`widths ${o.widths.join('-')}, ${topology.spec.source.kind}, ${topology.spec.pathCount} paths, ` +
+          `components ${topology.spec.components.join(',')}, ${topology.spec.order} order, duplicates ${topology.spec.duplicates}\n`);
+        process.stdout.write(formatStatsTable(stats) + '\n');
+      }
+    });
+}

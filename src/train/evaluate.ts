@@ -1,0 +1,48 @@
+/**
+ * Evaluation in inference mode (batch norm uses its running statistics).
+ * Shape legend: B batch, C classes, D features, N samples.
+ */
+import { allocFloats, type Floats } from '../core/floats.js';
+import { fillBatch } from '../data/batch.js';
+import { identityOrder } from '../data/identity-order.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Model } from '../model/model.js';
+
+export interface Evaluation {
+  readonly accuracy: number;   // fraction in [0, 1]
+  readonly loss: number;       // mean cross-entropy
+  readonly count: number;
+}
+
+/** Number of samples b whose largest logit in logits[C,B] is labels[b]. Ties go to the lower class. */
+export function countCorrect(logits: Floats, labels: Int32Array, C: number, B: number): number {
+  let correct = 0;
+  for (let b = 0; b < B; b++) {
+    let best = 0, bestValue = logits[b];
+    for (let c = 1; c < C; c++) {
+      const v = logits[c * B + b];
+      if (v > bestValue) { bestValue = v; best = c; }
+    }
+    if (best === labels[b]) correct++;
+  }
+  return correct;
+}
+
+/** Accuracy and loss of `model` on every sample of `data`, in batches of `batchSize`. */
+export function evaluate(model: Model, data: Dataset, batchSize = 1000): Evaluation {
+  const D = data.features, C = model.classes, N = data.count;
+  const order = identityOrder(N);
+  const x = allocFloats(model.precision, D * batchSize);
+  const labels = new Int32Array(batchSize);
+  const dLogits = allocFloats(model.precision, C * batchSize);
+  let correct = 0, lossSum = 0;
+  for (let start = 0; start < N; start += batchSize) {
+    const B = Math.min(batchSize, N - start);
+    const xb = x.subarray(0, D * B);
+    fillBatch(xb, labels, data, order, start, B);
+    const logits = model.forward(xb, B, false);
+    correct += countCorrect(logits, labels, C, B);
+    lossSum += B * model.kernels.softmaxCrossEntropy(dLogits.subarray(0, C * B), logits, labels.subarray(0, B), C, B);
+  }
+  return { accuracy: N === 0 ? 0 : correct / N, loss: N === 0 ? 0 : lossSum / N, count: N };
+}

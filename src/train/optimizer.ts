@@ -1,0 +1,47 @@
+/**
+ * Optimisers over a model's parameters. State (momentum, Adam moments) lives in typed arrays of
+ * the parameters' precision; the arithmetic is the kernels' update step.
+ */
+import { allocFloats, precisionOf, type Floats } from '../core/floats.js';
+import type { Kernels } from '../kernels/kernels.js';
+import { applySignConstraint } from '../layers/apply-sign-constraint.js';
+import type { Param } from '../layers/layer.js';
+
+export type OptimizerSpec =
+  | { readonly kind: 'sgd'; readonly momentum: number; readonly weightDecay: number }
+  | { readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly eps: number; readonly weightDecay: number };
+
+export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const;
+
+export class Optimizer {
+  private readonly first: Floats[];
+  private readonly second: Floats[];
+  private steps = 0;
+
+  constructor(private readonly kernels: Kernels, private readonly params: readonly Param[], readonly spec: OptimizerSpec) {
+    this.first = params.map((p) => allocFloats(precisionOf(p.value), p.value.length));
+    this.second = spec.kind === 'adam' ? params.map((p) => allocFloats(precisionOf(p.value), p.value.length)) : [];
+  }
+
+  /** One update of every parameter from its gradient, at learning rate `lr`. */
+  step(lr: number): void {
+    this.steps++;
+    const spec = this.spec;
+    this.params.forEach((p, i) => {
+      const decay = p.decay ? spec.weightDecay : 0;
+      const N = p.value.length;
+      switch (spec.kind) {
+        case 'sgd':
+          this.kernels.sgdMomentumStep(p.value, p.grad, this.first[i], lr, spec.momentum, decay, N);
+          break;
+        case 'adam':
+          this.kernels.adamStep(p.value, p.grad, this.first[i], this.second[i], lr, spec.beta1, spec.beta2,
+            spec.eps, decay, this.steps, N);
+          break;
+        default:
+          spec satisfies never;
+      }
+      applySignConstraint(p);
+    });
+  }
+}

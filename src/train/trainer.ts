@@ -1,0 +1,116 @@
+/**
+ * The training loop: seeded shuffling, mini-batches in the [unit][batch] layout, forward,
+ * softmax cross-entropy, backward, one optimiser step, evaluation after every epoch.
+ * The same model spec, data and config give bit-identical weights.
+ *
+ * Shape legend: B batch, C classes, D features, N samples.
+ */
+import { allocFloats } from '../core/floats.js';
+import { check, checkInt, checkNumber } from '../core/errors.js';
+import { fillBatch } from '../data/batch.js';
+import { identityOrder } from '../data/identity-order.js';
+import type { DataSplit } from '../data/dataset.js';
+import type { Model } from '../model/model.js';
+import { Rng } from '../sequences/rng.js';
+import { countCorrect, evaluate } from './evaluate.js';
+import { Optimizer, type OptimizerSpec } from './optimizer.js';
+import { learningRate, type ScheduleSpec } from './schedule.js';
+
+export interface TrainConfig {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly optimizer: OptimizerSpec;
+  readonly schedule: ScheduleSpec;
+  /** Seeds the shuffling of the training samples. */
+  readonly seed: number;
+  /** Train on the first `limit` training samples only (quick runs and tests). */
+  readonly limit?: number;
+}
+
+export interface BatchProgress {
+  readonly epoch: number;        // 0-based
+  readonly batch: number;        // 1-based, batches done in this epoch
+  readonly batches: number;
+  readonly loss: number;         // running mean over the epoch
+  readonly accuracy: number;     // running training accuracy over the epoch
+  readonly samplesPerSecond: number;
+  readonly learningRate: number;
+}
+
+export interface EpochReport {
+  readonly epoch: number;        // 0-based
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly testLoss: number;
+  readonly testAccuracy: number;
+  readonly seconds: number;      // training time of this epoch, evaluation excluded
+  readonly samplesPerSecond: number;
+}
+
+export interface TrainHooks {
+  onBatch?(progress: BatchProgress): void;
+  onEpoch?(report: EpochReport): void;
+}
+
+export function validateTrainConfig(config: TrainConfig): void {
+  checkInt(config.epochs, 'epochs', 1, 100_000);
+  checkInt(config.batchSize, 'batch size', 1, 65_536);
+  checkNumber(config.learningRate, 'learning rate', Number.MIN_VALUE, 100);
+  checkNumber(config.optimizer.weightDecay, 'weight decay', 0, 1);
+  if (config.optimizer.kind === 'sgd') checkNumber(config.optimizer.momentum, 'momentum', 0, 0.9999);
+  if (config.limit !== undefined) checkInt(config.limit, 'limit', 1);
+  check(Number.isSafeInteger(config.seed), () => `seed must be an integer, got ${String(config.seed)}`);
+}
+
+/** Trains `model` in place and returns one report per epoch. */
+export function train(model: Model, data: DataSplit, config: TrainConfig, hooks: TrainHooks = {}): EpochReport[] {
+  validateTrainConfig(config);
+  check(data.train.features === model.inputs, () =>
+    `the model's input width ${model.inputs} does not match the ${data.train.name} features ${data.train.features}`);
+  check(data.train.classes === model.classes, () =>
+    `the model's output width ${model.classes} does not match the ${data.train.classes} classes of ${data.train.name}`);
+
+  const N = Math.min(data.train.count, config.limit ?? data.train.count);
+  const D = model.inputs, C = model.classes, Bmax = config.batchSize;
+  const batches = Math.ceil(N / Bmax);
+  const totalSteps = batches * config.epochs;
+  const rng = new Rng(config.seed);
+  const order = identityOrder(N);
+  const x = allocFloats(model.precision, D * Bmax);
+  const dLogits = allocFloats(model.precision, C * Bmax);
+  const labels = new Int32Array(Bmax);
+  const optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
+  const reports: EpochReport[] = [];
+
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    rng.shuffle(order);
+    const t0 = performance.now();
+    let lossSum = 0, correct = 0, seen = 0;
+    for (let batch = 0; batch < batches; batch++) {
+      const start = batch * Bmax, B = Math.min(Bmax, N - start);
+      const xb = x.subarray(0, D * B), gb = dLogits.subarray(0, C * B), lb = labels.subarray(0, B);
+      fillBatch(xb, labels, data.train, order, start, B);
+      const logits = model.forward(xb, B, true);
+      correct += countCorrect(logits, lb, C, B);
+      lossSum += B * model.kernels.softmaxCrossEntropy(gb, logits, lb, C, B);
+      model.backward(gb);
+      const lr = learningRate(config.schedule, config.learningRate, epoch * batches + batch, totalSteps, epoch);
+      optimizer.step(lr);
+      seen += B;
+      hooks.onBatch?.({
+        epoch, batch: batch + 1, batches, loss: lossSum / seen, accuracy: correct / seen,
+        samplesPerSecond: seen / Math.max(1e-9, (performance.now() - t0) / 1000), learningRate: lr,
+      });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const test = evaluate(model, data.test);
+    const report: EpochReport = {
+      epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: test.loss,
+      testAccuracy: test.accuracy, seconds, samplesPerSecond: seen / seconds,
+    };
+    reports.push(report);
+    hooks.onEpoch?.(report);
+  }
+  return reports;
+}
