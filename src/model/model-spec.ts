@@ -5,17 +5,10 @@
  */
 import { check, checkInt, SobolnetError } from '../core/errors.js';
 import type { InitSpec } from '../layers/init.js';
-import type { SobolOrder } from '../sequences/sobol.js';
-import type { DuplicatePolicy, PathCount, PathSource, TopologySpec } from '../topology/spec.js';
+import type { TopologySpec } from '../topology/spec.js';
 
 /** The part of a topology spec that does not depend on the widths. */
-export interface PathSpec {
-  readonly source: PathSource;
-  readonly paths: PathCount;
-  readonly components?: readonly number[];
-  readonly order?: SobolOrder;
-  readonly duplicates?: DuplicatePolicy;
-}
+export type PathSpec = Omit<TopologySpec, 'widths'>;
 
 export interface ModelSpec {
   /** All widths, input first, classes last: e.g. [784, 1024, 1024, 10]. */

@@ -11,10 +11,18 @@ import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { DataSplit } from '../data/dataset.js';
 import type { Model } from '../model/model.js';
+import { deriveKey } from '../sequences/hash.js';
 import { Rng } from '../sequences/rng.js';
 import { countCorrect, evaluate } from './evaluate.js';
 import { Optimizer, type OptimizerSpec } from './optimizer.js';
 import { learningRate, type ScheduleSpec } from './schedule.js';
+
+/**
+ * The hash-domain tag of the shuffling stream ('SHUF'). One --seed drives topology, initialisation
+ * and shuffling; each use derives its own key, so a random-walk topology and the sample order
+ * never read the same stream.
+ */
+const SHUFFLE_TAG = 0x53485546;
 
 export interface TrainConfig {
   readonly epochs: number;
@@ -75,7 +83,7 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
   const D = model.inputs, C = model.classes, Bmax = config.batchSize;
   const batches = Math.ceil(N / Bmax);
   const totalSteps = batches * config.epochs;
-  const rng = new Rng(config.seed);
+  const rng = new Rng(deriveKey(SHUFFLE_TAG, config.seed, 0));
   const order = identityOrder(N);
   const x = allocFloats(model.precision, D * Bmax);
   const dLogits = allocFloats(model.precision, C * Bmax);

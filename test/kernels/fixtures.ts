@@ -1,11 +1,12 @@
 /**
- * Test fixtures: small sparse indices built from explicit edge lists (independent of
- * src/topology), random arrays, and error measures.
+ * Test fixtures: small sparse indices built from explicit edge lists (not from paths; the
+ * transpose is topology's own), random arrays, and error measures.
  */
 import type { Floats, Precision } from '../../src/core/floats.js';
 import { allocFloats } from '../../src/core/floats.js';
 import type { SparseIndex } from '../../src/kernels/kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
+import { transposeGather } from '../../src/topology/transpose-gather.js';
 
 /** One edge source -> target. */
 export interface Edge {
@@ -31,17 +32,7 @@ export function buildIndex(I: number, O: number, edges: readonly Edge[]): { inde
     sources[e] = edge.s;
     ordered[e] = edge;
   }
-  const sourceOffsets = new Int32Array(I + 1);
-  for (let e = 0; e < E; e++) sourceOffsets[sources[e] + 1]++;
-  for (let s = 0; s < I; s++) sourceOffsets[s + 1] += sourceOffsets[s];
-  const next = sourceOffsets.slice(0, I);
-  const targets = new Int32Array(E);
-  const edgeOf = new Int32Array(E);
-  for (let e = 0; e < E; e++) {
-    const j = next[sources[e]]++;
-    targets[j] = ordered[e].t;
-    edgeOf[j] = e;
-  }
+  const { sourceOffsets, targets, edgeOf } = transposeGather(targetOffsets, sources, I);
   return { index: { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf }, ordered };
 }
 
