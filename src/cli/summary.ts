@@ -9,6 +9,8 @@ export interface SummaryInput {
   readonly reports: readonly EpochReport[];
   readonly seconds: number;
   readonly out: string | null;
+  /** Training samples used (fewer than the data set's with --limit). */
+  readonly trainCount: number;
 }
 
 /** Parameters and multiply-adds of the dense network with the same widths (and the same batch norm). */
@@ -37,7 +39,7 @@ export function formatDuration(seconds: number): string {
   return m > 0 ? `${m} min ${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
 }
 
-export function printSummary({ model, data, reports, seconds, out }: SummaryInput): void {
+export function printSummary({ model, data, reports, seconds, out, trainCount }: SummaryInput): void {
   const last = reports[reports.length - 1];
   const dense = denseCounterpart(model);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)} %`;
@@ -47,7 +49,7 @@ export function printSummary({ model, data, reports, seconds, out }: SummaryInpu
   const trainSeconds = reports.reduce((t, r) => t + r.seconds, 0);
   const samples = reports.reduce((n, r) => n + r.samplesPerSecond * r.seconds, 0);
   const rows: [string, string][] = [
-    ['dataset', `${data.train.name}: ${data.train.count} train / ${data.test.count} test`],
+    ['dataset', `${data.train.name.split('/')[0]}: ${trainCount} of ${data.train.count} train / ${data.test.count} test samples`],
     ['network', describeNetwork(model)],
     ['backend', model.kernels.name],
     ['test accuracy', `${(100 * last.testAccuracy).toFixed(2)} %  (loss ${last.testLoss.toFixed(4)})`],

@@ -131,5 +131,8 @@ function runTrain(o: TrainOptions): void {
       testAccuracy: last.testAccuracy, testLoss: last.testLoss,
     });
   }
-  printSummary({ model, data, reports, seconds: (performance.now() - started) / 1000, out: o.out ?? null });
+  printSummary({
+    model, data, reports, seconds: (performance.now() - started) / 1000, out: o.out ?? null,
+    trainCount: Math.min(data.train.count, o.limit ?? data.train.count),
+  });
 }
