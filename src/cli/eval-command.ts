@@ -30,7 +30,7 @@ export function registerEval(program: Command): void {
         return;
       }
       process.stdout.write(`model          ${file}\n` +
-        `dataset        ${data.test.name} test (${result.count} samples)\n` +
+        `dataset        ${data.test.name} (${result.count} samples)\n` +
         `test accuracy  ${(100 * result.accuracy).toFixed(2)} %  (loss ${result.loss.toFixed(4)})\n` +
         (recorded === null ? '' : `recorded       ${(100 * recorded).toFixed(2)} % at the end of training\n`));
     });
