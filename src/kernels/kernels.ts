@@ -17,7 +17,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, E edges, C classes, N any length.
  */
-import type { Floats } from '../core/floats.js';
+import type { Floats, Precision } from '../core/floats.js';
 
 /** Gather form of a sparse layer (see the file comment). */
 export interface SparseIndex {
@@ -32,6 +32,13 @@ export interface SparseIndex {
 
 export interface Kernels {
   readonly name: string;
+
+  /**
+   * A zeroed array of n elements that this backend computes on in place (the wasm backend hands
+   * out views of its own memory). Every array a layer, optimiser or trainer passes to a kernel
+   * is allocated here; backends fall back to plain code for arrays they did not allocate.
+   */
+  alloc(precision: Precision, n: number): Floats;
 
   /** y[O,B] = bias[O] + sum over edges e into t of W[e] * x[src(e),B]. bias may be null. */
   sparseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, B: number): void;

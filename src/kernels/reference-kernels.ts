@@ -12,7 +12,7 @@
  * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes, N any length.
  * Layout: element (unit u, sample b) is at u * B + b (see kernels.ts).
  */
-import type { Floats } from '../core/floats.js';
+import { allocFloats, type Floats } from '../core/floats.js';
 import type { Kernels, SparseIndex } from './kernels.js';
 
 /** y[O,B] = bias[O] (or 0), the starting value of every forward kernel. */
@@ -68,6 +68,8 @@ function dot(g: Floats, go: number, x: Floats, xo: number, B: number): number {
 
 export const referenceKernels: Kernels = {
   name: 'reference',
+
+  alloc: allocFloats,
 
   // y[O,B] <- x[I,B], W[E], bias[O] | null; four edges of a target per pass
   sparseForward(y, x, W, bias, index, B) {

@@ -10,10 +10,10 @@
  */
 import { check, checkInt, checkNumber } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
-import { allocFloats } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
+import { Scratch } from './scratch.js';
 
 export class BatchNorm implements Layer {
   readonly kind = 'batchnorm';
@@ -30,7 +30,9 @@ export class BatchNorm implements Layer {
   private trained = false;
   private y: Floats;
   private xhat: Floats;
-  private dx: Floats;
+  private readonly yBuffer: Scratch;
+  private readonly xhatBuffer: Scratch;
+  private readonly dxBuffer: Scratch;
   private readonly mean: Floats;
   private readonly invStd: Floats;
 
@@ -44,25 +46,26 @@ export class BatchNorm implements Layer {
     this.inputs = this.outputs = this.macsPerSample = checkInt(U, 'batch-norm units', 1);
     checkNumber(momentum, 'batch-norm momentum', 0, 1);
     check(Number.isFinite(eps) && eps > 0, () => `batch-norm eps must be a positive number, got ${eps}`);
-    this.gamma = createParam('gamma', precision, U, false);
+    this.gamma = createParam(kernels, 'gamma', precision, U, false);
     this.gamma.value.fill(1);
-    this.beta = createParam('beta', precision, U, false);
-    this.runningMean = { name: 'runningMean', value: allocFloats(precision, U) };
-    this.runningVar = { name: 'runningVar', value: allocFloats(precision, U).fill(1) };
-    this.mean = allocFloats(precision, U);
-    this.invStd = allocFloats(precision, U);
-    this.y = this.xhat = this.dx = allocFloats(precision, 0);
+    this.beta = createParam(kernels, 'beta', precision, U, false);
+    this.runningMean = { name: 'runningMean', value: kernels.alloc(precision, U) };
+    this.runningVar = { name: 'runningVar', value: kernels.alloc(precision, U).fill(1) };
+    this.mean = kernels.alloc(precision, U);
+    this.invStd = kernels.alloc(precision, U);
+    this.yBuffer = new Scratch(kernels);
+    this.xhatBuffer = new Scratch(kernels);
+    this.dxBuffer = new Scratch(kernels);
+    this.y = this.xhat = this.yBuffer.view(precision, 0);
   }
 
   // x[U,B] -> y[U,B]; training: batch statistics (kept for backward) and running-statistics update
   forward(x: Floats, B: number, training: boolean): Floats {
     const U = this.outputs;
     checkInput(x, U, B, 'batch norm');
-    if (B !== this.batch) {
-      this.batch = B;
-      this.y = allocFloats(this.precision, U * B);
-      this.xhat = allocFloats(this.precision, U * B);
-    }
+    this.batch = B;
+    this.y = this.yBuffer.view(this.precision, U * B);
+    this.xhat = this.xhatBuffer.view(this.precision, U * B);
     this.trained = training;
     const rm = this.runningMean.value;
     const rv = this.runningVar.value;
@@ -87,10 +90,10 @@ export class BatchNorm implements Layer {
     const { outputs: U, batch: B } = this;
     checkGradient(dy, U, B, 'batch norm');
     check(this.trained, () => 'batch norm: backward needs a training-mode forward, got an inference-mode one');
-    if (this.dx.length !== U * B) this.dx = allocFloats(this.precision, U * B);
-    this.kernels.batchNormBackward(this.dx, this.gamma.grad, this.beta.grad, dy, this.xhat, this.invStd,
+    const dx = this.dxBuffer.view(this.precision, U * B);
+    this.kernels.batchNormBackward(dx, this.gamma.grad, this.beta.grad, dy, this.xhat, this.invStd,
       this.gamma.value, U, B);
-    return this.needsInputGradient ? this.dx : this.dx.subarray(0, 0);
+    return this.needsInputGradient ? dx : dx.subarray(0, 0);
   }
 
   params(): readonly Param[] {

@@ -6,10 +6,10 @@
  */
 import { checkInt } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
-import { allocFloats } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
+import { Scratch } from './scratch.js';
 import { denseTargetOffsets } from './dense-target-offsets.js';
 
 export class DenseLinear implements Layer {
@@ -24,7 +24,8 @@ export class DenseLinear implements Layer {
   readonly bias: Param | null;
   private batch = 0;
   private y: Floats;
-  private dx: Floats;
+  private readonly yBuffer: Scratch;
+  private readonly dxBuffer: Scratch;
   private x: Floats | null = null;
   private offsets: Int32Array | null = null;
 
@@ -38,10 +39,11 @@ export class DenseLinear implements Layer {
     this.inputs = checkInt(I, 'dense layer inputs', 1);
     this.outputs = checkInt(O, 'dense layer outputs', 1);
     this.macsPerSample = I * O;
-    this.weight = createParam('weight', precision, I * O, true);
-    this.bias = bias ? createParam('bias', precision, O, false) : null;
-    this.y = allocFloats(precision, 0);
-    this.dx = allocFloats(precision, 0);
+    this.weight = createParam(kernels, 'weight', precision, I * O, true);
+    this.bias = bias ? createParam(kernels, 'bias', precision, O, false) : null;
+    this.yBuffer = new Scratch(kernels);
+    this.dxBuffer = new Scratch(kernels);
+    this.y = this.yBuffer.view(precision, 0);
   }
 
   /** The implicit CSR offsets by target [O+1] (o * I), for the initialisers. */
@@ -53,10 +55,8 @@ export class DenseLinear implements Layer {
   // x[I,B] -> y[O,B]
   forward(x: Floats, B: number, _training: boolean): Floats {
     checkInput(x, this.inputs, B, 'dense layer');
-    if (B !== this.batch) {
-      this.batch = B;
-      this.y = allocFloats(this.precision, this.outputs * B);
-    }
+    this.batch = B;
+    this.y = this.yBuffer.view(this.precision, this.outputs * B);
     this.x = x;
     this.kernels.denseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.inputs, this.outputs, B);
     return this.y;
@@ -68,10 +68,9 @@ export class DenseLinear implements Layer {
     checkGradient(dy, O, B, 'dense layer');
     this.kernels.denseBackwardWeight(this.weight.grad, dy, this.x as Floats, I, O, B);
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, O, B);
-    if (!this.needsInputGradient) return this.dx.subarray(0, 0);
-    if (this.dx.length !== I * B) this.dx = allocFloats(this.precision, I * B);
-    this.kernels.denseBackwardInput(this.dx, dy, this.weight.value, I, O, B);
-    return this.dx;
+    const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? I * B : 0);
+    if (this.needsInputGradient) this.kernels.denseBackwardInput(dx, dy, this.weight.value, I, O, B);
+    return dx;
   }
 
   params(): readonly Param[] {

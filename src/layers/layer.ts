@@ -6,7 +6,7 @@
  * Shape legend: B batch, I inputs, O outputs, N length.
  */
 import type { Floats, Precision } from '../core/floats.js';
-import { allocFloats } from '../core/floats.js';
+import type { Kernels } from '../kernels/kernels.js';
 import { check, checkInt } from '../core/errors.js';
 
 /** A trained array and its gradient. */
@@ -48,9 +48,9 @@ export interface Layer {
   state(): readonly NamedArray[];
 }
 
-/** A zeroed parameter of `n` elements with a zeroed gradient and no sign constraint. */
-export function createParam(name: string, precision: Precision, n: number, decay: boolean): Param {
-  return { name, value: allocFloats(precision, n), grad: allocFloats(precision, n), signConstraint: 0, decay };
+/** A zeroed parameter of `n` elements with a zeroed gradient and no sign constraint, in the kernels' memory. */
+export function createParam(kernels: Kernels, name: string, precision: Precision, n: number, decay: boolean): Param {
+  return { name, value: kernels.alloc(precision, n), grad: kernels.alloc(precision, n), signConstraint: 0, decay };
 }
 
 /** Validates a forward input at the public edge: B a positive integer and x exactly [units, B]. */

@@ -7,10 +7,10 @@
  */
 import { check } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
-import { allocFloats } from '../core/floats.js';
 import type { Kernels, SparseIndex } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
+import { Scratch } from './scratch.js';
 
 export class PathLinear implements Layer {
   readonly kind = 'path';
@@ -24,7 +24,8 @@ export class PathLinear implements Layer {
   readonly bias: Param | null;
   private batch = 0;
   private y: Floats;
-  private dx: Floats;
+  private readonly yBuffer: Scratch;
+  private readonly dxBuffer: Scratch;
   private x: Floats | null = null;
 
   constructor(
@@ -42,10 +43,11 @@ export class PathLinear implements Layer {
     this.inputs = I;
     this.outputs = O;
     this.macsPerSample = E;
-    this.weight = createParam('weight', precision, E, true);
-    this.bias = bias ? createParam('bias', precision, O, false) : null;
-    this.y = allocFloats(precision, 0);
-    this.dx = allocFloats(precision, 0);
+    this.weight = createParam(kernels, 'weight', precision, E, true);
+    this.bias = bias ? createParam(kernels, 'bias', precision, O, false) : null;
+    this.yBuffer = new Scratch(kernels);
+    this.dxBuffer = new Scratch(kernels);
+    this.y = this.yBuffer.view(precision, 0);
   }
 
   /** CSR offsets by target [O+1], for the initialisers. */
@@ -56,7 +58,8 @@ export class PathLinear implements Layer {
   // x[I,B] -> y[O,B]
   forward(x: Floats, B: number, _training: boolean): Floats {
     checkInput(x, this.inputs, B, 'path layer');
-    this.resize(B);
+    this.batch = B;
+    this.y = this.yBuffer.view(this.precision, this.outputs * B);
     this.x = x;
     this.kernels.sparseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.index, B);
     return this.y;
@@ -69,10 +72,9 @@ export class PathLinear implements Layer {
     const x = this.x as Floats;
     this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
-    if (!this.needsInputGradient) return this.dx.subarray(0, 0);
-    if (this.dx.length !== this.inputs * B) this.dx = allocFloats(this.precision, this.inputs * B);
-    this.kernels.sparseBackwardInput(this.dx, dy, this.weight.value, this.index, B);
-    return this.dx;
+    const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? this.inputs * B : 0);
+    if (this.needsInputGradient) this.kernels.sparseBackwardInput(dx, dy, this.weight.value, this.index, B);
+    return dx;
   }
 
   params(): readonly Param[] {
@@ -81,11 +83,5 @@ export class PathLinear implements Layer {
 
   state(): readonly NamedArray[] {
     return [];
-  }
-
-  private resize(B: number): void {
-    if (B === this.batch) return;
-    this.batch = B;
-    this.y = allocFloats(this.precision, this.outputs * B);
   }
 }

@@ -5,7 +5,8 @@
  */
 import { checkInt } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
-import { allocFloats, precisionOf } from '../core/floats.js';
+import { precisionOf } from '../core/floats.js';
+import { Scratch } from './scratch.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
@@ -18,20 +19,21 @@ export class Relu implements Layer {
   needsInputGradient = true;
   private batch = 0;
   private y: Floats = new Float32Array(0);
-  private dx: Floats = new Float32Array(0);
+  private readonly yBuffer: Scratch;
+  private readonly dxBuffer: Scratch;
 
   constructor(private readonly kernels: Kernels, U: number) {
     this.inputs = this.outputs = checkInt(U, 'relu units', 1);
+    this.yBuffer = new Scratch(kernels);
+    this.dxBuffer = new Scratch(kernels);
   }
 
   // x[U,B] -> y[U,B]; the output has the precision of x
   forward(x: Floats, B: number, _training: boolean): Floats {
     const N = this.outputs * B;
     checkInput(x, this.inputs, B, 'relu');
-    if (B !== this.batch || precisionOf(this.y) !== precisionOf(x)) {
-      this.batch = B;
-      this.y = allocFloats(precisionOf(x), N);
-    }
+    this.batch = B;
+    this.y = this.yBuffer.view(precisionOf(x), N);
     this.kernels.reluForward(this.y, x, N);
     return this.y;
   }
@@ -40,10 +42,9 @@ export class Relu implements Layer {
   backward(dy: Floats): Floats {
     const N = this.outputs * this.batch;
     checkGradient(dy, this.outputs, this.batch, 'relu');
-    if (!this.needsInputGradient) return this.dx.subarray(0, 0);
-    if (this.dx.length !== N || precisionOf(this.dx) !== precisionOf(dy)) this.dx = allocFloats(precisionOf(dy), N);
-    this.kernels.reluBackward(this.dx, dy, this.y, N);
-    return this.dx;
+    const dx = this.dxBuffer.view(precisionOf(dy), this.needsInputGradient ? N : 0);
+    if (this.needsInputGradient) this.kernels.reluBackward(dx, dy, this.y, N);
+    return dx;
   }
 
   params(): readonly Param[] {

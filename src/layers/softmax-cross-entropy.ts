@@ -5,7 +5,8 @@
  */
 import { check, checkInt } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
-import { allocFloats, precisionOf } from '../core/floats.js';
+import { precisionOf } from '../core/floats.js';
+import { Scratch } from './scratch.js';
 import type { Kernels } from '../kernels/kernels.js';
 
 export interface LossAndGradient {
@@ -16,9 +17,11 @@ export interface LossAndGradient {
 }
 
 export class SoftmaxCrossEntropy {
-  private dLogits: Floats = new Float32Array(0);
+  private readonly buffer: Scratch;
 
-  constructor(private readonly kernels: Kernels) {}
+  constructor(private readonly kernels: Kernels) {
+    this.buffer = new Scratch(kernels);
+  }
 
   // logits[C,B], labels[B] in [0, C) -> loss, dLogits[C,B] = (softmax - onehot) / B
   lossAndGradient(logits: Floats, labels: Uint8Array | Int32Array, C: number, B: number): LossAndGradient {
@@ -29,10 +32,8 @@ export class SoftmaxCrossEntropy {
     let bad = -1;
     for (let b = 0; b < B && bad < 0; b++) if (!(labels[b] >= 0 && labels[b] < C)) bad = b;
     check(bad < 0, () => `label of sample ${bad} must be in [0, ${C - 1}], got ${labels[bad]}`);
-    if (this.dLogits.length !== C * B || precisionOf(this.dLogits) !== precisionOf(logits)) {
-      this.dLogits = allocFloats(precisionOf(logits), C * B);
-    }
-    const loss = this.kernels.softmaxCrossEntropy(this.dLogits, logits, labels, C, B);
-    return { loss, dLogits: this.dLogits };
+    const dLogits = this.buffer.view(precisionOf(logits), C * B);
+    const loss = this.kernels.softmaxCrossEntropy(dLogits, logits, labels, C, B);
+    return { loss, dLogits };
   }
 }

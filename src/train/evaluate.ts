@@ -2,7 +2,7 @@
  * Evaluation in inference mode (batch norm uses its running statistics).
  * Shape legend: B batch, C classes, D features, N samples.
  */
-import { allocFloats, type Floats } from '../core/floats.js';
+import type { Floats } from '../core/floats.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { Dataset } from '../data/dataset.js';
@@ -32,9 +32,9 @@ export function countCorrect(logits: Floats, labels: Int32Array, C: number, B: n
 export function evaluate(model: Model, data: Dataset, batchSize = 1000): Evaluation {
   const D = data.features, C = model.classes, N = data.count;
   const order = identityOrder(N);
-  const x = allocFloats(model.precision, D * batchSize);
+  const x = model.kernels.alloc(model.precision, D * batchSize);
   const labels = new Int32Array(batchSize);
-  const dLogits = allocFloats(model.precision, C * batchSize);
+  const dLogits = model.kernels.alloc(model.precision, C * batchSize);
   let correct = 0, lossSum = 0;
   for (let start = 0; start < N; start += batchSize) {
     const B = Math.min(batchSize, N - start);

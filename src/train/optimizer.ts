@@ -2,7 +2,7 @@
  * Optimisers over a model's parameters. State (momentum, Adam moments) lives in typed arrays of
  * the parameters' precision; the arithmetic is the kernels' update step.
  */
-import { allocFloats, precisionOf, type Floats } from '../core/floats.js';
+import { precisionOf, type Floats } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { applySignConstraint } from '../layers/apply-sign-constraint.js';
 import type { Param } from '../layers/layer.js';
@@ -19,8 +19,8 @@ export class Optimizer {
   private steps = 0;
 
   constructor(private readonly kernels: Kernels, private readonly params: readonly Param[], readonly spec: OptimizerSpec) {
-    this.first = params.map((p) => allocFloats(precisionOf(p.value), p.value.length));
-    this.second = spec.kind === 'adam' ? params.map((p) => allocFloats(precisionOf(p.value), p.value.length)) : [];
+    this.first = params.map((p) => kernels.alloc(precisionOf(p.value), p.value.length));
+    this.second = spec.kind === 'adam' ? params.map((p) => kernels.alloc(precisionOf(p.value), p.value.length)) : [];
   }
 
   /** One update of every parameter from its gradient, at learning rate `lr`. */

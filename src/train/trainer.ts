@@ -5,7 +5,6 @@
  *
  * Shape legend: B batch, C classes, D features, N samples.
  */
-import { allocFloats } from '../core/floats.js';
 import { check, checkInt, checkNumber } from '../core/errors.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
@@ -85,8 +84,8 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
   const totalSteps = batches * config.epochs;
   const rng = new Rng(deriveKey(SHUFFLE_TAG, config.seed, 0));
   const order = identityOrder(N);
-  const x = allocFloats(model.precision, D * Bmax);
-  const dLogits = allocFloats(model.precision, C * Bmax);
+  const x = model.kernels.alloc(model.precision, D * Bmax);
+  const dLogits = model.kernels.alloc(model.precision, C * Bmax);
   const labels = new Int32Array(Bmax);
   const optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
   const reports: EpochReport[] = [];
