@@ -1,4 +1,5 @@
-/** sobolnet's Node-only API: datasets and model files on disk. */
+/** sobolnet's Node-only API: the wasm SIMD and worker-thread backends, datasets and model files on disk. */
+export { availableBackends, createNodeWasmKernels, selectKernels } from './kernels/node/select-kernels.js';
 export { DATASET_NAMES, loadDataset } from './data/node/load-dataset.js';
 export type { DatasetName } from './data/node/load-dataset.js';
 export { loadMnist, loadIdxFolder } from './data/node/mnist.js';

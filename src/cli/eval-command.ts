@@ -1,12 +1,13 @@
 /** `sobolnet eval <model>`: reload a model file, verify it, and measure its test accuracy. */
 import { Option, type Command } from 'commander';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
-import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/select-kernels.js';
+import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { loadModel } from '../model/node/model-io.js';
 import { evaluate } from '../train/evaluate.js';
 import { SobolnetError } from '../core/errors.js';
+import { parseInteger } from './parse.js';
 
-interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; json: boolean }
+interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; threads?: number; json: boolean }
 
 export function registerEval(program: Command): void {
   program.command('eval')
@@ -14,10 +15,11 @@ export function registerEval(program: Command): void {
     .argument('<model>', 'model file written by `sobolnet train --out`')
     .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
     .option('--data <dir>', 'folder with the dataset files')
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--threads <n>', 'threads of the wasm-threads backend (default: the available cores)', parseInteger(1, 256))
     .option('--json', 'print the result as JSON', false)
     .action((file: string, o: EvalOptions) => {
-      const { model, meta } = loadModel(file, selectKernels(o.backend));
+      const { model, meta } = loadModel(file, selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads }));
       const name = o.dataset ?? (meta.dataset as DatasetName | undefined);
       if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) {
         throw new SobolnetError(`${file} does not record its dataset: pass --dataset (${DATASET_NAMES.join(', ')})`);

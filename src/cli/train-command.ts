@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { SobolnetError } from '../core/errors.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
 import type { InitSpec } from '../layers/init.js';
-import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/select-kernels.js';
+import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import { saveModel } from '../model/node/model-io.js';
@@ -42,6 +42,7 @@ interface TrainOptions extends PathOptions {
   limit?: number;
   out?: string;
   backend: BackendName | 'auto';
+  threads?: number;
   quiet: boolean;
 }
 
@@ -69,7 +70,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <B>', 'mini-batch size', parseInteger(1, 65_536), DEFAULTS.batch)
     .option('--limit <n>', 'train on the first n training samples only', parseInteger(1))
     .option('--out <file>', 'write the trained model here (atomically)')
-    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
+    .option('--threads <n>', 'threads of the wasm-threads backend (default: the available cores)', parseInteger(1, 256))
     .option('--quiet', 'no progress output', false)
     .action((options: TrainOptions) => runTrain(options));
 }
@@ -119,7 +121,7 @@ function runTrain(o: TrainOptions): void {
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
   };
   if (o.out) mkdirSync(dirname(o.out), { recursive: true });
-  const kernels = selectKernels(o.backend);
+  const kernels = selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads });
   const model = new Model(spec, kernels);
   const hooks = progressHooks(o.epochs, o.quiet);
   const reports = train(model, data, config, hooks);

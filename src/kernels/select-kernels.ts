@@ -1,21 +1,33 @@
 /**
- * Picks a compute backend by name. Only the reference backend exists so far; faster ones
- * (wasm SIMD, threads, WebGPU) will register here and 'auto' will prefer them when available.
+ * Backend names, and the browser-safe selector: it knows only the reference backend, because
+ * loading the wasm kernels (reading build/sobolnet-kernels.wasm, starting worker threads) needs
+ * Node. Node code selects with src/kernels/node/select-kernels.ts (same signature, every backend,
+ * 'auto' = the fastest available). A browser can build the wasm backend itself from a compiled
+ * module: createWasmKernels(new WasmArena(module)).
  */
-import { checkOneOf } from '../core/errors.js';
+import { SobolnetError, checkOneOf } from '../core/errors.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference-kernels.js';
 
-export type BackendName = 'reference';
-export const BACKEND_NAMES: readonly BackendName[] = ['reference'];
+/** reference: plain TypeScript; wasm: wasm SIMD on one thread; wasm-threads: wasm SIMD on a worker pool. */
+export type BackendName = 'reference' | 'wasm' | 'wasm-threads';
+export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'wasm-threads'];
 
-/** The backend called `name`; 'auto' (the default) picks the fastest one available. */
-export function selectKernels(name: BackendName | 'auto' = 'auto'): Kernels {
+export interface SelectKernelsOptions {
+  /** Threads of 'wasm-threads' (and 'auto'), the calling one included; default os.availableParallelism(). */
+  readonly threads?: number;
+}
+
+/** The backend called `name`; here 'auto' is the reference backend and the wasm ones need Node. */
+export function selectKernels(name: BackendName | 'auto' = 'auto', _options: SelectKernelsOptions = {}): Kernels {
   const chosen = checkOneOf<BackendName | 'auto'>(name, 'backend', ['auto', ...BACKEND_NAMES]);
   switch (chosen) {
     case 'auto':
     case 'reference':
       return referenceKernels;
+    case 'wasm':
+    case 'wasm-threads':
+      throw new SobolnetError(`backend ${chosen} needs Node: use selectKernels from sobolnet/node`);
     default:
       return chosen satisfies never;
   }

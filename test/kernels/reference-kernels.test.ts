@@ -370,10 +370,11 @@ describe('optimiser kernels', () => {
 });
 
 describe('selectKernels', () => {
-  it('returns the reference backend for reference and auto, and rejects other names', () => {
+  it('returns the reference backend for reference and auto, and rejects the others', () => {
     expect(selectKernels()).toBe(k);
     expect(selectKernels('auto')).toBe(k);
     expect(selectKernels('reference').name).toBe('reference');
-    expect(() => selectKernels('wasm' as never)).toThrow(/backend must be one of auto, reference, got "wasm"/);
+    expect(() => selectKernels('nope' as never)).toThrow(/backend must be one of auto, reference, wasm, wasm-threads, got "nope"/);
+    expect(() => selectKernels('wasm')).toThrow(/needs Node/); // the browser-safe selector; Node's is in kernels/node
   });
 });

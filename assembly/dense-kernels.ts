@@ -1,0 +1,266 @@
+/**
+ * Dense layer kernels, register-tiled. Forward and backward input are one kernel, `denseGather`:
+ *
+ *   y[u, b] = bias[u] + sum over k < K of W[u * laneStride + k * stepStride] * x[k, b]
+ *
+ * forward: K = I, laneStride = I, stepStride = 1 (rows of W); backward input: K = O, laneStride = 1,
+ * stepStride = I (columns of W). A tile holds 4 units × 2 vectors (8 samples) in registers over
+ * all k. Backward weight is a 2 × 4 tile of dot products over the batch.
+ *
+ * Every element is reduced in the same order on every path (tile or remainder), so results do not
+ * depend on how units are split between threads.
+ *
+ * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
+ */
+import { hsum, hsum4, sumRow, tailMask } from './simd';
+
+/** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
+function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
+  let b0: f32 = 0;
+  let b1: f32 = 0;
+  let b2: f32 = 0;
+  let b3: f32 = 0;
+  if (bias != 0) {
+    b0 = load<f32>(bias);
+    b1 = load<f32>(bias, 4);
+    b2 = load<f32>(bias, 8);
+    b3 = load<f32>(bias, 12);
+  }
+  let a00 = f32x4.splat(b0);
+  let a01 = a00;
+  let a10 = f32x4.splat(b1);
+  let a11 = a10;
+  let a20 = f32x4.splat(b2);
+  let a21 = a20;
+  let a30 = f32x4.splat(b3);
+  let a31 = a30;
+  let w = wp;
+  let s = xp;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load(s);
+    const x1 = v128.load(s, 16);
+    const w0 = v128.load32_splat(w);
+    const w1 = v128.load32_splat(w + lane);
+    const w2 = v128.load32_splat(w + 2 * lane);
+    const w3 = v128.load32_splat(w + 3 * lane);
+    a00 = f32x4.add(a00, f32x4.mul(w0, x0));
+    a01 = f32x4.add(a01, f32x4.mul(w0, x1));
+    a10 = f32x4.add(a10, f32x4.mul(w1, x0));
+    a11 = f32x4.add(a11, f32x4.mul(w1, x1));
+    a20 = f32x4.add(a20, f32x4.mul(w2, x0));
+    a21 = f32x4.add(a21, f32x4.mul(w2, x1));
+    a30 = f32x4.add(a30, f32x4.mul(w3, x0));
+    a31 = f32x4.add(a31, f32x4.mul(w3, x1));
+    w += step;
+    s += rowBytes;
+  }
+  v128.store(yp, a00);
+  v128.store(yp, a01, 16);
+  v128.store(yp + rowBytes, a10);
+  v128.store(yp + rowBytes, a11, 16);
+  v128.store(yp + 2 * rowBytes, a20);
+  v128.store(yp + 2 * rowBytes, a21, 16);
+  v128.store(yp + 3 * rowBytes, a30);
+  v128.store(yp + 3 * rowBytes, a31, 16);
+}
+
+/** Four units, one vector. */
+function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
+  let b0: f32 = 0;
+  let b1: f32 = 0;
+  let b2: f32 = 0;
+  let b3: f32 = 0;
+  if (bias != 0) {
+    b0 = load<f32>(bias);
+    b1 = load<f32>(bias, 4);
+    b2 = load<f32>(bias, 8);
+    b3 = load<f32>(bias, 12);
+  }
+  let a0 = f32x4.splat(b0);
+  let a1 = f32x4.splat(b1);
+  let a2 = f32x4.splat(b2);
+  let a3 = f32x4.splat(b3);
+  let w = wp;
+  let s = xp;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load(s);
+    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), x0));
+    a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w + lane), x0));
+    a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w + 2 * lane), x0));
+    a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w + 3 * lane), x0));
+    w += step;
+    s += rowBytes;
+  }
+  v128.store(yp, a0);
+  v128.store(yp + rowBytes, a1);
+  v128.store(yp + 2 * rowBytes, a2);
+  v128.store(yp + 3 * rowBytes, a3);
+}
+
+/** One unit, one vector. */
+function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
+  let a0 = f32x4.splat(bias != 0 ? load<f32>(bias) : 0);
+  let w = wp;
+  let s = xp;
+  for (let k = 0; k < K; k++) {
+    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), v128.load(s)));
+    w += step;
+    s += rowBytes;
+  }
+  v128.store(yp, a0);
+}
+
+/** B < 4: one unit, one sample at a time. */
+function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, B: i32, bias: usize): void {
+  const rowBytes = <usize>B << 2;
+  for (let b = 0; b < B; b++) {
+    let a: f32 = bias != 0 ? load<f32>(bias) : 0;
+    let w = wp;
+    let s = x + (<usize>b << 2);
+    for (let k = 0; k < K; k++) {
+      a += load<f32>(w) * load<f32>(s);
+      w += step;
+      s += rowBytes;
+    }
+    store<f32>(yp + (<usize>b << 2), a);
+  }
+}
+
+// y[U,B] <- x[K,B], W, bias[U] | 0 (see the file comment); units [u0, u1)
+export function denseGather(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, K: i32, laneStride: i32,
+  stepStride: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const lane = <usize>laneStride << 2;
+  const step = <usize>stepStride << 2;
+  const last = <usize>(B - 4) << 2;
+  let u = u0;
+  if (B >= 4) {
+    for (; u + 4 <= u1; u += 4) {
+      const yr = y + <usize>u * rowBytes;
+      const wp = W + <usize>u * lane;
+      const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
+      let b = 0;
+      for (; b + 8 <= B; b += 8) tile4x2(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
+      for (; b + 4 <= B; b += 4) tile4x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
+      if (b < B) tile4x1(yr + last, x + last, wp, lane, step, K, rowBytes, bp);
+    }
+  }
+  for (; u < u1; u++) {
+    const yr = y + <usize>u * rowBytes;
+    const wp = W + <usize>u * lane;
+    const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
+    if (B < 4) {
+      unitScalar(yr, x, wp, step, K, B, bp);
+      continue;
+    }
+    let b = 0;
+    for (; b + 4 <= B; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp);
+    if (b < B) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp);
+  }
+}
+
+/**
+ * dW[o, i..i+3] and dW[o+1, i..i+3] (dw points at dW[o, i]); g = dy[o], xr = x[i], rows rowBytes
+ * apart. One accumulator per element: vectors in order, then the masked tail, then the pairwise
+ * sum of `hsum4` (the order of `dot1`), stored as one vector per row.
+ */
+function dots2x4(dw: usize, dwRow: usize, g: usize, xr: usize, rowBytes: usize, B: i32): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  let c0 = zero;
+  let c1 = zero;
+  let c2 = zero;
+  let c3 = zero;
+  let b = 0;
+  for (; b + 4 <= B; b += 4) {
+    const o = <usize>b << 2;
+    const g0 = v128.load(g + o);
+    const g1 = v128.load(g + rowBytes + o);
+    const x0 = v128.load(xr + o);
+    const x1 = v128.load(xr + rowBytes + o);
+    const x2 = v128.load(xr + 2 * rowBytes + o);
+    const x3 = v128.load(xr + 3 * rowBytes + o);
+    a0 = f32x4.add(a0, f32x4.mul(g0, x0));
+    a1 = f32x4.add(a1, f32x4.mul(g0, x1));
+    a2 = f32x4.add(a2, f32x4.mul(g0, x2));
+    a3 = f32x4.add(a3, f32x4.mul(g0, x3));
+    c0 = f32x4.add(c0, f32x4.mul(g1, x0));
+    c1 = f32x4.add(c1, f32x4.mul(g1, x1));
+    c2 = f32x4.add(c2, f32x4.mul(g1, x2));
+    c3 = f32x4.add(c3, f32x4.mul(g1, x3));
+  }
+  if (b < B) {
+    const o = <usize>(B - 4) << 2;
+    const m = tailMask(B - b);
+    const g0 = v128.load(g + o);
+    const g1 = v128.load(g + rowBytes + o);
+    const x0 = v128.load(xr + o);
+    const x1 = v128.load(xr + rowBytes + o);
+    const x2 = v128.load(xr + 2 * rowBytes + o);
+    const x3 = v128.load(xr + 3 * rowBytes + o);
+    a0 = f32x4.add(a0, v128.and(f32x4.mul(g0, x0), m));
+    a1 = f32x4.add(a1, v128.and(f32x4.mul(g0, x1), m));
+    a2 = f32x4.add(a2, v128.and(f32x4.mul(g0, x2), m));
+    a3 = f32x4.add(a3, v128.and(f32x4.mul(g0, x3), m));
+    c0 = f32x4.add(c0, v128.and(f32x4.mul(g1, x0), m));
+    c1 = f32x4.add(c1, v128.and(f32x4.mul(g1, x1), m));
+    c2 = f32x4.add(c2, v128.and(f32x4.mul(g1, x2), m));
+    c3 = f32x4.add(c3, v128.and(f32x4.mul(g1, x3), m));
+  }
+  v128.store(dw, hsum4(a0, a1, a2, a3));
+  v128.store(dw + dwRow, hsum4(c0, c1, c2, c3));
+}
+
+/** One element dW[o, i]: the reduction of `dots2x4` for a single pair of rows. */
+function dot1(g: usize, xr: usize, B: i32): f32 {
+  if (B < 4) {
+    let s: f32 = 0;
+    for (let b = 0; b < B; b++) s += load<f32>(g + (<usize>b << 2)) * load<f32>(xr + (<usize>b << 2));
+    return s;
+  }
+  let a = f32x4.splat(0);
+  let b = 0;
+  for (; b + 4 <= B; b += 4) {
+    const o = <usize>b << 2;
+    a = f32x4.add(a, f32x4.mul(v128.load(g + o), v128.load(xr + o)));
+  }
+  if (b < B) {
+    const o = <usize>(B - 4) << 2;
+    a = f32x4.add(a, v128.and(f32x4.mul(v128.load(g + o), v128.load(xr + o)), tailMask(B - b)));
+  }
+  return hsum(a);
+}
+
+// dW[O,I] <- dy[O,B], x[I,B]; rows o in [o0, o1)
+export function denseBackwardWeight(o0: i32, o1: i32, dW: usize, dy: usize, x: usize, I: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const dwRow = <usize>I << 2;
+  let o = o0;
+  if (B >= 4) {
+    for (; o + 2 <= o1; o += 2) {
+      const g = dy + <usize>o * rowBytes;
+      const dw = dW + <usize>o * dwRow;
+      let i = 0;
+      for (; i + 4 <= I; i += 4) dots2x4(dw + (<usize>i << 2), dwRow, g, x + <usize>i * rowBytes, rowBytes, B);
+      for (; i < I; i++) {
+        const xr = x + <usize>i * rowBytes;
+        store<f32>(dw + (<usize>i << 2), dot1(g, xr, B));
+        store<f32>(dw + dwRow + (<usize>i << 2), dot1(g + rowBytes, xr, B));
+      }
+    }
+  }
+  for (; o < o1; o++) {
+    const g = dy + <usize>o * rowBytes;
+    const dw = dW + <usize>o * dwRow;
+    for (let i = 0; i < I; i++) store<f32>(dw + (<usize>i << 2), dot1(g, x + <usize>i * rowBytes, B));
+  }
+}
+
+// db[O] <- dy[O,B]; rows o in [o0, o1)
+export function biasBackward(o0: i32, o1: i32, db: usize, dy: usize, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  for (let o = o0; o < o1; o++) store<f32>(db + (<usize>o << 2), sumRow(dy + <usize>o * rowBytes, B));
+}

@@ -1,0 +1,100 @@
+/**
+ * Element-wise kernels over a range [n0, n1) of N elements: ReLU forward and backward, SGD with
+ * momentum, AdamW. Vectors of 4, then a scalar tail that runs the same operations per element, so
+ * an element gets the same bits whichever path (or thread) computes it. Destinations may alias
+ * their inputs element for element (y = x, dx = dy).
+ *
+ * Shape legend: N length. Pointers are byte addresses.
+ */
+
+// y[N] <- x[N]: x > 0 ? x : +0 (NaN -> 0, as the reference)
+export function reluForward(n0: i32, n1: i32, y: usize, x: usize): void {
+  const zero = f32x4.splat(0);
+  let n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const o = <usize>n << 2;
+    const v = v128.load(x + o);
+    v128.store(y + o, v128.and(v, f32x4.gt(v, zero)));
+  }
+  for (; n < n1; n++) {
+    const v = load<f32>(x + (<usize>n << 2));
+    store<f32>(y + (<usize>n << 2), v > 0 ? v : 0);
+  }
+}
+
+// dx[N] <- dy[N], y[N]: y > 0 ? dy : +0
+export function reluBackward(n0: i32, n1: i32, dx: usize, dy: usize, y: usize): void {
+  const zero = f32x4.splat(0);
+  let n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const o = <usize>n << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(y + o), zero)));
+  }
+  for (; n < n1; n++) {
+    const o = <usize>n << 2;
+    store<f32>(dx + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}
+
+// w[N], v[N] <- g[N]: v = momentum * v + (g + weightDecay * w); w -= lr * v
+export function sgdMomentumStep(n0: i32, n1: i32, w: usize, g: usize, v: usize, lr: f32, momentum: f32,
+  weightDecay: f32): void {
+  const lr4 = f32x4.splat(lr);
+  const mu4 = f32x4.splat(momentum);
+  const wd4 = f32x4.splat(weightDecay);
+  let n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const o = <usize>n << 2;
+    const wn = v128.load(w + o);
+    const vn = f32x4.add(f32x4.mul(mu4, v128.load(v + o)), f32x4.add(v128.load(g + o), f32x4.mul(wd4, wn)));
+    v128.store(v + o, vn);
+    v128.store(w + o, f32x4.sub(wn, f32x4.mul(lr4, vn)));
+  }
+  for (; n < n1; n++) {
+    const o = <usize>n << 2;
+    const wn = load<f32>(w + o);
+    const vn = momentum * load<f32>(v + o) + (load<f32>(g + o) + weightDecay * wn);
+    store<f32>(v + o, vn);
+    store<f32>(w + o, wn - lr * vn);
+  }
+}
+
+// w[N], m[N], v[N] <- g[N]; AdamW with bias corrections c1 = 1 / (1 - beta1^t), c2 = 1 / (1 - beta2^t):
+// m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g g; w -= lr (m c1 / (sqrt(v c2) + eps) + wd w)
+export function adamStep(n0: i32, n1: i32, w: usize, g: usize, m: usize, v: usize, lr: f32, beta1: f32, beta2: f32,
+  eps: f32, weightDecay: f32, c1: f32, c2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32): void {
+  const lr4 = f32x4.splat(lr);
+  const b14 = f32x4.splat(beta1);
+  const b24 = f32x4.splat(beta2);
+  const eps4 = f32x4.splat(eps);
+  const wd4 = f32x4.splat(weightDecay);
+  const c14 = f32x4.splat(c1);
+  const c24 = f32x4.splat(c2);
+  const q14 = f32x4.splat(oneMinusBeta1);
+  const q24 = f32x4.splat(oneMinusBeta2);
+  let n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const o = <usize>n << 2;
+    const gn = v128.load(g + o);
+    const wn = v128.load(w + o);
+    const mn = f32x4.add(f32x4.mul(b14, v128.load(m + o)), f32x4.mul(q14, gn));
+    const vn = f32x4.add(f32x4.mul(b24, v128.load(v + o)), f32x4.mul(f32x4.mul(q24, gn), gn));
+    v128.store(m + o, mn);
+    v128.store(v + o, vn);
+    const step = f32x4.add(
+      f32x4.div(f32x4.mul(mn, c14), f32x4.add(f32x4.sqrt(f32x4.mul(vn, c24)), eps4)),
+      f32x4.mul(wd4, wn));
+    v128.store(w + o, f32x4.sub(wn, f32x4.mul(lr4, step)));
+  }
+  for (; n < n1; n++) {
+    const o = <usize>n << 2;
+    const gn = load<f32>(g + o);
+    const wn = load<f32>(w + o);
+    const mn = beta1 * load<f32>(m + o) + oneMinusBeta1 * gn;
+    const vn = beta2 * load<f32>(v + o) + (oneMinusBeta2 * gn) * gn;
+    store<f32>(m + o, mn);
+    store<f32>(v + o, vn);
+    const step = (mn * c1) / (sqrt<f32>(vn * c2) + eps) + weightDecay * wn;
+    store<f32>(w + o, wn - lr * step);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * sobolnet's wasm SIMD kernels (AssemblyScript, compiled by `npm run build:wasm`). Every export
+ * takes a range [lo, hi) first (output units, source units, elements or samples), then byte
+ * pointers into the shared memory and sizes: one instance per thread runs its own range, and a
+ * unit's result never depends on the range it was computed in. Nothing here allocates.
+ */
+export { sparseBackwardInput, sparseBackwardWeight, sparseForward } from './sparse-kernels';
+export { biasBackward, denseBackwardWeight, denseGather } from './dense-kernels';
+export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
+export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm-kernels';
+export { softmaxCrossEntropy } from './softmax-cross-entropy';

@@ -1,0 +1,109 @@
+/**
+ * Small SIMD helpers shared by the kernels. Every kernel works on f32x4 vectors over the
+ * contiguous batch; a batch B that is not a multiple of 4 ends with one vector loaded at B - 4
+ * (overlapping the previous one): write kernels recompute the overlapped lanes identically, and
+ * reductions keep only its last B % 4 lanes with `tailMask`.
+ *
+ * No data segments, no allocation: many instances share one memory. (asconfig.json silences
+ * warning AS112 "exchange of v128 values": these helpers take and return v128 between modules,
+ * but they are internal, never exported from the .wasm.)
+ */
+
+/** Lanes 4 - r .. 3 all ones (r = B % 4 in 1..3): the lanes of the overlapping last vector that are new. */
+export function tailMask(r: i32): v128 {
+  return i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(3 - r));
+}
+
+/** (v0 + v1) + (v2 + v3), a fixed order so that every path reduces the same way. */
+export function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * The four `hsum`s of a, c, d, f as one vector, in the same order per lane: lane 0 is
+ * (a0 + a1) + (a2 + a3), and so on (two rounds of pairwise shuffles and adds).
+ */
+export function hsum4(a: v128, c: v128, d: v128, f: v128): v128 {
+  const ac = f32x4.add(f32x4.shuffle(a, c, 0, 2, 4, 6), f32x4.shuffle(a, c, 1, 3, 5, 7)); // a0+a1 a2+a3 c0+c1 c2+c3
+  const df = f32x4.add(f32x4.shuffle(d, f, 0, 2, 4, 6), f32x4.shuffle(d, f, 1, 3, 5, 7));
+  return f32x4.add(f32x4.shuffle(ac, df, 0, 2, 4, 6), f32x4.shuffle(ac, df, 1, 3, 5, 7));
+}
+
+/** Sum of the B floats at p: one vector accumulator, masked tail, `hsum`; scalar for B < 4. */
+export function sumRow(p: usize, B: i32): f32 {
+  if (B < 4) {
+    let s: f32 = 0;
+    for (let b = 0; b < B; b++) s += load<f32>(p + (<usize>b << 2));
+    return s;
+  }
+  let acc = f32x4.splat(0);
+  let b = 0;
+  for (; b + 4 <= B; b += 4) acc = f32x4.add(acc, v128.load(p + (<usize>b << 2)));
+  if (b < B) acc = f32x4.add(acc, v128.and(v128.load(p + (<usize>(B - 4) << 2)), tailMask(B - b)));
+  return hsum(acc);
+}
+
+/** Sum over b < B of a[b] * c[b]: one vector accumulator (vectors in order), masked tail, `hsum`. */
+export function dotRow(a: usize, c: usize, B: i32): f32 {
+  if (B < 4) {
+    let s: f32 = 0;
+    for (let b = 0; b < B; b++) s += load<f32>(a + (<usize>b << 2)) * load<f32>(c + (<usize>b << 2));
+    return s;
+  }
+  let acc = f32x4.splat(0);
+  let b = 0;
+  for (; b + 4 <= B; b += 4) {
+    const o = <usize>b << 2;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(c + o)));
+  }
+  if (b < B) {
+    const o = <usize>(B - 4) << 2;
+    acc = f32x4.add(acc, v128.and(f32x4.mul(v128.load(a + o), v128.load(c + o)), tailMask(B - b)));
+  }
+  return hsum(acc);
+}
+
+// exp on [-87, 88]: 2^n * p(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody–Waite), p the
+// degree-7 minimax polynomial of Cephes' expf. About 1 ulp; the vector and scalar forms below run
+// the very same operations, so a sample gives the same bits on either path.
+const EXP_LO: f32 = -87.0;
+const EXP_HI: f32 = 88.0;
+const LOG2E: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const P0: f32 = 1.9875691500e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+
+/** exp of each lane (see above). */
+export function exp4(v: v128): v128 {
+  const x = f32x4.min(f32x4.max(v, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** The scalar twin of `exp4`, operation for operation. */
+export function exp1(v: f32): f32 {
+  const x = min(max(v, EXP_LO), EXP_HI);
+  const n = nearest<f32>(x * LOG2E);
+  const r = (x - n * LN2_HI) - n * LN2_LO;
+  let p = P0 * r + P1;
+  p = p * r + P2;
+  p = p * r + P3;
+  p = p * r + P4;
+  p = p * r + P5;
+  p = (p * (r * r) + r) + 1;
+  const scale = reinterpret<f32>((<i32>n + 127) << 23);
+  return p * scale;
+}

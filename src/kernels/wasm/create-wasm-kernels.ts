@@ -1,0 +1,295 @@
+/**
+ * The wasm SIMD backend: every kernel of `Kernels` on float32 arrays that live in the arena's
+ * memory, run by the AssemblyScript kernels (assembly/). Arrays it cannot run in place (float64,
+ * plain arrays from elsewhere) go to the reference kernels, so results are always defined.
+ *
+ * With a `ParallelRunner` (the worker pool), a job is split into one contiguous range per thread:
+ * output units for the forward and weight kernels, source units for the sparse backward input,
+ * elements for element-wise kernels, samples for the softmax. A unit is computed the same way in
+ * any range, so results are bit-identical for any thread count. Jobs smaller than
+ * `minParallelWork` run on the calling thread alone.
+ *
+ * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes, N length.
+ */
+import { check } from '../../core/errors.js';
+import type { Floats, Precision } from '../../core/floats.js';
+import type { Kernels } from '../kernels.js';
+import { referenceKernels as ref } from '../reference-kernels.js';
+import { evenBounds } from './partition.js';
+import type { WasmArena } from './wasm-arena.js';
+import type { WasmKernelName } from './wasm-kernel-exports.js';
+
+/** Runs one kernel over ranges on several threads (thread k: [bounds[k], bounds[k+1])) and waits. */
+export interface ParallelRunner {
+  readonly threads: number;
+  run(name: WasmKernelName, bounds: Int32Array, args: readonly number[]): void;
+  close(): void;
+}
+
+export interface WasmKernelsOptions {
+  /**
+   * Jobs below this much work (multiply-adds, or weighted element updates) run on the calling
+   * thread alone. Default 131072: a few tens of microseconds of work, against a dispatch of
+   * 2-15 us (workers spinning or asleep).
+   */
+  readonly minParallelWork?: number;
+}
+
+export interface WasmKernels extends Kernels {
+  readonly arena: WasmArena;
+  /** Threads a large job runs on (1 without a runner, or after close()). */
+  readonly threads: number;
+  /** Stops the runner's threads; the backend goes on with one thread. */
+  close(): void;
+}
+
+export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
+
+/** Throws unless `a` has at least n elements (a wasm kernel would otherwise touch its neighbours). */
+function need(kernel: string, what: string, a: ArrayLike<number>, n: number): void {
+  check(a.length >= n, () => `${kernel}: ${what} has ${a.length} elements, needs ${n}`);
+}
+
+export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
+  options: WasmKernelsOptions = {}): WasmKernels {
+  const k = arena.kernels;
+  const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
+  let pool = runner;
+  const own = (a: Floats): a is Float32Array => arena.owns(a);
+  const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
+
+  /** Runs `name` on [0, N) here, or split by `bounds` on every thread when the job is large enough. */
+  function exec(name: WasmKernelName, N: number, work: number, bounds: (T: number) => Int32Array,
+    args: readonly number[]): void {
+    if (pool === null || work < minWork) k[name](0, N, ...args);
+    else pool.run(name, bounds(pool.threads), args);
+  }
+  const even = (N: number, align: number) => (T: number) => evenBounds(N, T, align);
+
+  const kernels: WasmKernels = {
+    get name() {
+      return pool === null ? 'wasm-simd' : `wasm-simd ×${pool.threads} threads`;
+    },
+    arena,
+    get threads() {
+      return pool === null ? 1 : pool.threads;
+    },
+    close() {
+      pool?.close();
+      pool = null;
+    },
+
+    alloc(precision: Precision, n: number): Floats {
+      return precision === 'f32' ? arena.alloc(n) : new Float64Array(n);
+    },
+
+    // y[O,B] <- x[I,B], W[E], bias[O] | null
+    sparseForward(y, x, W, bias, index, B) {
+      if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
+        ref.sparseForward(y, x, W, bias, index, B);
+        return;
+      }
+      const { inputs: I, outputs: O } = index;
+      const E = index.sources.length;
+      need('sparseForward', 'y', y, O * B);
+      need('sparseForward', 'x', x, I * B);
+      need('sparseForward', 'W', W, E);
+      if (bias !== null) need('sparseForward', 'bias', bias, O);
+      const s = arena.sparse(index);
+      exec('sparseForward', O, E * B, s.targetBounds,
+        [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
+    },
+
+    // dx[I,B] <- dy[O,B], W[E]
+    sparseBackwardInput(dx, dy, W, index, B) {
+      if (!(own(dx) && own(dy) && own(W))) {
+        ref.sparseBackwardInput(dx, dy, W, index, B);
+        return;
+      }
+      const { inputs: I, outputs: O } = index;
+      const E = index.sources.length;
+      need('sparseBackwardInput', 'dx', dx, I * B);
+      need('sparseBackwardInput', 'dy', dy, O * B);
+      need('sparseBackwardInput', 'W', W, E);
+      const s = arena.sparse(index);
+      exec('sparseBackwardInput', I, E * B, s.sourceBounds,
+        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B]);
+    },
+
+    // dW[E] <- dy[O,B], x[I,B]
+    sparseBackwardWeight(dW, dy, x, index, B) {
+      if (!(own(dW) && own(dy) && own(x))) {
+        ref.sparseBackwardWeight(dW, dy, x, index, B);
+        return;
+      }
+      const { inputs: I, outputs: O } = index;
+      const E = index.sources.length;
+      need('sparseBackwardWeight', 'dW', dW, E);
+      need('sparseBackwardWeight', 'dy', dy, O * B);
+      need('sparseBackwardWeight', 'x', x, I * B);
+      const s = arena.sparse(index);
+      exec('sparseBackwardWeight', O, E * B, s.targetBounds,
+        [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
+    },
+
+    // y[O,B] <- x[I,B], W[O,I], bias[O] | null
+    denseForward(y, x, W, bias, I, O, B) {
+      if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
+        ref.denseForward(y, x, W, bias, I, O, B);
+        return;
+      }
+      need('denseForward', 'y', y, O * B);
+      need('denseForward', 'x', x, I * B);
+      need('denseForward', 'W', W, O * I);
+      if (bias !== null) need('denseForward', 'bias', bias, O);
+      exec('denseGather', O, O * I * B, even(O, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), I, I, 1, B]);
+    },
+
+    // dx[I,B] <- dy[O,B], W[O,I]
+    denseBackwardInput(dx, dy, W, I, O, B) {
+      if (!(own(dx) && own(dy) && own(W))) {
+        ref.denseBackwardInput(dx, dy, W, I, O, B);
+        return;
+      }
+      need('denseBackwardInput', 'dx', dx, I * B);
+      need('denseBackwardInput', 'dy', dy, O * B);
+      need('denseBackwardInput', 'W', W, O * I);
+      exec('denseGather', I, O * I * B, even(I, 4), [dx.byteOffset, dy.byteOffset, W.byteOffset, 0, O, 1, I, B]);
+    },
+
+    // dW[O,I] <- dy[O,B], x[I,B]
+    denseBackwardWeight(dW, dy, x, I, O, B) {
+      if (!(own(dW) && own(dy) && own(x))) {
+        ref.denseBackwardWeight(dW, dy, x, I, O, B);
+        return;
+      }
+      need('denseBackwardWeight', 'dW', dW, O * I);
+      need('denseBackwardWeight', 'dy', dy, O * B);
+      need('denseBackwardWeight', 'x', x, I * B);
+      exec('denseBackwardWeight', O, O * I * B, even(O, 4), [dW.byteOffset, dy.byteOffset, x.byteOffset, I, B]);
+    },
+
+    // db[O] <- dy[O,B]
+    biasBackward(db, dy, O, B) {
+      if (!(own(db) && own(dy))) {
+        ref.biasBackward(db, dy, O, B);
+        return;
+      }
+      need('biasBackward', 'db', db, O);
+      need('biasBackward', 'dy', dy, O * B);
+      exec('biasBackward', O, O * B, even(O, 1), [db.byteOffset, dy.byteOffset, B]);
+    },
+
+    // y[N] <- x[N]
+    reluForward(y, x, N) {
+      if (!(own(y) && own(x))) {
+        ref.reluForward(y, x, N);
+        return;
+      }
+      need('reluForward', 'y', y, N);
+      need('reluForward', 'x', x, N);
+      exec('reluForward', N, N, even(N, 16), [y.byteOffset, x.byteOffset]);
+    },
+
+    // dx[N] <- dy[N], y[N]
+    reluBackward(dx, dy, y, N) {
+      if (!(own(dx) && own(dy) && own(y))) {
+        ref.reluBackward(dx, dy, y, N);
+        return;
+      }
+      need('reluBackward', 'dx', dx, N);
+      need('reluBackward', 'dy', dy, N);
+      need('reluBackward', 'y', y, N);
+      exec('reluBackward', N, N, even(N, 16), [dx.byteOffset, dy.byteOffset, y.byteOffset]);
+    },
+
+    // y[U,B], xhat[U,B], mean[U], invStd[U] <- x[U,B], gamma[U], beta[U]
+    batchNormForward(y, xhat, mean, invStd, x, gamma, beta, eps, U, B) {
+      if (!(own(y) && own(xhat) && own(mean) && own(invStd) && own(x) && own(gamma) && own(beta))) {
+        ref.batchNormForward(y, xhat, mean, invStd, x, gamma, beta, eps, U, B);
+        return;
+      }
+      for (const [what, a] of [['y', y], ['xhat', xhat], ['x', x]] as const) need('batchNormForward', what, a, U * B);
+      for (const [what, a] of [['mean', mean], ['invStd', invStd], ['gamma', gamma], ['beta', beta]] as const) {
+        need('batchNormForward', what, a, U);
+      }
+      exec('batchNormForward', U, 4 * U * B, even(U, 1), [y.byteOffset, xhat.byteOffset, mean.byteOffset,
+        invStd.byteOffset, x.byteOffset, gamma.byteOffset, beta.byteOffset, eps, B]);
+    },
+
+    // y[U,B] <- x[U,B], runningMean[U], runningVar[U], gamma[U], beta[U]
+    batchNormInference(y, x, runningMean, runningVar, gamma, beta, eps, U, B) {
+      if (!(own(y) && own(x) && own(runningMean) && own(runningVar) && own(gamma) && own(beta))) {
+        ref.batchNormInference(y, x, runningMean, runningVar, gamma, beta, eps, U, B);
+        return;
+      }
+      need('batchNormInference', 'y', y, U * B);
+      need('batchNormInference', 'x', x, U * B);
+      for (const [what, a] of [['runningMean', runningMean], ['runningVar', runningVar], ['gamma', gamma],
+        ['beta', beta]] as const) need('batchNormInference', what, a, U);
+      exec('batchNormInference', U, U * B, even(U, 1), [y.byteOffset, x.byteOffset, runningMean.byteOffset,
+        runningVar.byteOffset, gamma.byteOffset, beta.byteOffset, eps, B]);
+    },
+
+    // dx[U,B], dGamma[U], dBeta[U] <- dy[U,B], xhat[U,B], invStd[U], gamma[U]
+    batchNormBackward(dx, dGamma, dBeta, dy, xhat, invStd, gamma, U, B) {
+      if (!(own(dx) && own(dGamma) && own(dBeta) && own(dy) && own(xhat) && own(invStd) && own(gamma))) {
+        ref.batchNormBackward(dx, dGamma, dBeta, dy, xhat, invStd, gamma, U, B);
+        return;
+      }
+      for (const [what, a] of [['dx', dx], ['dy', dy], ['xhat', xhat]] as const) need('batchNormBackward', what, a, U * B);
+      for (const [what, a] of [['dGamma', dGamma], ['dBeta', dBeta], ['invStd', invStd], ['gamma', gamma]] as const) {
+        need('batchNormBackward', what, a, U);
+      }
+      exec('batchNormBackward', U, 4 * U * B, even(U, 1), [dx.byteOffset, dGamma.byteOffset, dBeta.byteOffset,
+        dy.byteOffset, xhat.byteOffset, invStd.byteOffset, gamma.byteOffset, B]);
+    },
+
+    // dLogits[C,B] <- logits[C,B], labels[B]; returns the mean loss
+    softmaxCrossEntropy(dLogits, logits, labels, C, B) {
+      if (!(own(dLogits) && own(logits))) return ref.softmaxCrossEntropy(dLogits, logits, labels, C, B);
+      need('softmaxCrossEntropy', 'dLogits', dLogits, C * B);
+      need('softmaxCrossEntropy', 'logits', logits, C * B);
+      need('softmaxCrossEntropy', 'labels', labels, B);
+      // scratch: labels as Int32 [B], then per-sample (sum, max - z[label]) as f32 [2B]
+      const at = arena.scratch(12 * B);
+      const buffer = arena.buffer();
+      const lab = new Int32Array(buffer, at, B);
+      for (let b = 0; b < B; b++) {
+        const l = labels[b];
+        check(l >= 0 && l < C && Number.isInteger(l), () => `softmaxCrossEntropy: label ${l} of sample ${b} is not in [0, ${C})`);
+        lab[b] = l;
+      }
+      exec('softmaxCrossEntropy', B, 8 * C * B, even(B, 4),
+        [dLogits.byteOffset, logits.byteOffset, at, at + 4 * B, C, B]);
+      const stats = new Float32Array(buffer, at + 4 * B, 2 * B);
+      let total = 0;
+      for (let b = 0; b < B; b++) total += Math.log(stats[2 * b]) + stats[2 * b + 1];
+      return total / B;
+    },
+
+    // w[N], v[N] <- g[N]
+    sgdMomentumStep(w, g, v, lr, momentum, weightDecay, N) {
+      if (!(own(w) && own(g) && own(v))) {
+        ref.sgdMomentumStep(w, g, v, lr, momentum, weightDecay, N);
+        return;
+      }
+      for (const [what, a] of [['w', w], ['g', g], ['v', v]] as const) need('sgdMomentumStep', what, a, N);
+      exec('sgdMomentumStep', N, 2 * N, even(N, 16), [w.byteOffset, g.byteOffset, v.byteOffset, lr, momentum, weightDecay]);
+    },
+
+    // w[N], m[N], v[N] <- g[N]
+    adamStep(w, g, m, v, lr, beta1, beta2, eps, weightDecay, step, N) {
+      if (!(own(w) && own(g) && own(m) && own(v))) {
+        ref.adamStep(w, g, m, v, lr, beta1, beta2, eps, weightDecay, step, N);
+        return;
+      }
+      for (const [what, a] of [['w', w], ['g', g], ['m', m], ['v', v]] as const) need('adamStep', what, a, N);
+      const c1 = 1 / (1 - Math.pow(beta1, step));
+      const c2 = 1 / (1 - Math.pow(beta2, step));
+      exec('adamStep', N, 4 * N, even(N, 16), [w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, lr, beta1, beta2,
+        eps, weightDecay, c1, c2, 1 - beta1, 1 - beta2]);
+    },
+  };
+  return kernels;
+}

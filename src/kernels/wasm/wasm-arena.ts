@@ -1,0 +1,176 @@
+/**
+ * One shared wasm memory and what lives in it: float32 arrays handed out by a bump allocator,
+ * sparse indices copied in once per index object, and a small reusable scratch block. Every
+ * thread's instance of the kernels module imports this memory; only the main thread allocates.
+ *
+ * Layout: bytes [0, RESERVED_BYTES) are left to the module (it has no static data or stack
+ * today; pointer 0 also means "no bias"); blocks above are 16-byte aligned. The memory grows on
+ * demand up to its maximum; a shared memory never moves, so views made before a growth stay valid.
+ * Float blocks are never freed (layers allocate once and reuse them); an index block returns to a
+ * free list when its index object is garbage-collected.
+ */
+import { check, checkInt } from '../../core/errors.js';
+import type { Floats } from '../../core/floats.js';
+import type { SparseIndex } from '../kernels.js';
+import { csrBounds } from './partition.js';
+import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
+import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
+
+export const RESERVED_BYTES = 65536;
+const ALIGN = 16;
+const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
+
+export interface WasmArenaOptions {
+  /** Initial memory in 64 KiB pages; default 256 (16 MiB). */
+  readonly initialPages?: number;
+  /** Maximum memory in pages; default 65536 (4 GiB). Shared memory reserves its maximum address space up front. */
+  readonly maximumPages?: number;
+}
+
+/** A SparseIndex in wasm memory: byte pointers of its arrays and cached partitions. */
+export interface SparseIndexBlock {
+  readonly targetOffsets: number; // Int32 [O+1]
+  readonly sources: number; // Int32 [E]
+  readonly sourceOffsets: number; // Int32 [I+1]
+  readonly targets: number; // Int32 [E]
+  readonly edgeOf: number; // Int32 [E]
+  readonly transposedWeights: number; // f32 [E], scratch of the backward input pass
+  /** Targets [0, O) in T ranges of near-equal edge counts. */
+  targetBounds(T: number): Int32Array;
+  /** Sources [0, I) in T ranges of near-equal edge counts. */
+  sourceBounds(T: number): Int32Array;
+}
+
+interface FreeBlock {
+  readonly ptr: number;
+  readonly bytes: number;
+}
+
+const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+export class WasmArena {
+  readonly memory: WasmMemory;
+  /** The main thread's instance. */
+  readonly kernels: WasmKernelExports;
+  readonly maximumPages: number;
+  private top = RESERVED_BYTES;
+  private readonly buffers = new WeakSet<object>();
+  private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
+  private readonly freeBlocks: FreeBlock[] = [];
+  private readonly released = new FinalizationRegistry<FreeBlock>((block) => this.freeBlocks.push(block));
+  private scratchPtr = 0;
+  private scratchBytes = 0;
+
+  constructor(readonly module: WasmModule, options: WasmArenaOptions = {}) {
+    const api = wasmApi();
+    check(api !== undefined, () => 'the wasm backend needs WebAssembly, which this runtime lacks');
+    const initial = checkInt(options.initialPages ?? 256, 'initialPages', 2, MAX_PAGES);
+    this.maximumPages = checkInt(options.maximumPages ?? MAX_PAGES, 'maximumPages', initial, MAX_PAGES);
+    this.memory = new api.Memory({ initial, maximum: this.maximumPages, shared: true });
+    this.buffers.add(this.memory.buffer);
+    this.kernels = wasmKernelExports(new api.Instance(module, { env: { memory: this.memory } }));
+  }
+
+  /** Bytes in use, reserved part included. */
+  get usedBytes(): number {
+    return this.top;
+  }
+
+  /** A zeroed float32 array of n elements in this memory. */
+  alloc(n: number): Float32Array {
+    const ptr = this.allocBytes(n * 4);
+    return new Float32Array(this.buffer(), ptr, n);
+  }
+
+  /** Whether `a` is a float32 view of this memory (then kernels run on it in place). */
+  owns(a: Floats): a is Float32Array {
+    if (!(a instanceof Float32Array)) return false;
+    const b = a.buffer;
+    if (this.buffers.has(b)) return true;
+    if (b !== this.memory.buffer) return false;
+    this.buffers.add(b);
+    return true;
+  }
+
+  /** The current buffer (it changes when the memory grows). */
+  buffer(): SharedArrayBuffer {
+    const b = this.memory.buffer as SharedArrayBuffer;
+    this.buffers.add(b);
+    return b;
+  }
+
+  /** A block of at least `bytes` bytes, reused between calls (contents undefined). */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      this.scratchBytes = alignUp(Math.max(bytes, 2 * this.scratchBytes, 4096));
+      this.scratchPtr = this.allocBytes(this.scratchBytes);
+    }
+    return this.scratchPtr;
+  }
+
+  /** `index` copied into this memory (once per index object; indices are immutable). */
+  sparse(index: SparseIndex): SparseIndexBlock {
+    const known = this.indices.get(index);
+    if (known !== undefined) return known;
+    const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
+    const E = sources.length;
+    const parts = [targetOffsets, sources, sourceOffsets, targets, edgeOf];
+    const sizes = [O + 1, E, I + 1, E, E, E].map((n) => alignUp(n * 4));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const block = this.reuse(total) ?? { ptr: this.allocBytes(total), bytes: total };
+    const ptrs: number[] = [];
+    let p = block.ptr;
+    for (const size of sizes) {
+      ptrs.push(p);
+      p += size;
+    }
+    const buffer = this.buffer();
+    parts.forEach((a, k) => new Int32Array(buffer, ptrs[k], a.length).set(a));
+    const byTarget = new Map<number, Int32Array>();
+    const bySource = new Map<number, Int32Array>();
+    const entry: SparseIndexBlock = {
+      targetOffsets: ptrs[0], sources: ptrs[1], sourceOffsets: ptrs[2], targets: ptrs[3], edgeOf: ptrs[4],
+      transposedWeights: ptrs[5],
+      targetBounds: (T) => cached(byTarget, T, () => csrBounds(targetOffsets, O, T)),
+      sourceBounds: (T) => cached(bySource, T, () => csrBounds(sourceOffsets, I, T)),
+    };
+    this.indices.set(index, entry);
+    this.released.register(index, block);
+    return entry;
+  }
+
+  /** A pointer to `bytes` fresh (zero) bytes, 16-byte aligned, growing the memory as needed. */
+  allocBytes(bytes: number): number {
+    const ptr = alignUp(this.top);
+    const end = ptr + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = have / WASM_PAGE_BYTES;
+      const needed = Math.ceil((end - have) / WASM_PAGE_BYTES);
+      const room = this.maximumPages - pages;
+      check(needed <= room, () =>
+        `wasm memory exhausted: ${bytes} more bytes do not fit in ${this.maximumPages} pages of 64 KiB`);
+      this.memory.grow(Math.min(room, Math.max(needed, Math.min(pages >> 1, 16384))));
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** The smallest free index block of at least `bytes` bytes, taken off the free list. */
+  private reuse(bytes: number): FreeBlock | undefined {
+    let best = -1;
+    this.freeBlocks.forEach((b, k) => {
+      if (b.bytes >= bytes && (best < 0 || b.bytes < this.freeBlocks[best].bytes)) best = k;
+    });
+    return best < 0 ? undefined : this.freeBlocks.splice(best, 1)[0];
+  }
+}
+
+function cached(map: Map<number, Int32Array>, T: number, make: () => Int32Array): Int32Array {
+  let bounds = map.get(T);
+  if (bounds === undefined) {
+    bounds = make();
+    map.set(T, bounds);
+  }
+  return bounds;
+}

@@ -1,0 +1,51 @@
+/**
+ * The wasm backends under the real layers, model and trainer: a model trained on 1, 2 and 3
+ * threads ends bit-identical, it learns, and its losses track the reference backend's.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../../src/kernels/kernels.js';
+import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
+import { referenceKernels } from '../../src/kernels/reference-kernels.js';
+import { encodeModel } from '../../src/model/model-file.js';
+import { Model } from '../../src/model/model.js';
+import type { ModelSpec } from '../../src/model/model-spec.js';
+import { train, type EpochReport, type TrainConfig } from '../../src/train/trainer.js';
+import { syntheticSplit } from '../helpers/synthetic-data.js';
+
+const spec: ModelSpec = {
+  widths: [64, 128, 128, 4],
+  paths: { source: { kind: 'sobol' }, paths: { fanIn: 8 } },
+  outputLayer: 'dense', batchNorm: true, init: { kind: 'he', seed: 5 },
+};
+const config: TrainConfig = {
+  epochs: 2, batchSize: 30, learningRate: 0.01,
+  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 },
+  schedule: { kind: 'cosine', finalFraction: 0 }, seed: 9,
+};
+
+const backends = [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0 }));
+afterAll(() => backends.forEach((k) => k.close()));
+
+describe('training on the wasm backends', () => {
+  const data = syntheticSplit();
+  const run = (k: Kernels, c: TrainConfig = config): { reports: EpochReport[]; bytes: Uint8Array } => {
+    const model = new Model(spec, k);
+    const reports = train(model, data, c);
+    return { reports, bytes: encodeModel(model) };
+  };
+
+  it('ends bit-identical on 1, 2 and 3 threads, learns, and tracks the reference', () => {
+    const [one, two, three] = backends.map((k) => run(k));
+    expect(two.bytes).toEqual(one.bytes);
+    expect(three.bytes).toEqual(one.bytes);
+    expect(one.reports[1].testAccuracy).toBeGreaterThan(0.95);
+    const ref = run(referenceKernels);
+    one.reports.forEach((r, e) => expect(Math.abs(r.trainLoss - ref.reports[e].trainLoss)).toBeLessThan(1e-3 * ref.reports[e].trainLoss));
+  });
+
+  it('with SGD momentum too', () => {
+    const sgd: TrainConfig = { ...config, optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 }, learningRate: 0.05 };
+    const [one, three] = [backends[0], backends[2]].map((k) => run(k, sgd));
+    expect(three.bytes).toEqual(one.bytes);
+  });
+});
