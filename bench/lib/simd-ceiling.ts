@@ -1,0 +1,133 @@
+/**
+ * The 128-bit SIMD ceiling of this machine, measured: a hand-assembled wasm function that runs
+ * `chains` independent accumulators through acc = acc * m + a (f32x4.mul then f32x4.add, 8 FLOPs
+ * per chain and step) entirely in registers, `unroll` steps per loop iteration. Nothing touches
+ * memory, so the time is bounded by the vector multiply/add throughput that wasm can use on one
+ * core. Several chain counts are tried; the fastest median is the ceiling.
+ *
+ * m and a come in as parameters (no constant folding); with m < 1 the accumulators converge to
+ * a / (1 - m), so no overflow and no denormals. The result is checked against a scalar
+ * Math.fround simulation before anything is timed.
+ */
+import { timeCases, type Timing } from './timing.js';
+
+const V128 = 0x7b, F32 = 0x7d, I32 = 0x7f;
+const SIMD = 0xfd;
+const F32X4_SPLAT = 0x13, F32X4_EXTRACT_LANE = 0x1f, F32X4_ADD = 0xe4, F32X4_MUL = 0xe6;
+const LOCAL_GET = 0x20, LOCAL_SET = 0x21, BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b,
+  I32_CONST = 0x41, I32_EQZ = 0x45, I32_SUB = 0x6b, VOID = 0x40;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+const simdOp = (op: number): number[] => [SIMD, ...uleb(op)];
+const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** Module exporting run(m: f32, a: f32, steps: i32) -> f32 (lane 0 of the sum of the accumulators). */
+export function ceilingModuleBytes(chains: number, unroll: number): Uint8Array {
+  const M = 0, A = 1, N = 2;                  // parameters
+  const acc = (i: number): number => 3 + i;   // v128 locals
+  const mv = 3 + chains, av = 4 + chains;
+  const code: number[] = [];
+  code.push(LOCAL_GET, M, ...simdOp(F32X4_SPLAT), LOCAL_SET, ...uleb(mv));
+  code.push(LOCAL_GET, A, ...simdOp(F32X4_SPLAT), LOCAL_SET, ...uleb(av));
+  for (let i = 0; i < chains; i++) code.push(LOCAL_GET, ...uleb(av), LOCAL_SET, ...uleb(acc(i)));
+  code.push(BLOCK, VOID, LOOP, VOID);
+  code.push(LOCAL_GET, N, I32_EQZ, BR_IF, 1);
+  for (let u = 0; u < unroll; u++) {
+    for (let i = 0; i < chains; i++) {
+      code.push(LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), ...simdOp(F32X4_MUL),
+        LOCAL_GET, ...uleb(av), ...simdOp(F32X4_ADD), LOCAL_SET, ...uleb(acc(i)));
+    }
+  }
+  code.push(LOCAL_GET, N, I32_CONST, 1, I32_SUB, LOCAL_SET, N, BR, 0, END, END);
+  code.push(LOCAL_GET, ...uleb(acc(0)));
+  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_ADD));
+  code.push(...simdOp(F32X4_EXTRACT_LANE), 0, END);
+  const locals = vec([[...uleb(chains + 2), V128]]);
+  const body = [...locals, ...code];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec([[F32], [F32], [I32]]), ...vec([[F32]])]])),
+    ...section(3, vec([uleb(0)])),
+    ...section(7, vec([[...vec([..."run"].map((c) => [c.charCodeAt(0)])), 0x00, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+type RunFn = (m: number, a: number, steps: number) => number;
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it as a value). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+function instantiate(chains: number, unroll: number): RunFn {
+  const module = new wasmApi.Module(ceilingModuleBytes(chains, unroll));
+  const instance = new wasmApi.Instance(module, {});
+  return instance.exports.run as RunFn;
+}
+
+/** What run(m, a, steps) must return, in float32 arithmetic. */
+function expected(m: number, a: number, steps: number, chains: number, unroll: number): number {
+  const f = Math.fround;
+  let x = f(a);
+  for (let s = 0; s < steps * unroll; s++) x = f(f(x * f(m)) + f(a));
+  let sum = x;
+  for (let i = 1; i < chains; i++) sum = f(sum + x);
+  return sum;
+}
+
+export interface CeilingResult {
+  /** GFLOP/s per core, the best median over the variants. */
+  readonly gflops: number;
+  readonly variants: readonly { chains: number; unroll: number; gflops: number; minGflops: number; maxGflops: number; timing: Timing }[];
+}
+
+/** Measures the ceiling with timing options `o` (a call lasts about `callMs`). */
+export async function measureSimdCeiling(o: { repeats: number; warmup: number; minSampleMs: number }, callMs = 20): Promise<CeilingResult> {
+  const variants = [[8, 2], [10, 2], [11, 2], [12, 1], [12, 2]];   // 13+ chains spill registers (V8 keeps 15 xmm)
+  const m = 0.999, a = 0.001;
+  const fns = variants.map(([chains, unroll]) => {
+    const run = instantiate(chains, unroll);
+    const want = expected(m, a, 50, chains, unroll);
+    const got = run(m, a, 50);
+    if (got !== want) throw new Error(`SIMD ceiling kernel (${chains} chains) computed ${got}, expected ${want}`);
+    return run;
+  });
+  // Calibrate steps so that one call lasts about callMs.
+  const steps = fns.map((run) => {
+    let n = 1 << 16;
+    for (;;) {
+      const t0 = performance.now();
+      run(m, a, n);
+      const ms = performance.now() - t0;
+      if (ms >= callMs / 4 || n >= 1 << 30) return Math.max(1, Math.round(n * callMs / Math.max(ms, 1e-3)));
+      n *= 4;
+    }
+  });
+  let sink = 0;
+  const timings = await timeCases(variants.map((_, i) => ({
+    key: String(i),
+    call: () => { sink += fns[i](m, a, steps[i]); },
+  })), { ...o, minSampleMs: Math.max(o.minSampleMs, 0) });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  const results = variants.map(([chains, unroll], i) => {
+    const t = timings.get(String(i))!;
+    const flop = steps[i] * unroll * chains * 8;
+    return { chains, unroll, gflops: flop / t.medianMs / 1e6, minGflops: flop / t.maxMs / 1e6, maxGflops: flop / t.minMs / 1e6, timing: t };
+  });
+  return { gflops: Math.max(...results.map((r) => r.gflops)), variants: results };
+}
