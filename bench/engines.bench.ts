@@ -16,7 +16,6 @@
  * GFLOP/s counts 2·I·O·B FLOPs for dense, 2·E·B for the path layer. Writes bench/results/engines.json.
  */
 import * as ort from 'onnxruntime-node';
-import type { Floats } from '../src/core/floats.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { buildTopology } from '../src/topology/index.js';
@@ -27,24 +26,13 @@ import { matMulModel } from './lib/onnx-matmul.js';
 import { writeResults } from './lib/results.js';
 import { initTfjsWasm, tf } from './lib/tfjs-wasm.js';
 import { fmtMs, fmtNum, printTable, timeCases, type Case, type Timing } from './lib/timing.js';
+import { copyInto, randomArray } from './lib/arrays.js';
 
 const B = 128;
 const SHAPES: readonly (readonly [number, number])[] = [[784, 1024], [1024, 1024], [1024, 10]];
 const FAN_IN = 32;
 const ORT_THREADS = [1, 2];
 const hasPathLayer = (O: number): boolean => O >= 100;
-
-function randomArray(rng: Rng, n: number, scale: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (rng.nextFloat() * 2 - 1) * scale;
-  return a;
-}
-
-function copyInto(k: Kernels, master: Float32Array): Floats {
-  const a = k.alloc('f32', master.length);
-  a.set(master);
-  return a;
-}
 
 interface EngineRow {
   shape: string; I: number; O: number; B: number; engine: string; kind: 'dense' | 'path';

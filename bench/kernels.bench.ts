@@ -26,6 +26,7 @@ import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { measureSimdCeiling } from './lib/simd-ceiling.js';
 import { fmtMs, fmtNum, printTable, timeCases, type Case, type Timing } from './lib/timing.js';
+import { copyInto, randomArray } from './lib/arrays.js';
 
 const B = 128;
 const SHAPES: readonly (readonly [number, number])[] = [[784, 1024], [1024, 1024], [1024, 10]];
@@ -60,18 +61,6 @@ function napkin(c: LayerCase, kind: KernelKind): { flop: number; bytes: number }
     case 'bwdW': return { flop, bytes: 4 * E + 4 * E + 4 * (O + 1) + act };                  // dW, sources, offsets
     default: return kind satisfies never;
   }
-}
-
-function randomArray(rng: Rng, n: number, scale: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = (rng.nextFloat() * 2 - 1) * scale;
-  return a;
-}
-
-function copyInto(k: Kernels, master: Float32Array): Floats {
-  const a = k.alloc('f32', master.length);
-  a.set(master);
-  return a;
 }
 
 /** max |a - ref| / max |ref|. */
