@@ -120,7 +120,13 @@ function runTrain(o: TrainOptions): void {
     optimizer: optimizerSpecOf(o), schedule: scheduleSpecOf(o), seed: o.seed,
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
   };
-  if (o.out) mkdirSync(dirname(o.out), { recursive: true });
+  if (o.out) {
+    try {
+      mkdirSync(dirname(o.out), { recursive: true });
+    } catch (e) {
+      throw new SobolnetError(`cannot create the folder of --out ${o.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
   const kernels = selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads });
   const model = new Model(spec, kernels);
   const hooks = progressHooks(o.epochs, o.quiet);
