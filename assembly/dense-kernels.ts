@@ -12,7 +12,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { hsum, hsum4, sumRow, tailMask } from './simd';
+import { dotRow, hsum4, sumRow, tailMask } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
@@ -162,7 +162,7 @@ export function denseGather(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias
 /**
  * dW[o, i..i+3] and dW[o+1, i..i+3] (dw points at dW[o, i]); g = dy[o], xr = x[i], rows rowBytes
  * apart. One accumulator per element: vectors in order, then the masked tail, then the pairwise
- * sum of `hsum4` (the order of `dot1`), stored as one vector per row.
+ * sum of `hsum4` (the order of `dotRow`), stored as one vector per row.
  */
 function dots2x4(dw: usize, dwRow: usize, g: usize, xr: usize, rowBytes: usize, B: i32): void {
   const zero = f32x4.splat(0);
@@ -214,26 +214,6 @@ function dots2x4(dw: usize, dwRow: usize, g: usize, xr: usize, rowBytes: usize, 
   v128.store(dw + dwRow, hsum4(c0, c1, c2, c3));
 }
 
-/** One element dW[o, i]: the reduction of `dots2x4` for a single pair of rows. */
-function dot1(g: usize, xr: usize, B: i32): f32 {
-  if (B < 4) {
-    let s: f32 = 0;
-    for (let b = 0; b < B; b++) s += load<f32>(g + (<usize>b << 2)) * load<f32>(xr + (<usize>b << 2));
-    return s;
-  }
-  let a = f32x4.splat(0);
-  let b = 0;
-  for (; b + 4 <= B; b += 4) {
-    const o = <usize>b << 2;
-    a = f32x4.add(a, f32x4.mul(v128.load(g + o), v128.load(xr + o)));
-  }
-  if (b < B) {
-    const o = <usize>(B - 4) << 2;
-    a = f32x4.add(a, v128.and(f32x4.mul(v128.load(g + o), v128.load(xr + o)), tailMask(B - b)));
-  }
-  return hsum(a);
-}
-
 // dW[O,I] <- dy[O,B], x[I,B]; rows o in [o0, o1)
 export function denseBackwardWeight(o0: i32, o1: i32, dW: usize, dy: usize, x: usize, I: i32, B: i32): void {
   const rowBytes = <usize>B << 2;
@@ -247,15 +227,15 @@ export function denseBackwardWeight(o0: i32, o1: i32, dW: usize, dy: usize, x: u
       for (; i + 4 <= I; i += 4) dots2x4(dw + (<usize>i << 2), dwRow, g, x + <usize>i * rowBytes, rowBytes, B);
       for (; i < I; i++) {
         const xr = x + <usize>i * rowBytes;
-        store<f32>(dw + (<usize>i << 2), dot1(g, xr, B));
-        store<f32>(dw + dwRow + (<usize>i << 2), dot1(g + rowBytes, xr, B));
+        store<f32>(dw + (<usize>i << 2), dotRow(g, xr, B));
+        store<f32>(dw + dwRow + (<usize>i << 2), dotRow(g + rowBytes, xr, B));
       }
     }
   }
   for (; o < o1; o++) {
     const g = dy + <usize>o * rowBytes;
     const dw = dW + <usize>o * dwRow;
-    for (let i = 0; i < I; i++) store<f32>(dw + (<usize>i << 2), dot1(g, x + <usize>i * rowBytes, B));
+    for (let i = 0; i < I; i++) store<f32>(dw + (<usize>i << 2), dotRow(g, x + <usize>i * rowBytes, B));
   }
 }
 

@@ -6,6 +6,7 @@ import type { Floats } from '../core/floats.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { Dataset } from '../data/dataset.js';
+import { SoftmaxCrossEntropy } from '../layers/softmax-cross-entropy.js';
 import type { Model } from '../model/model.js';
 
 export interface Evaluation {
@@ -34,7 +35,7 @@ export function evaluate(model: Model, data: Dataset, batchSize = 1000): Evaluat
   const order = identityOrder(N);
   const x = model.kernels.alloc(model.precision, D * batchSize);
   const labels = new Int32Array(batchSize);
-  const dLogits = model.kernels.alloc(model.precision, C * batchSize);
+  const loss = new SoftmaxCrossEntropy(model.kernels);
   let correct = 0, lossSum = 0;
   for (let start = 0; start < N; start += batchSize) {
     const B = Math.min(batchSize, N - start);
@@ -42,7 +43,7 @@ export function evaluate(model: Model, data: Dataset, batchSize = 1000): Evaluat
     fillBatch(xb, labels, data, order, start, B);
     const logits = model.forward(xb, B, false);
     correct += countCorrect(logits, labels, C, B);
-    lossSum += B * model.kernels.softmaxCrossEntropy(dLogits.subarray(0, C * B), logits, labels.subarray(0, B), C, B);
+    lossSum += B * loss.lossAndGradient(logits, labels.subarray(0, B), C, B).loss;
   }
   return { accuracy: N === 0 ? 0 : correct / N, loss: N === 0 ? 0 : lossSum / N, count: N };
 }

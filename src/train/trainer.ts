@@ -12,6 +12,7 @@ import type { DataSplit } from '../data/dataset.js';
 import type { Model } from '../model/model.js';
 import { deriveKey } from '../sequences/hash.js';
 import { Rng } from '../sequences/rng.js';
+import { SoftmaxCrossEntropy } from '../layers/softmax-cross-entropy.js';
 import { countCorrect, evaluate } from './evaluate.js';
 import { Optimizer, type OptimizerSpec } from './optimizer.js';
 import { learningRate, type ScheduleSpec } from './schedule.js';
@@ -85,9 +86,9 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
   const rng = new Rng(deriveKey(SHUFFLE_TAG, config.seed, 0));
   const order = identityOrder(N);
   const x = model.kernels.alloc(model.precision, D * Bmax);
-  const dLogits = model.kernels.alloc(model.precision, C * Bmax);
   const labels = new Int32Array(Bmax);
   const optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
+  const loss = new SoftmaxCrossEntropy(model.kernels);
   const reports: EpochReport[] = [];
 
   for (let epoch = 0; epoch < config.epochs; epoch++) {
@@ -96,12 +97,13 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
     let lossSum = 0, correct = 0, seen = 0;
     for (let batch = 0; batch < batches; batch++) {
       const start = batch * Bmax, B = Math.min(Bmax, N - start);
-      const xb = x.subarray(0, D * B), gb = dLogits.subarray(0, C * B), lb = labels.subarray(0, B);
+      const xb = x.subarray(0, D * B), lb = labels.subarray(0, B);
       fillBatch(xb, labels, data.train, order, start, B);
       const logits = model.forward(xb, B, true);
       correct += countCorrect(logits, lb, C, B);
-      lossSum += B * model.kernels.softmaxCrossEntropy(gb, logits, lb, C, B);
-      model.backward(gb);
+      const step = loss.lossAndGradient(logits, lb, C, B);
+      lossSum += B * step.loss;
+      model.backward(step.dLogits);
       const lr = learningRate(config.schedule, config.learningRate, epoch * batches + batch, totalSteps, epoch);
       optimizer.step(lr);
       seen += B;

@@ -10,18 +10,11 @@ import { encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';
 import { train, type EpochReport, type TrainConfig } from '../../src/train/trainer.js';
+import { smallConfig, smallSpec } from '../helpers/small-model.js';
 import { syntheticSplit } from '../helpers/synthetic-data.js';
 
-const spec: ModelSpec = {
-  widths: [64, 128, 128, 4],
-  paths: { source: { kind: 'sobol' }, paths: { fanIn: 8 } },
-  outputLayer: 'dense', batchNorm: true, init: { kind: 'he', seed: 5 },
-};
-const config: TrainConfig = {
-  epochs: 2, batchSize: 30, learningRate: 0.01,
-  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 },
-  schedule: { kind: 'cosine', finalFraction: 0 }, seed: 9,
-};
+const spec: ModelSpec = { ...smallSpec, batchNorm: true };
+const config: TrainConfig = { ...smallConfig, epochs: 2, batchSize: 30 };
 
 const backends = [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0 }));
 afterAll(() => backends.forEach((k) => k.close()));

@@ -2,21 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
-import type { ModelSpec } from '../../src/model/model-spec.js';
 import { evaluate } from '../../src/train/evaluate.js';
-import { train, type TrainConfig } from '../../src/train/trainer.js';
+import { train } from '../../src/train/trainer.js';
+import { smallConfig, smallSpec } from '../helpers/small-model.js';
 import { syntheticSplit } from '../helpers/synthetic-data.js';
 
-const spec: ModelSpec = {
-  widths: [64, 128, 128, 4],
-  paths: { source: { kind: 'sobol' }, paths: { fanIn: 8 } },
-  outputLayer: 'dense', batchNorm: false, init: { kind: 'he', seed: 5 },
-};
-const config: TrainConfig = {
-  epochs: 3, batchSize: 32, learningRate: 0.01,
-  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 },
-  schedule: { kind: 'cosine', finalFraction: 0 }, seed: 9,
-};
+const spec = smallSpec;
+const config = smallConfig;
 
 describe('training', () => {
   const data = syntheticSplit();
