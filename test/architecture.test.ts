@@ -17,7 +17,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   layers: ['core', 'sequences', 'kernels', 'layers'],
   model: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model'],
   train: ['core', 'sequences', 'kernels', 'layers', 'model', 'data', 'train'],
-  cli: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'cli'],
+  experiment: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'experiment'],
+  cli: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'experiment', 'cli'],
 };
 
 function files(dir: string): string[] {

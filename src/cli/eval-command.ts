@@ -5,6 +5,8 @@ import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/
 import { loadModel } from '../model/node/model-io.js';
 import { evaluate } from '../train/evaluate.js';
 import { SobolnetError } from '../core/errors.js';
+import { dataForRecipe } from '../experiment/run-record.js';
+import { INPUT_ORDERS, type InputOrder } from '../experiment/run-recipe.js';
 import { parseInteger } from './parse.js';
 
 interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; threads?: number; json: boolean }
@@ -24,7 +26,11 @@ export function registerEval(program: Command): void {
       if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) {
         throw new SobolnetError(`${file} does not record its dataset: pass --dataset (${DATASET_NAMES.join(', ')})`);
       }
-      const data = loadDataset(name, o.data);
+      const inputOrder = meta.inputOrder ?? 'raster';
+      if (!(INPUT_ORDERS as readonly unknown[]).includes(inputOrder)) {
+        throw new SobolnetError(`${file} records an unknown input order ${JSON.stringify(inputOrder)} (expected ${INPUT_ORDERS.join(' or ')})`);
+      }
+      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder }, loadDataset(name, o.data));
       const result = evaluate(model, data.test);
       const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
       if (o.json) {

@@ -3,9 +3,8 @@
  * and their translation into a PathSpec.
  */
 import { Option, type Command } from 'commander';
-import { SobolnetError } from '../core/errors.js';
 import type { PathSpec } from '../model/model-spec.js';
-import type { PathSource } from '../topology/spec.js';
+import { pathSpecOf as recipePathSpec, RECIPE_DEFAULTS } from '../experiment/run-recipe.js';
 import { parseInteger, parseIntegerList } from './parse.js';
 
 export const SOURCE_CHOICES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask'] as const;
@@ -33,25 +32,7 @@ export function addPathOptions(command: Command, sources: readonly string[], def
       .choices(['merge', 'keep']).default('merge'));
 }
 
-function pathSource(kind: SourceChoice, seed: number): PathSource {
-  switch (kind) {
-    case 'sobol': return { kind };
-    case 'sobol-shift': case 'sobol-owen': case 'random-walk': case 'random-mask': return { kind, seed };
-    default: return kind satisfies never;
-  }
-}
-
 /** The PathSpec of the options, or null for `--source dense`. */
 export function pathSpecOf(options: PathOptions, defaultFanIn: number): PathSpec | null {
-  if (options.source === 'dense') return null;
-  if (options.paths !== undefined && options.fanIn !== undefined) {
-    throw new SobolnetError(`give either --paths (${options.paths}) or --fan-in (${options.fanIn}), not both`);
-  }
-  return {
-    source: pathSource(options.source, options.seed),
-    paths: options.paths !== undefined ? { total: options.paths } : { fanIn: options.fanIn ?? defaultFanIn },
-    ...(options.components ? { components: options.components } : {}),
-    order: options.order,
-    duplicates: options.duplicates,
-  };
+  return recipePathSpec({ ...RECIPE_DEFAULTS, ...options, widths: [] }, defaultFanIn);
 }

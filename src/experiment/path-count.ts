@@ -1,0 +1,47 @@
+/**
+ * Path counts from a weight budget: `density` d asks for the largest number of paths P whose
+ * network has at most d × (the dense network's weights) weights, counting every linear weight
+ * (path edges after merging duplicates, and the dense output layer if there is one; biases and
+ * batch-norm parameters excluded). Published sparse-training results (SET, SNIP, Sparse Momentum)
+ * count density this way, over all layers.
+ */
+import { check } from '../core/errors.js';
+import { pathLayerCount, topologySpecOf, type ModelSpec } from '../model/model-spec.js';
+import { buildTopology } from '../topology/build-topology.js';
+import { modelSpecOf, type RunRecipe } from './run-recipe.js';
+
+/** Linear weights of the dense network with these widths: sum of w[l] * w[l+1]. */
+export function denseWeightCount(widths: readonly number[]): number {
+  let n = 0;
+  for (let l = 0; l + 1 < widths.length; l++) n += widths[l] * widths[l + 1];
+  return n;
+}
+
+/** Linear weights of a model spec: path edges of the generated topology plus its dense layers. */
+export function weightCount(spec: ModelSpec): number {
+  const topologySpec = topologySpecOf(spec);
+  const pathLayers = pathLayerCount(spec);
+  const edges = topologySpec ? buildTopology(topologySpec).layers.reduce((n, c) => n + c.edges, 0) : 0;
+  return edges + denseWeightCount(spec.widths.slice(pathLayers));
+}
+
+/**
+ * The recipe with its `density` replaced by the path count that meets it (a recipe without a
+ * density comes back as it is). Binary search over P: the weights grow with P, since a prefix of
+ * the sequence (or of the random walks) only gains edges as it gets longer.
+ */
+export function resolveDensity(r: RunRecipe, defaultFanIn: number): RunRecipe {
+  if (r.density === undefined || r.source === 'dense') return r;
+  const { density, ...rest } = r;
+  const budget = density * denseWeightCount(r.widths);
+  const weightsAt = (paths: number): number => weightCount(modelSpecOf({ ...rest, fanIn: undefined, paths }, defaultFanIn));
+  check(weightsAt(1) <= budget, () =>
+    `density ${density} is below what one path gives (${weightsAt(1)} of ${denseWeightCount(r.widths)} weights)`);
+  let lo = 1, hi = 2;
+  while (weightsAt(hi) <= budget && hi < denseWeightCount(r.widths)) { lo = hi; hi *= 2; }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (weightsAt(mid) <= budget) lo = mid; else hi = mid;
+  }
+  return { ...rest, fanIn: undefined, paths: lo };
+}

@@ -1,0 +1,223 @@
+/**
+ * A run recipe: one training run described by flat, JSON-friendly fields (the vocabulary of
+ * `sobolnet train`'s options). The CLI's `train` and every point of an experiment grid are
+ * recipes, and this file is the one place that turns a recipe into a ModelSpec and a TrainConfig.
+ *
+ * A recipe's identity is its canonical JSON (`recipeKey`): the results file of an experiment
+ * knows a run is done when a record with the same key is there.
+ */
+import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
+import type { InitSpec } from '../layers/init.js';
+import type { ModelSpec, PathSpec } from '../model/model-spec.js';
+import type { PathSource } from '../topology/spec.js';
+import type { OptimizerSpec } from '../train/optimizer.js';
+import type { ScheduleSpec } from '../train/schedule.js';
+import type { TrainConfig } from '../train/trainer.js';
+
+export const RECIPE_SOURCES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask', 'dense'] as const;
+export type RecipeSource = (typeof RECIPE_SOURCES)[number];
+export const RECIPE_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
+export type RecipeDataset = (typeof RECIPE_DATASETS)[number];
+export const INPUT_ORDERS = ['raster', 'hilbert'] as const;
+export type InputOrder = (typeof INPUT_ORDERS)[number];
+
+export interface RunRecipe {
+  readonly dataset: RecipeDataset;
+  /** All widths, input first, classes last. */
+  readonly widths: readonly number[];
+  /** Order of the input features: raster (as stored) or along a Hilbert curve over the image. */
+  readonly inputOrder: InputOrder;
+  readonly source: RecipeSource;
+  /** Seeds scrambling, random walks and masks, He initialisation and the shuffling. */
+  readonly seed: number;
+  /** Path count: exactly one of fanIn, paths, density (fraction of the dense weights) for a path network. */
+  readonly fanIn?: number;
+  readonly paths?: number;
+  readonly density?: number;
+  readonly components?: readonly number[];
+  readonly order: 'natural' | 'gray';
+  readonly duplicates: 'merge' | 'keep';
+  readonly outputLayer: 'dense' | 'path';
+  readonly batchNorm: boolean;
+  readonly init: InitSpec['kind'];
+  readonly initValue?: number;
+  readonly initSign: 'positive' | 'negative';
+  readonly keepSign: boolean;
+  readonly optimizer: OptimizerSpec['kind'];
+  /** Default 0.003 for adam, 0.05 for sgd. */
+  readonly lr?: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly schedule: ScheduleSpec['kind'];
+  readonly stepEvery: number;
+  readonly stepGamma: number;
+  readonly epochs: number;
+  readonly batch: number;
+  /** Train on the first `limit` training samples only. */
+  readonly limit?: number;
+}
+
+/** The defaults of every field that has one (those of `sobolnet train`). */
+export const RECIPE_DEFAULTS = {
+  dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, order: 'natural', duplicates: 'merge',
+  outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
+  momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
+} as const satisfies Partial<RunRecipe>;
+
+type FieldCheck = (value: unknown, name: string) => void;
+
+const oneOf = (choices: readonly unknown[]): FieldCheck => (v, name) =>
+  check(choices.includes(v), () => `${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER): FieldCheck => (v, name) =>
+  checkInt(v as number, name, min, max);
+const number = (min: number, max: number): FieldCheck => (v, name) => {
+  check(typeof v === 'number', () => `${name} must be a number, got ${JSON.stringify(v)}`);
+  checkNumber(v as number, name, min, max);
+};
+const boolean: FieldCheck = (v, name) =>
+  check(typeof v === 'boolean', () => `${name} must be true or false, got ${JSON.stringify(v)}`);
+const integers = (min: number, max: number): FieldCheck => (v, name) => {
+  check(Array.isArray(v) && v.length > 0, () => `${name} must be a non-empty list of integers, got ${JSON.stringify(v)}`);
+  (v as unknown[]).forEach((x, i) => integer(min, max)(x, `${name}[${i}]`));
+};
+
+/** Every field of a recipe and the check of its value. */
+const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
+  dataset: oneOf(RECIPE_DATASETS),
+  widths: integers(1, 1 << 24),
+  inputOrder: oneOf(INPUT_ORDERS),
+  source: oneOf(RECIPE_SOURCES),
+  seed: integer(0),
+  fanIn: integer(1, 1 << 20),
+  paths: integer(1),
+  density: number(Number.MIN_VALUE, 1),
+  components: integers(0, 21_200),
+  order: oneOf(['natural', 'gray']),
+  duplicates: oneOf(['merge', 'keep']),
+  outputLayer: oneOf(['dense', 'path']),
+  batchNorm: boolean,
+  init: oneOf(['he', 'constant', 'fixed-sign', 'qmc-normal']),
+  initValue: number(-100, 100),
+  initSign: oneOf(['positive', 'negative']),
+  keepSign: boolean,
+  optimizer: oneOf(['adam', 'sgd']),
+  lr: number(Number.MIN_VALUE, 100),
+  momentum: number(0, 0.9999),
+  weightDecay: number(0, 1),
+  schedule: oneOf(['cosine', 'step', 'constant']),
+  stepEvery: integer(1),
+  stepGamma: number(Number.MIN_VALUE, 1),
+  epochs: integer(1, 100_000),
+  batch: integer(1, 65_536),
+  limit: integer(1),
+};
+
+export const RECIPE_FIELDS = Object.keys(FIELDS) as (keyof RunRecipe)[];
+
+/** Whether `name` is a recipe field. */
+export function isRecipeField(name: string): name is keyof RunRecipe {
+  return Object.hasOwn(FIELDS, name);
+}
+
+/** Checks one field's value: a one-line error naming `where` and the value. */
+export function checkRecipeField(name: string, value: unknown, where: string): void {
+  check(isRecipeField(name), () => `${where}: unknown field "${name}" (fields: ${RECIPE_FIELDS.join(', ')})`);
+  try {
+    FIELDS[name](value, name);
+  } catch (e) {
+    if (e instanceof SobolnetError) throw new SobolnetError(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Fills in the defaults and validates every field and their combination. `where` names the origin in errors. */
+export function completeRecipe(fields: Readonly<Record<string, unknown>>, where: string): RunRecipe {
+  for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where);
+  const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
+  check(r.widths !== undefined, () => `${where}: widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
+  check(r.widths.length >= 2, () => `${where}: widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
+  const counts = (['fanIn', 'paths', 'density'] as const).filter((k) => r[k] !== undefined);
+  if (r.source === 'dense') {
+    check(counts.length === 0, () => `${where}: a dense run takes no ${counts[0]}`);
+  } else {
+    check(counts.length <= 1, () => `${where}: give one of fanIn, paths or density, got ${counts.join(' and ')}`);
+  }
+  if (r.keepSign) check(r.init === 'fixed-sign', () => `${where}: keepSign needs init fixed-sign, got init ${r.init}`);
+  return r;
+}
+
+/** The canonical JSON of a recipe (fields in the order of RECIPE_FIELDS): its identity in a results file. */
+export function recipeKey(r: RunRecipe): string {
+  const ordered: Record<string, unknown> = {};
+  for (const name of RECIPE_FIELDS) if (r[name] !== undefined) ordered[name] = r[name];
+  return JSON.stringify(ordered);
+}
+
+function pathSource(kind: Exclude<RecipeSource, 'dense'>, seed: number): PathSource {
+  switch (kind) {
+    case 'sobol': return { kind };
+    case 'sobol-shift': case 'sobol-owen': case 'random-walk': case 'random-mask': return { kind, seed };
+    default: return kind satisfies never;
+  }
+}
+
+/**
+ * The PathSpec of a recipe (null for dense). A density must have been resolved into a path count
+ * first (experiment/density.ts); without any count, `defaultFanIn` applies.
+ */
+export function pathSpecOf(r: RunRecipe, defaultFanIn: number): PathSpec | null {
+  if (r.source === 'dense') return null;
+  check(r.density === undefined, () => `density ${r.density} must be resolved into a path count first`);
+  if (r.paths !== undefined && r.fanIn !== undefined) {
+    throw new SobolnetError(`give either paths (${r.paths}) or fan-in (${r.fanIn}), not both`);
+  }
+  return {
+    source: pathSource(r.source, r.seed),
+    paths: r.paths !== undefined ? { total: r.paths } : { fanIn: r.fanIn ?? defaultFanIn },
+    ...(r.components ? { components: r.components } : {}),
+    order: r.order,
+    duplicates: r.duplicates,
+  };
+}
+
+export function initSpecOf(r: RunRecipe): InitSpec {
+  switch (r.init) {
+    case 'he': return { kind: 'he', seed: r.seed };
+    case 'constant': return r.initValue === undefined ? { kind: 'constant' } : { kind: 'constant', value: r.initValue };
+    case 'fixed-sign': return { kind: 'fixed-sign', sign: r.initSign === 'positive' ? 1 : -1, keepSign: r.keepSign };
+    case 'qmc-normal': return { kind: 'qmc-normal' };
+    default: return r.init satisfies never;
+  }
+}
+
+/** The model spec of a recipe. */
+export function modelSpecOf(r: RunRecipe, defaultFanIn: number): ModelSpec {
+  return {
+    widths: r.widths, paths: pathSpecOf(r, defaultFanIn), outputLayer: r.outputLayer, batchNorm: r.batchNorm,
+    init: initSpecOf(r),
+  };
+}
+
+function optimizerSpecOf(r: RunRecipe): OptimizerSpec {
+  return r.optimizer === 'adam'
+    ? { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: r.weightDecay }
+    : { kind: 'sgd', momentum: r.momentum, weightDecay: r.weightDecay };
+}
+
+function scheduleSpecOf(r: RunRecipe): ScheduleSpec {
+  switch (r.schedule) {
+    case 'cosine': return { kind: 'cosine', finalFraction: 0 };
+    case 'step': return { kind: 'step', every: r.stepEvery, gamma: r.stepGamma };
+    case 'constant': return { kind: 'constant' };
+    default: return r.schedule satisfies never;
+  }
+}
+
+/** The training configuration of a recipe. */
+export function trainConfigOf(r: RunRecipe): TrainConfig {
+  return {
+    epochs: r.epochs, batchSize: r.batch, learningRate: r.lr ?? (r.optimizer === 'adam' ? 0.003 : 0.05),
+    optimizer: optimizerSpecOf(r), schedule: scheduleSpecOf(r), seed: r.seed,
+    ...(r.limit !== undefined ? { limit: r.limit } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+/** Run recipes: defaults, validation with the bad value named, identity, and the specs they make. */
+import { describe, expect, it } from 'vitest';
+import { SobolnetError } from '../../src/core/errors.js';
+import { completeRecipe, modelSpecOf, recipeKey, trainConfigOf } from '../../src/experiment/run-recipe.js';
+
+describe('run recipes', () => {
+  const widths = [784, 64, 10];
+
+  it('fills in the defaults of sobolnet train', () => {
+    const r = completeRecipe({ widths }, 'test');
+    expect(r).toMatchObject({ dataset: 'mnist', source: 'sobol', seed: 1, inputOrder: 'raster', epochs: 10, batch: 128,
+      optimizer: 'adam', schedule: 'cosine', init: 'he', batchNorm: false, outputLayer: 'dense' });
+    expect(trainConfigOf(r)).toMatchObject({ learningRate: 0.003, batchSize: 128, epochs: 10, seed: 1 });
+    expect(trainConfigOf({ ...r, optimizer: 'sgd' }).learningRate).toBe(0.05);
+    expect(modelSpecOf(r, 32).paths).toMatchObject({ source: { kind: 'sobol' }, paths: { fanIn: 32 } });
+    expect(modelSpecOf({ ...r, source: 'random-walk', seed: 7, paths: 500 }, 32).paths)
+      .toMatchObject({ source: { kind: 'random-walk', seed: 7 }, paths: { total: 500 } });
+    expect(modelSpecOf({ ...r, source: 'dense' }, 32).paths).toBeNull();
+    expect(modelSpecOf({ ...r, init: 'fixed-sign', initSign: 'negative', keepSign: true }, 32).init)
+      .toEqual({ kind: 'fixed-sign', sign: -1, keepSign: true });
+  });
+
+  it('rejects bad fields with one line that names the field and the value', () => {
+    const bad = (fields: Record<string, unknown>): string => {
+      try {
+        completeRecipe(fields, 'spec.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(SobolnetError);
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad({ widths, fanin: 8 })).toMatch(/^spec\.json: unknown field "fanin"/);
+    expect(bad({ widths, source: 'halton' })).toMatch(/source must be one of sobol, .*got "halton"/);
+    expect(bad({ widths, fanIn: 0 })).toMatch(/fanIn.*0/);
+    expect(bad({ widths, density: 1.5 })).toMatch(/density.*1\.5/);
+    expect(bad({ widths: [784, 'x', 10] })).toMatch(/widths\[1\]/);
+    expect(bad({})).toMatch(/widths is missing/);
+    expect(bad({ widths, fanIn: 8, density: 0.1 })).toMatch(/one of fanIn, paths or density, got fanIn and density/);
+    expect(bad({ widths, source: 'dense', fanIn: 8 })).toMatch(/dense run takes no fanIn/);
+    expect(bad({ widths, keepSign: true })).toMatch(/keepSign needs init fixed-sign, got init he/);
+    expect(bad({ widths, batchNorm: 'yes' })).toMatch(/batchNorm must be true or false, got "yes"/);
+    for (const m of [bad({ widths, epochs: 1.5 }), bad({ widths, dataset: 'svhn' })]) expect(m.split('\n')).toHaveLength(1);
+  });
+
+  it('keys a recipe by its content, whatever the order its fields were given in', () => {
+    const a = completeRecipe({ widths, fanIn: 8, seed: 2 }, 't');
+    const b = completeRecipe({ seed: 2, fanIn: 8, widths }, 't');
+    expect(recipeKey(a)).toBe(recipeKey(b));
+    expect(recipeKey(a)).not.toBe(recipeKey({ ...a, seed: 3 }));
+    expect(JSON.parse(recipeKey(a))).toEqual(a);
+  });
+});
