@@ -28,7 +28,8 @@ export function denseCounterpart(model: Model): { parameters: number; macsPerSam
 function describeNetwork(model: Model): string {
   const s = model.spec;
   if (!s.paths) return `${s.widths.join('-')}, dense`;
-  const count = 'fanIn' in s.paths.paths ? `fan-in ${s.paths.paths.fanIn}` : `${s.paths.paths.total} paths`;
+  const p = s.paths.paths;
+  const count = 'fanIn' in p ? `fan-in ${p.fanIn}` : 'total' in p ? `${p.total} paths` : `${p.perLayer.join('/')} paths per layer pair`;
   const seed = 'seed' in s.paths.source ? ` (seed ${s.paths.source.seed})` : '';
   return `${s.widths.join('-')}, ${s.paths.source.kind}${seed} paths, ${count}, ${s.outputLayer} output layer` +
     (s.batchNorm ? ', batch norm' : '') + `, init ${s.init.kind}`;

@@ -14,7 +14,7 @@ import { saveModel } from '../model/node/model-io.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { train } from '../train/trainer.js';
-import { parseInteger, parseNumber, parseWidths } from './parse.js';
+import { parseInteger, parseIntegerList, parseNumber, parseWidths } from './parse.js';
 import { addPathOptions, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 import { progressHooks } from './progress.js';
 import { printSummary } from './summary.js';
@@ -28,6 +28,8 @@ interface TrainOptions extends PathOptions {
   widths?: number[];
   inputOrder: InputOrder;
   density?: number;
+  allocation: 'uniform' | 'erdos-renyi';
+  pathsPerLayer?: number[];
   outputLayer: 'dense' | 'path';
   batchNorm: boolean;
   init: InitSpec['kind'];
@@ -59,6 +61,9 @@ export function registerTrain(program: Command): void {
     .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
   addPathOptions(command, [...SOURCE_CHOICES, 'dense'], DEFAULTS.fanIn)
     .option('--density <d>', 'instead of --fan-in: the most paths whose weights stay within this fraction of the dense network\'s', parseNumber(0, 1, true))
+    .addOption(new Option('--allocation <kind>', 'how --density is spread over the layer pairs: one path count, or paths ∝ n_in + n_out (as SET)')
+      .choices(['uniform', 'erdos-renyi']).default('uniform'))
+    .option('--paths-per-layer <list>', 'instead of --fan-in: paths of each path layer pair, e.g. 4000,1500,400', parseIntegerList)
     .addOption(new Option('--output-layer <kind>', 'last layer dense or path-sparse').choices(['dense', 'path']).default('dense'))
     .option('--batch-norm', 'batch normalisation after every hidden layer', false)
     .addOption(new Option('--init <kind>', 'weight initialisation').choices(['he', 'constant', 'fixed-sign', 'qmc-normal']).default('he'))
@@ -90,10 +95,14 @@ function recipeOf(o: TrainOptions, widths: readonly number[]): RunRecipe {
 
 function runTrain(o: TrainOptions): void {
   if (o.keepSign && o.init !== 'fixed-sign') throw new SobolnetError(`--keep-sign needs --init fixed-sign, got --init ${o.init}`);
-  const counts = (['paths', 'fanIn', 'density'] as const).filter((k) => o[k] !== undefined);
+  const counts = (['paths', 'fanIn', 'density', 'pathsPerLayer'] as const).filter((k) => o[k] !== undefined);
   if (counts.length > 1) {
     const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new SobolnetError(`give one of --paths, --fan-in or --density, got ${counts.map((k) => `${flag(k)} ${o[k]}`).join(' and ')}`);
+    throw new SobolnetError('give one of --paths, --fan-in, --density or --paths-per-layer, got ' +
+      counts.map((k) => `${flag(k)} ${String(o[k])}`).join(' and '));
+  }
+  if (o.allocation !== 'uniform' && o.density === undefined) {
+    throw new SobolnetError(`--allocation ${o.allocation} spreads a --density; give --density too`);
   }
   const started = performance.now();
   const loaded = loadDataset(o.dataset, o.data);

@@ -27,21 +27,41 @@ export function weightCount(spec: ModelSpec): number {
 
 /**
  * The recipe with its `density` replaced by the path count that meets it (a recipe without a
- * density comes back as it is). Binary search over P: the weights grow with P, since a prefix of
- * the sequence (or of the random walks) only gains edges as it gets longer.
+ * density comes back as it is). Binary search: the weights grow with the paths, since a prefix
+ * of the sequence (or of the random walks) only gains edges as it gets longer.
+ *
+ * allocation 'uniform': the largest total P. 'erdos-renyi': pair l gets round(s * (n_l + n_(l+1)))
+ * paths (at least 1), for the largest scale s (found to 1e-9 relative) within the budget.
  */
 export function resolveDensity(r: RunRecipe, defaultFanIn: number): RunRecipe {
   if (r.density === undefined || r.source === 'dense') return r;
   const { density, ...rest } = r;
-  const budget = density * denseWeightCount(r.widths);
-  const weightsAt = (paths: number): number => weightCount(modelSpecOf({ ...rest, fanIn: undefined, paths }, defaultFanIn));
+  const denseWeights = denseWeightCount(r.widths);
+  const budget = density * denseWeights;
+  const cleared = { ...rest, fanIn: undefined, paths: undefined, pathsPerLayer: undefined };
+  if (r.allocation === 'erdos-renyi') {
+    const pairs = pathLayerCount(modelSpecOf(cleared, defaultFanIn));
+    const perLayerAt = (s: number): number[] =>
+      Array.from({ length: pairs }, (_, l) => Math.max(1, Math.round(s * (r.widths[l] + r.widths[l + 1]))));
+    const fits = (s: number): boolean =>
+      weightCount(modelSpecOf({ ...cleared, pathsPerLayer: perLayerAt(s) }, defaultFanIn)) <= budget;
+    check(fits(0), () => `density ${density} is below what one path per layer pair gives`);
+    let lo = 0, hi = 1;
+    while (fits(hi) && hi < denseWeights) { lo = hi; hi *= 2; }
+    while (hi - lo > 1e-9 * hi) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) lo = mid; else hi = mid;
+    }
+    return { ...cleared, pathsPerLayer: perLayerAt(lo) };
+  }
+  const weightsAt = (paths: number): number => weightCount(modelSpecOf({ ...cleared, paths }, defaultFanIn));
   check(weightsAt(1) <= budget, () =>
-    `density ${density} is below what one path gives (${weightsAt(1)} of ${denseWeightCount(r.widths)} weights)`);
+    `density ${density} is below what one path gives (${weightsAt(1)} of ${denseWeights} weights)`);
   let lo = 1, hi = 2;
-  while (weightsAt(hi) <= budget && hi < denseWeightCount(r.widths)) { lo = hi; hi *= 2; }
+  while (weightsAt(hi) <= budget && hi < denseWeights) { lo = hi; hi *= 2; }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (weightsAt(mid) <= budget) lo = mid; else hi = mid;
   }
-  return { ...rest, fanIn: undefined, paths: lo };
+  return { ...cleared, paths: lo };
 }

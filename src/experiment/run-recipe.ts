@@ -34,6 +34,13 @@ export interface RunRecipe {
   readonly fanIn?: number;
   readonly paths?: number;
   readonly density?: number;
+  /** Instead of one count: paths per path-sparse layer pair; pair l keeps the edges of the first pathsPerLayer[l] paths. */
+  readonly pathsPerLayer?: readonly number[];
+  /**
+   * How a density is spread over the layer pairs: 'uniform', one path count for all pairs, or
+   * 'erdos-renyi', paths of pair l proportional to (n_l + n_(l+1)) as SET allocates its weights.
+   */
+  readonly allocation: 'uniform' | 'erdos-renyi';
   readonly components?: readonly number[];
   readonly order: 'natural' | 'gray';
   readonly duplicates: 'merge' | 'keep';
@@ -59,7 +66,7 @@ export interface RunRecipe {
 
 /** The defaults of every field that has one (those of `sobolnet train`). */
 export const RECIPE_DEFAULTS = {
-  dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, order: 'natural', duplicates: 'merge',
+  dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
   outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
 } as const satisfies Partial<RunRecipe>;
@@ -91,6 +98,8 @@ const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
   fanIn: integer(1, 1 << 20),
   paths: integer(1),
   density: number(Number.MIN_VALUE, 1),
+  pathsPerLayer: integers(1, 2 ** 30),
+  allocation: oneOf(['uniform', 'erdos-renyi']),
   components: integers(0, 21_200),
   order: oneOf(['natural', 'gray']),
   duplicates: oneOf(['merge', 'keep']),
@@ -136,11 +145,13 @@ export function completeRecipe(fields: Readonly<Record<string, unknown>>, where:
   const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
   check(r.widths !== undefined, () => `${where}: widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
   check(r.widths.length >= 2, () => `${where}: widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
-  const counts = (['fanIn', 'paths', 'density'] as const).filter((k) => r[k] !== undefined);
+  const counts = (['fanIn', 'paths', 'density', 'pathsPerLayer'] as const).filter((k) => r[k] !== undefined);
   if (r.source === 'dense') {
     check(counts.length === 0, () => `${where}: a dense run takes no ${counts[0]}`);
   } else {
-    check(counts.length <= 1, () => `${where}: give one of fanIn, paths or density, got ${counts.join(' and ')}`);
+    check(counts.length <= 1, () => `${where}: give one of fanIn, paths, density or pathsPerLayer, got ${counts.join(' and ')}`);
+    check(r.allocation === 'uniform' || r.density !== undefined, () =>
+      `${where}: allocation ${r.allocation} spreads a density; give density too`);
   }
   if (r.keepSign) check(r.init === 'fixed-sign', () => `${where}: keepSign needs init fixed-sign, got init ${r.init}`);
   return r;
@@ -173,7 +184,8 @@ export function pathSpecOf(r: RunRecipe, defaultFanIn: number): PathSpec | null 
   }
   return {
     source: pathSource(r.source, r.seed),
-    paths: r.paths !== undefined ? { total: r.paths } : { fanIn: r.fanIn ?? defaultFanIn },
+    paths: r.pathsPerLayer !== undefined ? { perLayer: r.pathsPerLayer }
+      : r.paths !== undefined ? { total: r.paths } : { fanIn: r.fanIn ?? defaultFanIn },
     ...(r.components ? { components: r.components } : {}),
     order: r.order,
     duplicates: r.duplicates,

@@ -6,7 +6,7 @@
  */
 import { buildConnectivity } from './connectivity.js';
 import type { LayerConnectivity } from './connectivity.js';
-import { pathUnitLayers } from './path-units.js';
+import { pairUnitLayers } from './path-units.js';
 import { randomMaskLayers } from './random-mask.js';
 import { resolveTopologySpec } from './resolve-spec.js';
 import type { ResolvedTopologySpec, TopologySpec } from './spec.js';
@@ -23,12 +23,9 @@ export function buildTopology(spec: TopologySpec): Topology {
   if (resolved.source.kind === 'random-mask') return { spec: resolved, layers: randomMaskLayers(resolved) };
   const { widths, duplicates } = resolved;
   const layers: LayerConnectivity[] = [];
-  let prev: Int32Array | null = null;
-  let l = 0;
-  for (const units of pathUnitLayers(resolved)) {
-    if (prev !== null) layers.push(buildConnectivity(prev, units, widths[l - 1], widths[l], duplicates));
-    prev = units;
-    l++;
+  for (const [sources, targets] of pairUnitLayers(resolved)) {
+    const l = layers.length;
+    layers.push(buildConnectivity(sources, targets, widths[l], widths[l + 1], duplicates));
   }
   return { spec: resolved, layers };
 }

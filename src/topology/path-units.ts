@@ -15,6 +15,7 @@ import { check, checkInt } from '../core/errors.js';
 import { Rng } from '../sequences/rng.js';
 import { digitalShift, owenScramble } from '../sequences/scramble.js';
 import { sobolComponent } from '../sequences/sobol.js';
+import { pathsOfPair } from './resolve-spec.js';
 import type { ResolvedTopologySpec } from './spec.js';
 
 const TWO_POW_32 = 4294967296;
@@ -94,4 +95,21 @@ export function unitsFromFixedPoint(values: Uint32Array, n: number): Int32Array 
     }
   }
   return units;
+}
+
+/**
+ * The units of every layer pair's paths, pair by pair: [source units, target units] of the first
+ * pathsOfPair(spec, l) paths -> L pairs of two [P_l] arrays.
+ */
+export function* pairUnitLayers(spec: ResolvedTopologySpec): Generator<[Int32Array, Int32Array], void, undefined> {
+  let prev: Int32Array | null = null;
+  let l = 0;
+  for (const units of pathUnitLayers(spec)) {
+    if (prev !== null) {
+      const P = pathsOfPair(spec, l - 1);
+      yield [prev.subarray(0, P), units.subarray(0, P)];
+    }
+    prev = units;
+    l++;
+  }
 }

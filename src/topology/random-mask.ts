@@ -17,7 +17,7 @@ import { check, checkInt } from '../core/errors.js';
 import { Rng } from '../sequences/rng.js';
 import { buildConnectivity } from './connectivity.js';
 import type { LayerConnectivity } from './connectivity.js';
-import { pathUnitLayers } from './path-units.js';
+import { pairUnitLayers } from './path-units.js';
 import type { ResolvedTopologySpec } from './spec.js';
 import { transposeGather } from './transpose-gather.js';
 
@@ -34,14 +34,9 @@ export function randomMaskLayers(spec: ResolvedTopologySpec): LayerConnectivity[
 export function sobolEdgeCounts(spec: ResolvedTopologySpec): number[] {
   const plain: ResolvedTopologySpec = { ...spec, source: { kind: 'sobol' }, duplicates: 'merge' };
   const counts: number[] = [];
-  let prev: Int32Array | null = null;
-  let l = 0;
-  for (const units of pathUnitLayers(plain)) {
-    if (prev !== null) {
-      counts.push(buildConnectivity(prev, units, spec.widths[l - 1], spec.widths[l], 'merge').edges);
-    }
-    prev = units;
-    l++;
+  for (const [sources, targets] of pairUnitLayers(plain)) {
+    const l = counts.length;
+    counts.push(buildConnectivity(sources, targets, spec.widths[l], spec.widths[l + 1], 'merge').edges);
   }
   return counts;
 }

@@ -45,6 +45,11 @@ export function resolveTopologySpec(spec: TopologySpec): ResolvedTopologySpec {
   return { widths, source, paths, pathCount, components, order, duplicates };
 }
 
+/** How many paths layer pair l (layer l to l + 1) takes its edges from: the first ones of the P. */
+export function pathsOfPair(spec: ResolvedTopologySpec, l: number): number {
+  return 'perLayer' in spec.paths ? spec.paths.perLayer[l] : spec.pathCount;
+}
+
 /** A fresh copy of the path source holding only its own fields. */
 function resolveSource(source: PathSource): PathSource {
   check(typeof source === 'object' && source !== null, () => `topology source must be an object, got ${String(source)}`);
@@ -68,13 +73,19 @@ function resolveSource(source: PathSource): PathSource {
 /** Exactly one of total / fanIn; P = total or fanIn * max(widths). */
 function resolvePaths(paths: PathCount, widths: readonly number[]): { paths: PathCount; pathCount: number } {
   check(typeof paths === 'object' && paths !== null, () => `topology paths must be an object, got ${String(paths)}`);
-  const hasTotal = 'total' in paths;
-  const hasFanIn = 'fanIn' in paths;
-  check(hasTotal !== hasFanIn, () =>
-    `topology paths must have exactly one of total, fanIn, got ${JSON.stringify(paths)}`);
-  if (hasTotal) {
+  const kinds = ['total', 'fanIn', 'perLayer'].filter((k) => k in paths);
+  check(kinds.length === 1, () =>
+    `topology paths must have exactly one of total, fanIn, perLayer, got ${JSON.stringify(paths)}`);
+  if ('total' in paths) {
     const total = checkInt(paths.total, 'topology paths total', 1, MAX_PATHS);
     return { paths: { total }, pathCount: total };
+  }
+  if ('perLayer' in paths) {
+    const list = paths.perLayer as unknown;
+    check(Array.isArray(list) && list.length === widths.length - 1, () =>
+      `topology paths perLayer must list ${widths.length - 1} counts (one per layer pair), got ${JSON.stringify(list)}`);
+    const perLayer = (list as readonly number[]).map((n, l) => checkInt(n, `topology paths perLayer[${l}]`, 1, MAX_PATHS));
+    return { paths: { perLayer }, pathCount: Math.max(...perLayer) };
   }
   const widest = Math.max(...widths);
   const fanIn = checkInt(paths.fanIn, 'topology paths fanIn', 1, Math.max(1, Math.floor(MAX_PATHS / widest)));

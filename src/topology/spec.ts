@@ -15,10 +15,14 @@ export type PathSource =
 export type PathSourceKind = PathSource['kind'];
 export const PATH_SOURCE_KINDS: readonly PathSourceKind[] = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask'];
 
-/** How many paths: a total P, or a fan-in K per unit of the widest layer (P = K * max width). */
+/**
+ * How many paths: a total P, a fan-in K per unit of the widest layer (P = K * max width), or a
+ * count per layer pair: pair l keeps the edges of the first perLayer[l] paths (P = the largest).
+ */
 export type PathCount =
   | { readonly total: number }
-  | { readonly fanIn: number };
+  | { readonly fanIn: number }
+  | { readonly perLayer: readonly number[] };
 
 /** merge: repeated edges share one weight; keep: each path edge gets its own (parallel) weight. */
 export type DuplicatePolicy = 'merge' | 'keep';

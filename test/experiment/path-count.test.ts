@@ -39,3 +39,17 @@ describe('path counts from a density', () => {
       .toThrow(/density 0\.0001 is below what one path gives/);
   });
 });
+
+describe('Erdős–Rényi allocation of a density', () => {
+  it('gives each layer pair paths in proportion to n_in + n_out, within the budget', () => {
+    const r = completeRecipe({ widths: [784, 300, 100, 10], outputLayer: 'path', density: 0.02, allocation: 'erdos-renyi' }, 't');
+    const resolved = resolveDensity(r, 32);
+    const per = resolved.pathsPerLayer!;
+    expect(per).toHaveLength(3);
+    expect(per[0] / per[1]).toBeCloseTo(1084 / 400, 2);
+    expect(per[1] / per[2]).toBeCloseTo(400 / 110, 1);
+    const weights = weightCount(modelSpecOf(resolved, 32));
+    expect(weights).toBeLessThanOrEqual(0.02 * 266_200);
+    expect(weights).toBeGreaterThan(0.019 * 266_200);
+  });
+});
