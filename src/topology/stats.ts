@@ -6,7 +6,8 @@
  * Shape legend: P paths, L layers, I inputs, O outputs, E edges.
  */
 import type { Topology } from './build-topology.js';
-import { pathUnitLayers } from './path-units.js';
+import { pairUnitLayers } from './path-units.js';
+import { pathsOfPair } from './resolve-spec.js';
 import { permutationBlocks } from './permutation-blocks.js';
 import type { PermutationBlocks } from './permutation-blocks.js';
 
@@ -20,7 +21,7 @@ export interface LayerStats {
   readonly layer: number;       // pair index l: layer l -> layer l + 1
   readonly inputs: number;      // I
   readonly outputs: number;     // O
-  readonly paths: number;       // P (for random-mask: the P of the Sobol' topology it matches)
+  readonly paths: number;       // P of this pair (for random-mask: the P of the Sobol' topology it matches)
   readonly edges: number;       // E
   readonly density: number;     // E / (I * O)
   readonly duplicates: number;  // path-edges repeating an earlier one (merged or parallel)
@@ -35,11 +36,9 @@ export function topologyStats(t: Topology): LayerStats[] {
   const spec = t.spec;
   const blocks: (PermutationBlocks | null)[] = t.layers.map(() => null);
   if (spec.source.kind !== 'random-mask') {
-    let prev: Int32Array | null = null;
     let l = 0;
-    for (const units of pathUnitLayers(spec)) {
-      if (prev !== null) blocks[l - 1] = permutationBlocks(prev, units, spec.widths[l - 1], spec.widths[l]);
-      prev = units;
+    for (const [sources, targets] of pairUnitLayers(spec)) {
+      blocks[l] = permutationBlocks(sources, targets, spec.widths[l], spec.widths[l + 1]);
       l++;
     }
   }
@@ -47,7 +46,7 @@ export function topologyStats(t: Topology): LayerStats[] {
     layer: l,
     inputs: c.inputs,
     outputs: c.outputs,
-    paths: spec.pathCount,
+    paths: pathsOfPair(spec, l),
     edges: c.edges,
     density: c.edges / (c.inputs * c.outputs),
     duplicates: c.duplicates,
