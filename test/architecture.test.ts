@@ -13,7 +13,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   sequences: ['core', 'sequences'],
   topology: ['core', 'sequences', 'topology', 'kernels'], // kernels: the SparseIndex type it produces
   kernels: ['core', 'kernels'],
-  data: ['core', 'data'],
+  data: ['core', 'sequences', 'data'], // sequences: the seeded Rng of the pixel shuffle
   layers: ['core', 'sequences', 'kernels', 'layers'],
   model: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model'],
   train: ['core', 'sequences', 'kernels', 'layers', 'model', 'data', 'train'],

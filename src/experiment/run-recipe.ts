@@ -18,14 +18,14 @@ export const RECIPE_SOURCES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-wal
 export type RecipeSource = (typeof RECIPE_SOURCES)[number];
 export const RECIPE_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 export type RecipeDataset = (typeof RECIPE_DATASETS)[number];
-export const INPUT_ORDERS = ['raster', 'hilbert'] as const;
+export const INPUT_ORDERS = ['raster', 'hilbert', 'shuffled'] as const;
 export type InputOrder = (typeof INPUT_ORDERS)[number];
 
 export interface RunRecipe {
   readonly dataset: RecipeDataset;
   /** All widths, input first, classes last. */
   readonly widths: readonly number[];
-  /** Order of the input features: raster (as stored) or along a Hilbert curve over the image. */
+  /** Order of the input features: raster (as stored), along a Hilbert curve over the image, or shuffled by the seed. */
   readonly inputOrder: InputOrder;
   readonly source: RecipeSource;
   /** Seeds scrambling, random walks and masks, He initialisation and the shuffling. */

@@ -4,7 +4,7 @@
  * file holds, one JSON line each.
  */
 import type { DataSplit } from '../data/dataset.js';
-import { hilbertOrdered } from '../data/pixel-order.js';
+import { hilbertOrdered, reorderPixels, shuffledPixelOrder } from '../data/pixel-order.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Model } from '../model/model.js';
 import { pathLayerCount } from '../model/model-spec.js';
@@ -42,9 +42,18 @@ export interface RunRecord {
   readonly finishedAt: string;            // ISO time
 }
 
-/** The data a recipe trains on: the split as loaded, or reordered along a Hilbert curve. */
-export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder'>, data: DataSplit): DataSplit {
-  return r.inputOrder === 'raster' ? data : { train: hilbertOrdered(data.train), test: hilbertOrdered(data.test) };
+/** The data a recipe trains on: the split as loaded, or with its pixels reordered (see pixel-order.ts). */
+export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder' | 'seed'>, data: DataSplit): DataSplit {
+  switch (r.inputOrder) {
+    case 'raster': return data;
+    case 'hilbert': return { train: hilbertOrdered(data.train), test: hilbertOrdered(data.test) };
+    case 'shuffled': {
+      const order = shuffledPixelOrder(data.train.shape.length >= 2 ? data.train.shape.slice(-2).reduce((a, b) => a * b, 1)
+        : data.train.features, r.seed);
+      return { train: reorderPixels(data.train, order), test: reorderPixels(data.test, order) };
+    }
+    default: return r.inputOrder satisfies never;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Hilbert pixel orders: permutations whose consecutive pixels touch, and the reordering of data sets. */
 import { describe, expect, it } from 'vitest';
-import { hilbertOrdered, hilbertPixelOrder, reorderPixels } from '../../src/data/pixel-order.js';
+import { hilbertOrdered, hilbertPixelOrder, reorderPixels, shuffledPixelOrder } from '../../src/data/pixel-order.js';
 import type { Dataset } from '../../src/data/dataset.js';
 
 const isPermutation = (p: Int32Array): boolean => new Set(p).size === p.length && p.every((v) => v >= 0 && v < p.length);
@@ -43,5 +43,15 @@ describe('Hilbert pixel order', () => {
     const h = hilbertOrdered(data);
     expect([...h.pixels.slice(0, 4)]).toEqual([...hilbertPixelOrder(2, 2)].map((i) => data.pixels[i]));
     expect(() => reorderPixels(data, Int32Array.from([0, 1, 2]))).toThrow(/3 pixels does not fit t's 8 features/);
+  });
+});
+
+describe('shuffled pixel order', () => {
+  it('is a seeded permutation, the same for the same seed and different for another', () => {
+    const a = shuffledPixelOrder(784, 1);
+    expect(isPermutation(a)).toBe(true);
+    expect([...shuffledPixelOrder(784, 1)]).toEqual([...a]);
+    expect([...shuffledPixelOrder(784, 2)]).not.toEqual([...a]);
+    expect([...a]).not.toEqual([...Array(784).keys()]);
   });
 });
