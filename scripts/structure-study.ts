@@ -1,7 +1,7 @@
 /**
  * The structure study of issue 4, without training: duplicates by Sobol' component pair and
  * fan-in, the degree spread of every source, the progressive-permutation check, and a picture of
- * the input pixels that single hidden units see. Writes docs/results/structure/structure.md and
+ * the input pixels that single hidden units see. Writes docs/results/structure-stats/structure.md and
  * receptive-fields.{svg,png}.
  *
  *   npm run study:structure            (node --import tsx scripts/structure-study.ts [outDir])
@@ -15,7 +15,7 @@ import { writePlot } from '../src/experiment/node/render-plot.js';
 import { PLOT_FONT } from '../src/experiment/plot-specs.js';
 import { buildTopology, topologyStats, type PathSource, type TopologySpec } from '../src/topology/index.js';
 
-const outDir = process.argv[2] ?? join('docs', 'results', 'structure');
+const outDir = process.argv[2] ?? join('docs', 'results', 'structure-stats');
 const FAN_INS = [4, 8, 16, 32, 64, 128];
 const SOURCES: PathSource[] = [
   { kind: 'sobol' }, { kind: 'sobol-shift', seed: 1 }, { kind: 'sobol-owen', seed: 1 },
