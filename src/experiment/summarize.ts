@@ -60,10 +60,15 @@ export function summarize(plan: readonly PlannedRun[], records: readonly RunReco
   });
 }
 
-/** The text of one recipe field in a table or legend. */
+/** Fields that describe paths: a dense run has none of them, whatever their defaults say. */
+const PATH_FIELDS: ReadonlySet<keyof RunRecipe> = new Set<keyof RunRecipe>([
+  'fanIn', 'paths', 'density', 'pathsPerLayer', 'allocation', 'components', 'order', 'duplicates', 'outputLayer',
+]);
+
+/** The text of one recipe field in a table or legend ('–' where it does not apply). */
 export function formatField(r: RunRecipe, field: keyof RunRecipe): string {
   const v = r[field];
-  if (v === undefined) return '–';
+  if (v === undefined || (r.source === 'dense' && PATH_FIELDS.has(field))) return '–';
   if (field === 'widths' || field === 'components') return (v as readonly number[]).join('-');
   return String(v);
 }

@@ -35,6 +35,8 @@ describe('summaries', () => {
     expect(table[0]).toBe('| source | fanIn | weights | % of dense | % of dense (path layers) | MACs/sample | test accuracy % | train s |');
     expect(table[2]).toBe('| sobol | 4 | 3776 | 7.43 % | 6.25 % | 3776 | 92.00 ± 2.00 (3) | 2.0 |');
     expect(table[3]).toContain('97.50 ± 0.71 (2/3 seeds)');
+    expect(table[3]).toMatch(/^\| dense \| – \|/);
+    expect(markdownTable(groups, ['source', 'allocation']).split('\n')[3]).toMatch(/^\| dense \| – \|/);
     const points = plotPoints(groups, ['source'], (g) => g.weightFraction);
     expect(points.map((p) => p.series)).toEqual(['sobol', 'dense']);
     expect(points[1]).toMatchObject({ x: 1, seeds: 2 });
