@@ -8,7 +8,8 @@
  */
 import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
 import type { InitSpec } from '../layers/init.js';
-import type { ModelSpec, PathSpec } from '../model/model-spec.js';
+import { topologySpecOf, validateModelSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
+import { resolveTopologySpec } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
@@ -154,6 +155,17 @@ export function completeRecipe(fields: Readonly<Record<string, unknown>>, where:
       `${where}: allocation ${r.allocation} spreads a density; give density too`);
   }
   if (r.keepSign) check(r.init === 'fixed-sign', () => `${where}: keepSign needs init fixed-sign, got init ${r.init}`);
+  // The model and topology specs check the rest (components per layer, path counts per pair...)
+  // now, so that a bad grid point fails before a sweep starts rather than when its turn comes.
+  try {
+    const spec = modelSpecOf({ ...r, density: undefined }, 1);
+    validateModelSpec(spec);
+    const topology = topologySpecOf(spec);
+    if (topology) resolveTopologySpec(topology);
+  } catch (e) {
+    if (e instanceof SobolnetError) throw new SobolnetError(`${where}: ${e.message}`);
+    throw e;
+  }
   return r;
 }
 

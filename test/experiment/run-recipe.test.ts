@@ -40,6 +40,9 @@ describe('run recipes', () => {
     expect(bad({ widths, source: 'dense', fanIn: 8 })).toMatch(/dense run takes no fanIn/);
     expect(bad({ widths, keepSign: true })).toMatch(/keepSign needs init fixed-sign, got init he/);
     expect(bad({ widths, allocation: 'erdos-renyi', fanIn: 8 })).toMatch(/allocation erdos-renyi spreads a density/);
+    expect(bad({ widths: [784, 64, 64, 10], components: [1, 2, 3, 4] }))
+      .toMatch(/^spec\.json: topology components must be an array of 3 entries/);
+    expect(bad({ widths: [784, 64, 10], pathsPerLayer: [100, 100] })).toMatch(/perLayer must list 1 counts/);
     expect(bad({ widths, batchNorm: 'yes' })).toMatch(/batchNorm must be true or false, got "yes"/);
     for (const m of [bad({ widths, epochs: 1.5 }), bad({ widths, dataset: 'svhn' })]) expect(m.split('\n')).toHaveLength(1);
   });
