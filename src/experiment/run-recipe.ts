@@ -141,7 +141,7 @@ export function checkRecipeField(name: string, value: unknown, where: string): v
 }
 
 /** Fills in the defaults and validates every field and their combination. `where` names the origin in errors. */
-export function completeRecipe(fields: Readonly<Record<string, unknown>>, where: string): RunRecipe {
+export function completeRecipe(fields: object, where: string): RunRecipe {
   for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where);
   const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
   check(r.widths !== undefined, () => `${where}: widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);

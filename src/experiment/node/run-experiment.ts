@@ -17,7 +17,7 @@ import type { EpochReport } from '../../train/trainer.js';
 import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, type PlannedRun } from '../experiment-spec.js';
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
-import type { RunRecipe } from '../run-recipe.js';
+import { completeRecipe, recipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, summarize, type GroupSummary } from '../summarize.js';
 import { writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
@@ -114,7 +114,12 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
   const resultsPath = join(o.outDir, 'results.jsonl');
   const release = lockResults(resultsPath);
   try {
-    const { records, dropped } = readResults(resultsPath);
+    const read = readResults(resultsPath);
+    const dropped = read.dropped;
+    // A record's identity is recomputed from its recipe with today's defaults, so that records
+    // written before a field existed still match the runs they are (the field's default being
+    // what every run did then).
+    const records = read.records.map((r, i) => ({ ...r, key: recipeKey(completeRecipe(r.recipe, `${resultsPath} record ${i + 1}`)) }));
     const done = new Set(records.map((r) => r.key));
     const pending = plan.filter((run) => !done.has(run.key));
     let doneCount = plan.length - pending.length;
