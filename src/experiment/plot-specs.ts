@@ -70,7 +70,7 @@ export function accuracyPlotSpec(points: readonly PlotPoint[], options: Accuracy
   const colorOf = (s: string): string => (s === dense ? DENSE_COLOR : PALETTE[slot(s) % PALETTE.length]);
   const hasDense = values.some((v) => v.series === dense);
   const domain = hasDense ? [...lines, dense] : lines;
-  const legend = { title: 'topology' };
+  const legend = { title: 'topology', labelLimit: 420 };
   const color = {
     field: 'series', type: 'nominal', legend,
     scale: { domain, range: domain.map(colorOf) },

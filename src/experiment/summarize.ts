@@ -5,7 +5,7 @@
 import type { PlotPoint } from './plot-specs.js';
 import type { PlannedRun } from './experiment-spec.js';
 import type { RunRecord } from './run-record.js';
-import type { RunRecipe } from './run-recipe.js';
+import { RECIPE_DEFAULTS, type RunRecipe } from './run-recipe.js';
 
 export interface GroupSummary {
   readonly groupKey: string;
@@ -98,11 +98,18 @@ export function markdownTable(groups: readonly GroupSummary[], fields: readonly 
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** The line a group belongs to: 'dense' for dense runs, else the values of the series fields. */
+/**
+ * The line a group belongs to: 'dense' for dense runs, else the source, qualified by the other
+ * series fields that differ from their defaults: 'sobol', 'sobol (inputOrder shuffled)',
+ * 'random-walk (widths 784-2048-2048-10)'. A plain source name keeps its colour in every plot.
+ */
 export function seriesOf(r: RunRecipe, seriesFields: readonly (keyof RunRecipe)[]): string {
   if (r.source === 'dense') return 'dense';
-  const parts = seriesFields.map((f) => formatField(r, f));
-  return parts.length > 0 ? parts.join(' ') : r.source;
+  const defaults: Partial<Record<keyof RunRecipe, unknown>> = RECIPE_DEFAULTS;
+  const qualifiers = seriesFields
+    .filter((f) => f !== 'source' && r[f] !== undefined && JSON.stringify(r[f]) !== JSON.stringify(defaults[f]))
+    .map((f) => `${f} ${formatField(r, f)}`);
+  return qualifiers.length > 0 ? `${r.source} (${qualifiers.join(', ')})` : r.source;
 }
 
 /** Plot points: x of each group by `x`, accuracy mean ± std, one series per `seriesOf`. */

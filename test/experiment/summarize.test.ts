@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperimentSpec, planRuns } from '../../src/experiment/experiment-spec.js';
 import type { RunRecord } from '../../src/experiment/run-record.js';
-import { markdownTable, meanStd, plotPoints, summarize } from '../../src/experiment/summarize.js';
+import { markdownTable, meanStd, plotPoints, seriesOf, summarize } from '../../src/experiment/summarize.js';
 
 const plan = planRuns(parseExperimentSpec({
   name: 't', base: { widths: [784, 64, 10] }, grids: [{ source: ['sobol'], fanIn: [4, 8] }, { source: ['dense'] }], seeds: [1, 2, 3],
@@ -37,6 +37,10 @@ describe('summaries', () => {
     expect(table[3]).toContain('97.50 ± 0.71 (2/3 seeds)');
     expect(table[3]).toMatch(/^\| dense \| – \|/);
     expect(markdownTable(groups, ['source', 'allocation']).split('\n')[3]).toMatch(/^\| dense \| – \|/);
+    const sobol = groups[0].recipe;
+    expect(seriesOf(sobol, ['inputOrder', 'source', 'components'])).toBe('sobol');
+    expect(seriesOf({ ...sobol, inputOrder: 'shuffled', components: [1, 2, 3] }, ['inputOrder', 'source', 'components']))
+      .toBe('sobol (inputOrder shuffled, components 1-2-3)');
     const points = plotPoints(groups, ['source'], (g) => g.weightFraction);
     expect(points.map((p) => p.series)).toEqual(['sobol', 'dense']);
     expect(points[1]).toMatchObject({ x: 1, seeds: 2 });
