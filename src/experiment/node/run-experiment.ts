@@ -185,7 +185,7 @@ async function writeReport(spec: ExperimentSpec, plan: readonly PlannedRun[], re
       await plot('accuracy-vs-weights', `${spec.name}: ${dataset}, accuracy against weights`,
         'fraction of the dense network\'s weights', (g) => g.weightFraction, '.1%');
       await plot('accuracy-vs-train-macs', `${spec.name}: ${dataset}, accuracy against training cost`,
-        'training multiply-adds (3 × forward × samples × epochs)', (g) => g.trainMacs, '.1s');
+        'training multiply-adds (3 × forward × samples × epochs)', (g) => g.trainMacs, '.2~s');
     }
   }
   const tablePath = join(outDir, 'table.md');
