@@ -7,3 +7,5 @@ export { loadFashionMnist } from './data/node/fashion-mnist.js';
 export { loadCifar10 } from './data/node/cifar10.js';
 export { loadModel, saveModel } from './model/node/model-io.js';
 export { writeFileAtomic } from './core/node/atomic-write.js';
+export { runExperiment } from './experiment/node/run-experiment.js';
+export { renderSvg, svgToPng, writePlot } from './experiment/node/render-plot.js';
