@@ -7,7 +7,7 @@ import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-
 import type { InitSpec } from '../layers/init.js';
 import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
-import { INPUT_ORDERS, modelSpecOf, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
+import { completeRecipe, flagOf, INPUT_ORDERS, modelSpecOf, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
 import { saveModel } from '../model/node/model-io.js';
@@ -87,23 +87,14 @@ export function registerTrain(program: Command): void {
     .action((options: TrainOptions) => runTrain(options));
 }
 
-/** The recipe of the options: the same vocabulary, with the widths filled in from the data. */
+/** The recipe of the options (the same vocabulary), validated, with the widths filled in from the data. */
 function recipeOf(o: TrainOptions, widths: readonly number[]): RunRecipe {
   const { data: _data, out: _out, backend: _backend, threads: _threads, quiet: _quiet, ...fields } = o;
-  return { ...fields, widths };
+  const given = Object.fromEntries(Object.entries({ ...fields, widths }).filter(([, v]) => v !== undefined));
+  return completeRecipe(given, '', flagOf);
 }
 
 function runTrain(o: TrainOptions): void {
-  if (o.keepSign && o.init !== 'fixed-sign') throw new SobolnetError(`--keep-sign needs --init fixed-sign, got --init ${o.init}`);
-  const counts = (['paths', 'fanIn', 'density', 'pathsPerLayer'] as const).filter((k) => o[k] !== undefined);
-  if (counts.length > 1) {
-    const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new SobolnetError('give one of --paths, --fan-in, --density or --paths-per-layer, got ' +
-      counts.map((k) => `${flag(k)} ${String(o[k])}`).join(' and '));
-  }
-  if (o.allocation !== 'uniform' && o.density === undefined) {
-    throw new SobolnetError(`--allocation ${o.allocation} spreads a --density; give --density too`);
-  }
   const started = performance.now();
   const loaded = loadDataset(o.dataset, o.data);
   const widths = o.widths ?? [loaded.train.features, ...DEFAULTS.hidden, loaded.train.classes];

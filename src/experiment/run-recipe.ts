@@ -129,32 +129,49 @@ export function isRecipeField(name: string): name is keyof RunRecipe {
   return Object.hasOwn(FIELDS, name);
 }
 
-/** Checks one field's value: a one-line error naming `where` and the value. */
-export function checkRecipeField(name: string, value: unknown, where: string): void {
-  check(isRecipeField(name), () => `${where}: unknown field "${name}" (fields: ${RECIPE_FIELDS.join(', ')})`);
+/** How a field is named in messages: itself in a spec, its flag (`--fan-in`) on the command line. */
+export type FieldLabel = (field: keyof RunRecipe) => string;
+
+/** The command-line flag of a field: fanIn -> --fan-in. */
+export const flagOf: FieldLabel = (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** `where: ` before a message, or nothing when there is no where. */
+const prefix = (where: string): string => (where === '' ? '' : `${where}: `);
+
+/** Checks one field's value: a one-line error naming `where`, the field (by `label`) and the value. */
+export function checkRecipeField(name: string, value: unknown, where: string, label: FieldLabel = (f) => f): void {
+  check(isRecipeField(name), () => `${prefix(where)}unknown field "${name}" (fields: ${RECIPE_FIELDS.join(', ')})`);
   try {
-    FIELDS[name](value, name);
+    FIELDS[name](value, label(name));
   } catch (e) {
-    if (e instanceof SobolnetError) throw new SobolnetError(`${where}: ${e.message}`);
+    if (e instanceof SobolnetError) throw new SobolnetError(`${prefix(where)}${e.message}`);
     throw e;
   }
 }
 
-/** Fills in the defaults and validates every field and their combination. `where` names the origin in errors. */
-export function completeRecipe(fields: object, where: string): RunRecipe {
-  for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where);
+/**
+ * Fills in the defaults and validates every field and their combination, and the model and
+ * topology specs they make. `where` names the origin in errors ('' for none); `label` names fields.
+ */
+export function completeRecipe(fields: object, where: string, label: FieldLabel = (f) => f): RunRecipe {
+  const at = prefix(where);
+  for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where, label);
   const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
-  check(r.widths !== undefined, () => `${where}: widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
-  check(r.widths.length >= 2, () => `${where}: widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
+  check(r.widths !== undefined, () => `${at}widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
+  check(r.widths.length >= 2, () => `${at}widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
   const counts = (['fanIn', 'paths', 'density', 'pathsPerLayer'] as const).filter((k) => r[k] !== undefined);
+  const given = counts.map((k) => `${label(k)} ${String(r[k])}`).join(' and ');
   if (r.source === 'dense') {
-    check(counts.length === 0, () => `${where}: a dense run takes no ${counts[0]}`);
+    check(counts.length === 0, () => `${at}a dense run takes no ${given}`);
   } else {
-    check(counts.length <= 1, () => `${where}: give one of fanIn, paths, density or pathsPerLayer, got ${counts.join(' and ')}`);
+    check(counts.length <= 1, () =>
+      `${at}give one of ${label('fanIn')}, ${label('paths')}, ${label('density')} or ${label('pathsPerLayer')}, got ${given}`);
     check(r.allocation === 'uniform' || r.density !== undefined, () =>
-      `${where}: allocation ${r.allocation} spreads a density; give density too`);
+      `${at}${label('allocation')} ${r.allocation} spreads a ${label('density')}; give ${label('density')} too`);
   }
-  if (r.keepSign) check(r.init === 'fixed-sign', () => `${where}: keepSign needs init fixed-sign, got init ${r.init}`);
+  if (r.keepSign) {
+    check(r.init === 'fixed-sign', () => `${at}${label('keepSign')} needs ${label('init')} fixed-sign, got ${label('init')} ${r.init}`);
+  }
   // The model and topology specs check the rest (components per layer, path counts per pair...)
   // now, so that a bad grid point fails before a sweep starts rather than when its turn comes.
   try {
@@ -163,7 +180,7 @@ export function completeRecipe(fields: object, where: string): RunRecipe {
     const topology = topologySpecOf(spec);
     if (topology) resolveTopologySpec(topology);
   } catch (e) {
-    if (e instanceof SobolnetError) throw new SobolnetError(`${where}: ${e.message}`);
+    if (e instanceof SobolnetError) throw new SobolnetError(`${at}${e.message}`);
     throw e;
   }
   return r;

@@ -35,7 +35,9 @@ describe('sobolnet CLI', () => {
     expectOneLineError(sobolnet('train', '--source', 'halton'), /'halton'.*Allowed choices are sobol/);
     expectOneLineError(sobolnet('train', '--lr', '-1'), /--lr.*'-1'/);
     expectOneLineError(sobolnet('train', '--widths', '100-64-10'), /--widths must start with the 784 input features of mnist, got 100/);
-    expectOneLineError(sobolnet('train', '--paths', '100', '--fan-in', '4'), /one of --paths, --fan-in, --density or --paths-per-layer, got --paths 100 and --fan-in 4/);
+    expectOneLineError(sobolnet('train', '--keep-sign'), /^sobolnet: --keep-sign needs --init fixed-sign, got --init he$/);
+    expectOneLineError(sobolnet('train', '--allocation', 'erdos-renyi'), /^sobolnet: --allocation erdos-renyi spreads a --density; give --density too$/);
+    expectOneLineError(sobolnet('train', '--paths', '100', '--fan-in', '4'), /^sobolnet: give one of --fan-in, --paths, --density or --paths-per-layer, got --fan-in 4 and --paths 100$/);
     expectOneLineError(sobolnet('topology', '--widths', '64-64', '--components', '0,99999'), /99999/);
   });
 

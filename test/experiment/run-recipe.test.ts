@@ -36,7 +36,7 @@ describe('run recipes', () => {
     expect(bad({ widths, density: 1.5 })).toMatch(/density.*1\.5/);
     expect(bad({ widths: [784, 'x', 10] })).toMatch(/widths\[1\]/);
     expect(bad({})).toMatch(/widths is missing/);
-    expect(bad({ widths, fanIn: 8, density: 0.1 })).toMatch(/one of fanIn, paths, density or pathsPerLayer, got fanIn and density/);
+    expect(bad({ widths, fanIn: 8, density: 0.1 })).toMatch(/^spec\.json: give one of fanIn, paths, density or pathsPerLayer, got fanIn 8 and density 0\.1$/);
     expect(bad({ widths, source: 'dense', fanIn: 8 })).toMatch(/dense run takes no fanIn/);
     expect(bad({ widths, keepSign: true })).toMatch(/keepSign needs init fixed-sign, got init he/);
     expect(bad({ widths, allocation: 'erdos-renyi', fanIn: 8 })).toMatch(/allocation erdos-renyi spreads a density/);
