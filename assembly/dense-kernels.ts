@@ -12,27 +12,17 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { dotRow, hsum4, sumRow, tailMask } from './simd';
+import { biasAt, dotRow, hsum4, sumRow, tailMask } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
-  let b0: f32 = 0;
-  let b1: f32 = 0;
-  let b2: f32 = 0;
-  let b3: f32 = 0;
-  if (bias != 0) {
-    b0 = load<f32>(bias);
-    b1 = load<f32>(bias, 4);
-    b2 = load<f32>(bias, 8);
-    b3 = load<f32>(bias, 12);
-  }
-  let a00 = f32x4.splat(b0);
+  let a00 = f32x4.splat(biasAt(bias, 0));
   let a01 = a00;
-  let a10 = f32x4.splat(b1);
+  let a10 = f32x4.splat(biasAt(bias, 1));
   let a11 = a10;
-  let a20 = f32x4.splat(b2);
+  let a20 = f32x4.splat(biasAt(bias, 2));
   let a21 = a20;
-  let a30 = f32x4.splat(b3);
+  let a30 = f32x4.splat(biasAt(bias, 3));
   let a31 = a30;
   let w = wp;
   let s = xp;
@@ -66,20 +56,10 @@ function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
 
 /** Four units, one vector. */
 function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
-  let b0: f32 = 0;
-  let b1: f32 = 0;
-  let b2: f32 = 0;
-  let b3: f32 = 0;
-  if (bias != 0) {
-    b0 = load<f32>(bias);
-    b1 = load<f32>(bias, 4);
-    b2 = load<f32>(bias, 8);
-    b3 = load<f32>(bias, 12);
-  }
-  let a0 = f32x4.splat(b0);
-  let a1 = f32x4.splat(b1);
-  let a2 = f32x4.splat(b2);
-  let a3 = f32x4.splat(b3);
+  let a0 = f32x4.splat(biasAt(bias, 0));
+  let a1 = f32x4.splat(biasAt(bias, 1));
+  let a2 = f32x4.splat(biasAt(bias, 2));
+  let a3 = f32x4.splat(biasAt(bias, 3));
   let w = wp;
   let s = xp;
   for (let k = 0; k < K; k++) {
@@ -99,7 +79,7 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
 
 /** One unit, one vector. */
 function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
-  let a0 = f32x4.splat(bias != 0 ? load<f32>(bias) : 0);
+  let a0 = f32x4.splat(biasAt(bias, 0));
   let w = wp;
   let s = xp;
   for (let k = 0; k < K; k++) {
@@ -114,7 +94,7 @@ function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes:
 function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, B: i32, bias: usize): void {
   const rowBytes = <usize>B << 2;
   for (let b = 0; b < B; b++) {
-    let a: f32 = bias != 0 ? load<f32>(bias) : 0;
+    let a: f32 = biasAt(bias, 0);
     let w = wp;
     let s = x + (<usize>b << 2);
     for (let k = 0; k < K; k++) {

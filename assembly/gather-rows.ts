@@ -11,6 +11,8 @@
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
 
+import { biasAt } from './simd';
+
 /**
  * Chunk of 4 vectors (16 samples) at yp / xp (already offset to the chunk), two edges per
  * iteration. 16 samples keep 4 sums, 2 weights and 8 loads in registers (V8 has 16 xmm
@@ -87,7 +89,7 @@ export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias:
   for (let u = u0; u < u1; u++) {
     const e0 = load<i32>(offsets + (<usize>u << 2));
     const e1 = load<i32>(offsets + (<usize>u << 2), 4);
-    const b0: f32 = bias != 0 ? load<f32>(bias + (<usize>u << 2)) : 0;
+    const b0 = biasAt(bias, u);
     const yr = y + <usize>u * rowBytes;
     if (B < 4) {
       rowScalar(yr, x, W, rows, e0, e1, B, b0);

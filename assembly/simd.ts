@@ -9,6 +9,11 @@
  * but they are internal, never exported from the .wasm.)
  */
 
+/** bias[k], or 0 where there is no bias (pointer 0). */
+export function biasAt(bias: usize, k: i32): f32 {
+  return bias != 0 ? load<f32>(bias + (<usize>k << 2)) : 0;
+}
+
 /** Lanes 4 - r .. 3 all ones (r = B % 4 in 1..3): the lanes of the overlapping last vector that are new. */
 export function tailMask(r: i32): v128 {
   return i32x4.gt_s(i32x4(0, 1, 2, 3), i32x4.splat(3 - r));
