@@ -17,7 +17,8 @@ import type { EpochReport } from '../../train/trainer.js';
 import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, type PlannedRun } from '../experiment-spec.js';
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
-import { completeRecipe, recipeKey, type RunRecipe } from '../run-recipe.js';
+import { pathLayerCount } from '../../model/model-spec.js';
+import { completeRecipe, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, summarize, type GroupSummary } from '../summarize.js';
 import { writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
@@ -55,7 +56,7 @@ const COUNT_FIELDS: readonly (keyof RunRecipe)[] = ['fanIn', 'paths', 'density']
 /** A rough cost of a run in multiply-adds, for the time estimate only. */
 export function estimatedCost(r: RunRecipe): number {
   const w = r.widths;
-  const pathLayers = r.source === 'dense' ? 0 : r.outputLayer === 'path' ? w.length - 1 : w.length - 2;
+  const pathLayers = pathLayerCount(modelSpecOf({ ...r, density: undefined }, 32));
   const P = r.paths ?? (r.fanIn ?? 32) * Math.max(...w.slice(0, pathLayers + 1));
   let macs = 0, units = 0;
   for (let l = 0; l + 1 < w.length; l++) {
