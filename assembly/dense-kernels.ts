@@ -12,7 +12,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, hsum4, sumRow, tailMask } from './simd';
+import { biasAt, dotRow, hsum4, madd, madd1, sumRow, tailMask } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
@@ -33,14 +33,14 @@ function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
     const w1 = v128.load32_splat(w + lane);
     const w2 = v128.load32_splat(w + 2 * lane);
     const w3 = v128.load32_splat(w + 3 * lane);
-    a00 = f32x4.add(a00, f32x4.mul(w0, x0));
-    a01 = f32x4.add(a01, f32x4.mul(w0, x1));
-    a10 = f32x4.add(a10, f32x4.mul(w1, x0));
-    a11 = f32x4.add(a11, f32x4.mul(w1, x1));
-    a20 = f32x4.add(a20, f32x4.mul(w2, x0));
-    a21 = f32x4.add(a21, f32x4.mul(w2, x1));
-    a30 = f32x4.add(a30, f32x4.mul(w3, x0));
-    a31 = f32x4.add(a31, f32x4.mul(w3, x1));
+    a00 = madd(w0, x0, a00);
+    a01 = madd(w0, x1, a01);
+    a10 = madd(w1, x0, a10);
+    a11 = madd(w1, x1, a11);
+    a20 = madd(w2, x0, a20);
+    a21 = madd(w2, x1, a21);
+    a30 = madd(w3, x0, a30);
+    a31 = madd(w3, x1, a31);
     w += step;
     s += rowBytes;
   }
@@ -64,10 +64,10 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
   let s = xp;
   for (let k = 0; k < K; k++) {
     const x0 = v128.load(s);
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), x0));
-    a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(w + lane), x0));
-    a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(w + 2 * lane), x0));
-    a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(w + 3 * lane), x0));
+    a0 = madd(v128.load32_splat(w), x0, a0);
+    a1 = madd(v128.load32_splat(w + lane), x0, a1);
+    a2 = madd(v128.load32_splat(w + 2 * lane), x0, a2);
+    a3 = madd(v128.load32_splat(w + 3 * lane), x0, a3);
     w += step;
     s += rowBytes;
   }
@@ -83,7 +83,7 @@ function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes:
   let w = wp;
   let s = xp;
   for (let k = 0; k < K; k++) {
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(w), v128.load(s)));
+    a0 = madd(v128.load32_splat(w), v128.load(s), a0);
     w += step;
     s += rowBytes;
   }
@@ -98,7 +98,7 @@ function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, B: i32,
     let w = wp;
     let s = x + (<usize>b << 2);
     for (let k = 0; k < K; k++) {
-      a += load<f32>(w) * load<f32>(s);
+      a = madd1(load<f32>(w), load<f32>(s), a);
       w += step;
       s += rowBytes;
     }
@@ -163,14 +163,14 @@ function dots2x4(dw: usize, dwRow: usize, g: usize, xr: usize, rowBytes: usize, 
     const x1 = v128.load(xr + rowBytes + o);
     const x2 = v128.load(xr + 2 * rowBytes + o);
     const x3 = v128.load(xr + 3 * rowBytes + o);
-    a0 = f32x4.add(a0, f32x4.mul(g0, x0));
-    a1 = f32x4.add(a1, f32x4.mul(g0, x1));
-    a2 = f32x4.add(a2, f32x4.mul(g0, x2));
-    a3 = f32x4.add(a3, f32x4.mul(g0, x3));
-    c0 = f32x4.add(c0, f32x4.mul(g1, x0));
-    c1 = f32x4.add(c1, f32x4.mul(g1, x1));
-    c2 = f32x4.add(c2, f32x4.mul(g1, x2));
-    c3 = f32x4.add(c3, f32x4.mul(g1, x3));
+    a0 = madd(g0, x0, a0);
+    a1 = madd(g0, x1, a1);
+    a2 = madd(g0, x2, a2);
+    a3 = madd(g0, x3, a3);
+    c0 = madd(g1, x0, c0);
+    c1 = madd(g1, x1, c1);
+    c2 = madd(g1, x2, c2);
+    c3 = madd(g1, x3, c3);
   }
   if (b < B) {
     const o = <usize>(B - 4) << 2;

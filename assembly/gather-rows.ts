@@ -3,46 +3,60 @@
  *
  *   y[u, b] = bias[u] + sum over e in offsets[u] .. offsets[u+1]-1 of W[e] * x[rows[e], b]
  *
- * (bias = 0: no bias). The batch is cut into chunks of 4 vectors and 1 vector; a chunk keeps its
+ * (bias = 0: no bias). The batch is cut into chunks of 6, 4 and 1 vectors; a chunk keeps its
  * sums in registers over all edges of the row and stores once, so y is written once per row. Every
- * element sums bias, then the edges in order, one multiply and one add each, on every path: a
+ * element sums bias, then the edges in order, one `madd` each, on every path: a
  * row's values do not depend on the chunking or on which thread runs it.
  *
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
 
-import { biasAt } from './simd';
+import { biasAt, madd, madd1 } from './simd';
 
 /**
- * Chunk of 4 vectors (16 samples) at yp / xp (already offset to the chunk), two edges per
- * iteration. 16 samples keep 4 sums, 2 weights and 8 loads in registers (V8 has 16 xmm
- * registers); 8-vector chunks spill and ran about 20 % slower.
+ * Chunk of 6 vectors (24 samples) at yp / xp (already offset to the chunk), one edge per step.
+ * V8 (TurboFan) issues all loads of a step before its arithmetic, so a step holds its 6 loads, 6
+ * sums and the weight in registers: 13 of the 15 xmm registers it hands out. Measured on
+ * 1024→1024, fan-in 32 (docs/RESULTS.md): faster than 4 vectors × 2 edges, and 7 or 8 vectors spill.
  */
+function chunk6(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
+  let a0 = f32x4.splat(b0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  let a4 = a0;
+  let a5 = a0;
+  for (let e = e0; e < e1; e++) {
+    const w = v128.load32_splat(W + (<usize>e << 2));
+    const s = xp + <usize>load<i32>(rows + (<usize>e << 2)) * rowBytes;
+    a0 = madd(w, v128.load(s), a0);
+    a1 = madd(w, v128.load(s, 16), a1);
+    a2 = madd(w, v128.load(s, 32), a2);
+    a3 = madd(w, v128.load(s, 48), a3);
+    a4 = madd(w, v128.load(s, 64), a4);
+    a5 = madd(w, v128.load(s, 80), a5);
+  }
+  v128.store(yp, a0);
+  v128.store(yp, a1, 16);
+  v128.store(yp, a2, 32);
+  v128.store(yp, a3, 48);
+  v128.store(yp, a4, 64);
+  v128.store(yp, a5, 80);
+}
+
+/** Chunk of 4 vectors (16 samples), one edge per step. */
 function chunk4(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
   let a1 = a0;
   let a2 = a0;
   let a3 = a0;
-  let e = e0;
-  for (; e + 2 <= e1; e += 2) {
-    const wp = W + (<usize>e << 2);
-    const rp = rows + (<usize>e << 2);
-    const w = v128.load32_splat(wp);
-    const v = v128.load32_splat(wp, 4);
-    const s = xp + <usize>load<i32>(rp) * rowBytes;
-    const t = xp + <usize>load<i32>(rp, 4) * rowBytes;
-    a0 = f32x4.add(f32x4.add(a0, f32x4.mul(w, v128.load(s))), f32x4.mul(v, v128.load(t)));
-    a1 = f32x4.add(f32x4.add(a1, f32x4.mul(w, v128.load(s, 16))), f32x4.mul(v, v128.load(t, 16)));
-    a2 = f32x4.add(f32x4.add(a2, f32x4.mul(w, v128.load(s, 32))), f32x4.mul(v, v128.load(t, 32)));
-    a3 = f32x4.add(f32x4.add(a3, f32x4.mul(w, v128.load(s, 48))), f32x4.mul(v, v128.load(t, 48)));
-  }
-  if (e < e1) {
+  for (let e = e0; e < e1; e++) {
     const w = v128.load32_splat(W + (<usize>e << 2));
     const s = xp + <usize>load<i32>(rows + (<usize>e << 2)) * rowBytes;
-    a0 = f32x4.add(a0, f32x4.mul(w, v128.load(s)));
-    a1 = f32x4.add(a1, f32x4.mul(w, v128.load(s, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(w, v128.load(s, 32)));
-    a3 = f32x4.add(a3, f32x4.mul(w, v128.load(s, 48)));
+    a0 = madd(w, v128.load(s), a0);
+    a1 = madd(w, v128.load(s, 16), a1);
+    a2 = madd(w, v128.load(s, 32), a2);
+    a3 = madd(w, v128.load(s, 48), a3);
   }
   v128.store(yp, a0);
   v128.store(yp, a1, 16);
@@ -50,21 +64,12 @@ function chunk4(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, r
   v128.store(yp, a3, 48);
 }
 
-/** One vector (4 samples), two edges per iteration. */
+/** One vector (4 samples), one edge per step. */
 function chunk1(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
-  let e = e0;
-  for (; e + 2 <= e1; e += 2) {
-    const wp = W + (<usize>e << 2);
-    const rp = rows + (<usize>e << 2);
-    const s = xp + <usize>load<i32>(rp) * rowBytes;
-    const t = xp + <usize>load<i32>(rp, 4) * rowBytes;
-    a0 = f32x4.add(f32x4.add(a0, f32x4.mul(v128.load32_splat(wp), v128.load(s))),
-      f32x4.mul(v128.load32_splat(wp, 4), v128.load(t)));
-  }
-  if (e < e1) {
+  for (let e = e0; e < e1; e++) {
     const s = xp + <usize>load<i32>(rows + (<usize>e << 2)) * rowBytes;
-    a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(W + (<usize>e << 2)), v128.load(s)));
+    a0 = madd(v128.load32_splat(W + (<usize>e << 2)), v128.load(s), a0);
   }
   v128.store(yp, a0);
 }
@@ -76,7 +81,7 @@ function rowScalar(yp: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32,
     const xb = x + (<usize>b << 2);
     for (let e = e0; e < e1; e++) {
       const w = load<f32>(W + (<usize>e << 2));
-      a += w * load<f32>(xb + <usize>load<i32>(rows + (<usize>e << 2)) * (<usize>B << 2));
+      a = madd1(w, load<f32>(xb + <usize>load<i32>(rows + (<usize>e << 2)) * (<usize>B << 2)), a);
     }
     store<f32>(yp + (<usize>b << 2), a);
   }
@@ -95,7 +100,9 @@ export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias:
       rowScalar(yr, x, W, rows, e0, e1, B, b0);
       continue;
     }
+    // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
     let b = 0;
+    for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
     for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
     for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
     if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0);

@@ -9,6 +9,25 @@
  * but they are internal, never exported from the .wasm.)
  */
 
+/**
+ * c + a * b per lane, the multiply-add of every matrix kernel. The FMA build (asc --enable
+ * relaxed-simd, build/sobolnet-kernels-fma.wasm) uses f32x4.relaxed_madd, which the engine runs
+ * as one fused multiply-add where the CPU has one (one rounding); the plain build multiplies, then
+ * adds (two roundings). A given build on a given machine always rounds the same way.
+ */
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** The scalar `madd`, through lane 0 of the vector one, so that scalar and vector paths round alike. */
+export function madd1(a: f32, b: f32, c: f32): f32 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.extract_lane(f32x4.relaxed_madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
+  }
+  return c + a * b;
+}
+
 /** bias[k], or 0 where there is no bias (pointer 0). */
 export function biasAt(bias: usize, k: i32): f32 {
   return bias != 0 ? load<f32>(bias + (<usize>k << 2)) : 0;
@@ -52,14 +71,14 @@ export function sumRow(p: usize, B: i32): f32 {
 export function dotRow(a: usize, c: usize, B: i32): f32 {
   if (B < 4) {
     let s: f32 = 0;
-    for (let b = 0; b < B; b++) s += load<f32>(a + (<usize>b << 2)) * load<f32>(c + (<usize>b << 2));
+    for (let b = 0; b < B; b++) s = madd1(load<f32>(a + (<usize>b << 2)), load<f32>(c + (<usize>b << 2)), s);
     return s;
   }
   let acc = f32x4.splat(0);
   let b = 0;
   for (; b + 4 <= B; b += 4) {
     const o = <usize>b << 2;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(a + o), v128.load(c + o)));
+    acc = madd(v128.load(a + o), v128.load(c + o), acc);
   }
   if (b < B) {
     const o = <usize>(B - 4) << 2;

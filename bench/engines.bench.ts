@@ -18,7 +18,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { Rng } from '../src/sequences/rng.js';
-import { buildTopology } from '../src/topology/index.js';
+import { DEFAULT_HIDDEN_ORDER, mlpPathLayer } from './lib/mlp-path-layer.js';
 import { parseBenchArgs } from './lib/args.js';
 import { backendConfigs, selectorSource, loadKernels, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a shape`,
     `onnxruntime-node ${ort.env.versions.node ?? '?'} (intra-op threads ${ORT_THREADS.join(', ')}; inter-op 1, sequential, graph optimisation 'all')`,
     `TensorFlow.js ${tfjs.version}, backend ${tfjs.backend}: SIMD ${tfjs.simd ? 'on' : 'OFF'}, threads ${tfjs.threads ? 'on' : 'off'}`,
-    `sobolnet backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); path layers: fan-in ${FAN_IN}, plain Sobol'`,
+    `sobolnet backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); path layers: fan-in ${FAN_IN}, plain Sobol', the pairs of the MLP 784-1024-1024-10 with hidden units ${DEFAULT_HIDDEN_ORDER}`,
   ]);
 
   const loaded: { config: BackendConfig; kernels: Kernels }[] = [];
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       y.dispose();
     });
 
-    const index = hasPathLayer(O) ? buildTopology({ widths: [I, O], source: { kind: 'sobol' }, paths: { fanIn: FAN_IN } }).layers[0] : null;
+    const index = hasPathLayer(O) ? mlpPathLayer(I, O, FAN_IN) : null;
     const wPath = index ? randomArray(rng, index.sources.length, 1 / Math.sqrt(FAN_IN)) : null;
     const bias = randomArray(rng, O, 0.1);
     for (const { config, kernels: k } of loaded) {

@@ -3,7 +3,8 @@
  * `chains` independent accumulators through acc = acc * m + a (f32x4.mul then f32x4.add, 8 FLOPs
  * per chain and step) entirely in registers, `unroll` steps per loop iteration. Nothing touches
  * memory, so the time is bounded by the vector multiply/add throughput that wasm can use on one
- * core. Several chain counts are tried; the fastest median is the ceiling.
+ * core. Several chain counts are tried; the fastest median is the ceiling. With `fma`, each step is
+ * one f32x4.relaxed_madd instead (the ceiling of the FMA build; needs relaxed SIMD).
  *
  * m and a come in as parameters (no constant folding); with m < 1 the accumulators converge to
  * a / (1 - m), so no overflow and no denormals. The result is checked against a scalar
@@ -13,7 +14,7 @@ import { timeCases, type Timing } from './timing.js';
 
 const V128 = 0x7b, F32 = 0x7d, I32 = 0x7f;
 const SIMD = 0xfd;
-const F32X4_SPLAT = 0x13, F32X4_EXTRACT_LANE = 0x1f, F32X4_ADD = 0xe4, F32X4_MUL = 0xe6;
+const F32X4_SPLAT = 0x13, F32X4_EXTRACT_LANE = 0x1f, F32X4_ADD = 0xe4, F32X4_MUL = 0xe6, F32X4_RELAXED_MADD = 0x105;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b,
   I32_CONST = 0x41, I32_EQZ = 0x45, I32_SUB = 0x6b, VOID = 0x40;
 
@@ -33,7 +34,7 @@ const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ..
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
 /** Module exporting run(m: f32, a: f32, steps: i32) -> f32 (lane 0 of the sum of the accumulators). */
-export function ceilingModuleBytes(chains: number, unroll: number): Uint8Array {
+export function ceilingModuleBytes(chains: number, unroll: number, fma = false): Uint8Array {
   const M = 0, A = 1, N = 2;                  // parameters
   const acc = (i: number): number => 3 + i;   // v128 locals
   const mv = 3 + chains, av = 4 + chains;
@@ -45,8 +46,10 @@ export function ceilingModuleBytes(chains: number, unroll: number): Uint8Array {
   code.push(LOCAL_GET, N, I32_EQZ, BR_IF, 1);
   for (let u = 0; u < unroll; u++) {
     for (let i = 0; i < chains; i++) {
-      code.push(LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), ...simdOp(F32X4_MUL),
-        LOCAL_GET, ...uleb(av), ...simdOp(F32X4_ADD), LOCAL_SET, ...uleb(acc(i)));
+      code.push(...(fma
+        ? [LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), LOCAL_GET, ...uleb(av), ...simdOp(F32X4_RELAXED_MADD)]
+        : [LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), ...simdOp(F32X4_MUL), LOCAL_GET, ...uleb(av), ...simdOp(F32X4_ADD)]),
+      LOCAL_SET, ...uleb(acc(i)));
     }
   }
   code.push(LOCAL_GET, N, I32_CONST, 1, I32_SUB, LOCAL_SET, N, BR, 0, END, END);
@@ -74,8 +77,8 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-function instantiate(chains: number, unroll: number): RunFn {
-  const module = new wasmApi.Module(ceilingModuleBytes(chains, unroll));
+function instantiate(chains: number, unroll: number, fma: boolean): RunFn {
+  const module = new wasmApi.Module(ceilingModuleBytes(chains, unroll, fma));
   const instance = new wasmApi.Instance(module, {});
   return instance.exports.run as RunFn;
 }
@@ -96,15 +99,21 @@ export interface CeilingResult {
   readonly variants: readonly { chains: number; unroll: number; gflops: number; minGflops: number; maxGflops: number; timing: Timing }[];
 }
 
-/** Measures the ceiling with timing options `o` (a call lasts about `callMs`). */
-export async function measureSimdCeiling(o: { repeats: number; warmup: number; minSampleMs: number }, callMs = 20): Promise<CeilingResult> {
+/**
+ * Measures the ceiling with timing options `o` (a call lasts about `callMs`); `fma`: of fused
+ * multiply-adds, whose result is checked to 1e-5 (one rounding per step where the CPU fuses).
+ */
+export async function measureSimdCeiling(o: { repeats: number; warmup: number; minSampleMs: number }, callMs = 20,
+  fma = false): Promise<CeilingResult> {
   const variants = [[8, 2], [10, 2], [11, 2], [12, 1], [12, 2]];   // 13+ chains spill registers (V8 keeps 15 xmm)
   const m = 0.999, a = 0.001;
   const fns = variants.map(([chains, unroll]) => {
-    const run = instantiate(chains, unroll);
+    const run = instantiate(chains, unroll, fma);
     const want = expected(m, a, 50, chains, unroll);
     const got = run(m, a, 50);
-    if (got !== want) throw new Error(`SIMD ceiling kernel (${chains} chains) computed ${got}, expected ${want}`);
+    if (fma ? !(Math.abs(got - want) <= 1e-5 * Math.abs(want)) : got !== want) {
+      throw new Error(`SIMD ceiling kernel (${chains} chains${fma ? ', fma' : ''}) computed ${got}, expected ${want}`);
+    }
     return run;
   });
   // Calibrate steps so that one call lasts about callMs.

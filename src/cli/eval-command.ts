@@ -18,7 +18,7 @@ export function registerEval(program: Command): void {
     .addOption(new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(DATASET_NAMES))
     .option('--data <dir>', 'folder with the dataset files')
     .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
-    .option('--threads <n>', 'threads of the wasm-threads backend (default: the available cores)', parseInteger(1, 256))
+    .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
     .option('--json', 'print the result as JSON', false)
     .action((file: string, o: EvalOptions) => {
       const { model, meta } = loadModel(file, selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads }));

@@ -25,7 +25,7 @@ export function registerExperiment(program: Command): void {
     .option('--out <dir>', 'output folder: results.jsonl, table.md, plots (default: runs/experiments/<spec name>)')
     .option('--data <dir>', 'folder with the dataset files (default: each data set\'s standard place)')
     .addOption(new Option('--backend <name>', 'compute backend of every run').choices(['auto', ...BACKEND_NAMES]).default('auto'))
-    .option('--threads <n>', 'threads of the wasm-threads backend (default: the available cores)', parseInteger(1, 256))
+    .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
     .option('--max-runs <n>', 'stop after n runs; the rest stay pending for the next start', parseInteger(0))
     .option('--report-only', 'run nothing: rebuild table and plots from the results there are', false)
     .option('--quiet', 'no progress output', false)

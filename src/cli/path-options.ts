@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import type { PathSpec } from '../model/model-spec.js';
 import { pathSpecOf as recipePathSpec, RECIPE_DEFAULTS } from '../experiment/run-recipe.js';
 import { parseInteger, parseIntegerList } from './parse.js';
+import { UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 
 export const SOURCE_CHOICES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask'] as const;
 export type SourceChoice = (typeof SOURCE_CHOICES)[number];
@@ -18,6 +19,7 @@ export interface PathOptions {
   components?: number[];
   order: 'natural' | 'gray';
   duplicates: 'merge' | 'keep';
+  hiddenOrder: UnitOrder;
 }
 
 export function addPathOptions(command: Command, sources: readonly string[], defaultFanIn: number): Command {
@@ -29,7 +31,10 @@ export function addPathOptions(command: Command, sources: readonly string[], def
     .option('--components <list>', 'Sobol\' component driving each layer, e.g. 0,1,2 (default 0,1,2,...)', parseIntegerList)
     .addOption(new Option('--order <order>', 'enumeration order of the Sobol\' points').choices(['natural', 'gray']).default('natural'))
     .addOption(new Option('--duplicates <policy>', 'repeated edges: merge into one weight, or keep as parallel weights')
-      .choices(['merge', 'keep']).default('merge'));
+      .choices(['merge', 'keep']).default('merge'))
+    .addOption(new Option('--hidden-order <order>',
+      'storage order of the hidden units: bit-reversed keeps the gathered rows off the same cache sets (same network, faster kernels)')
+      .choices(UNIT_ORDERS).default(RECIPE_DEFAULTS.hiddenOrder));
 }
 
 /** The PathSpec of the options, or null for `--source dense`. */

@@ -21,13 +21,17 @@ export function registerTopology(program: Command): void {
     .action((o: TopologyOptions) => {
       const paths = pathSpecOf(o, DEFAULT_FAN_IN);
       if (!paths) throw new SobolnetError('a topology needs a path source, got dense');
-      const topology = buildTopology({ ...paths, widths: o.widths });
+      // As in a model whose layers are all path layers: the first and last widths keep their order.
+      const { hiddenOrder = 'natural', ...rest } = paths;
+      const unitOrders = o.widths.map((_, l) => (l === 0 || l === o.widths.length - 1 ? 'natural' : hiddenOrder));
+      const topology = buildTopology({ ...rest, widths: o.widths, unitOrders });
       const stats = topologyStats(topology);
       if (o.json) {
         process.stdout.write(JSON.stringify({ spec: topology.spec, hash: topologyHash(topology), layers: stats }, null, 2) + '\n');
       } else {
         process.stdout.write(`widths ${o.widths.join('-')}, ${topology.spec.source.kind}, ${topology.spec.pathCount} paths, ` +
-          `components ${topology.spec.components.join(',')}, ${topology.spec.order} order, duplicates ${topology.spec.duplicates}\n`);
+          `components ${topology.spec.components.join(',')}, ${topology.spec.order} order, duplicates ${topology.spec.duplicates}, ` +
+          `hidden units ${hiddenOrder}\n`);
         process.stdout.write(formatStatsTable(stats) + '\n');
       }
     });

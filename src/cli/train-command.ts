@@ -82,7 +82,7 @@ export function registerTrain(program: Command): void {
     .option('--limit <n>', 'train on the first n training samples only', parseInteger(1))
     .option('--out <file>', 'write the trained model here (atomically)')
     .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
-    .option('--threads <n>', 'threads of the wasm-threads backend (default: the available cores)', parseInteger(1, 256))
+    .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
     .option('--quiet', 'no progress output', false)
     .action((options: TrainOptions) => runTrain(options));
 }

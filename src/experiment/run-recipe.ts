@@ -13,6 +13,7 @@ import { resolveTopologySpec } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
+import { UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 import type { TrainConfig } from '../train/trainer.js';
 
 export const RECIPE_SOURCES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask', 'dense'] as const;
@@ -45,6 +46,11 @@ export interface RunRecipe {
   readonly components?: readonly number[];
   readonly order: 'natural' | 'gray';
   readonly duplicates: 'merge' | 'keep';
+  /**
+   * Storage order of the hidden units (an isomorphic relabelling; see topology/unit-order.ts).
+   * Records written before this field existed were trained in 'natural' order.
+   */
+  readonly hiddenOrder: UnitOrder;
   readonly outputLayer: 'dense' | 'path';
   readonly batchNorm: boolean;
   readonly init: InitSpec['kind'];
@@ -68,9 +74,15 @@ export interface RunRecipe {
 /** The defaults of every field that has one (those of `sobolnet train`). */
 export const RECIPE_DEFAULTS = {
   dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
-  outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
+  hiddenOrder: 'bit-reversed', outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
 } as const satisfies Partial<RunRecipe>;
+
+/**
+ * What a recorded recipe that lacks a field meant, for fields added after records existed whose
+ * default is not what runs before them used: hidden units were stored in natural order.
+ */
+export const LEGACY_RECIPE_FIELDS = { hiddenOrder: 'natural' } as const satisfies Partial<RunRecipe>;
 
 type FieldCheck = (value: unknown, name: string) => void;
 
@@ -104,6 +116,7 @@ const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
   components: integers(0, 21_200),
   order: oneOf(['natural', 'gray']),
   duplicates: oneOf(['merge', 'keep']),
+  hiddenOrder: oneOf(UNIT_ORDERS),
   outputLayer: oneOf(['dense', 'path']),
   batchNorm: boolean,
   init: oneOf(['he', 'constant', 'fixed-sign', 'qmc-normal']),
@@ -218,6 +231,7 @@ export function pathSpecOf(r: RunRecipe, defaultFanIn: number): PathSpec | null 
     ...(r.components ? { components: r.components } : {}),
     order: r.order,
     duplicates: r.duplicates,
+    hiddenOrder: r.hiddenOrder,
   };
 }
 

@@ -46,6 +46,11 @@ export interface Kernels {
   sparseBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number): void;
   /** dW[E] = sum_b dy[tgt(e),b] * x[src(e),b]. */
   sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
+  /**
+   * Both backward results at once: dx as sparseBackwardInput and dW as sparseBackwardWeight,
+   * with the same values (bit for bit on the wasm backends, which do it in one pass).
+   */
+  sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number): void;
 
   /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. */
   denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number): void;

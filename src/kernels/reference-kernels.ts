@@ -117,6 +117,12 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two passes above, one after the other
+  sparseBackward(dx, dW, dy, x, W, index, B) {
+    this.sparseBackwardInput(dx, dy, W, index, B);
+    this.sparseBackwardWeight(dW, dy, x, index, B);
+  },
+
   // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b
   denseForward(y, x, W, bias, I, O, B) {
     fillRows(y, bias, O, B);

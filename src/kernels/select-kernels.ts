@@ -9,12 +9,16 @@ import { SobolnetError, checkOneOf } from '../core/errors.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference-kernels.js';
 
-/** reference: plain TypeScript; wasm: wasm SIMD on one thread; wasm-threads: wasm SIMD on a worker pool. */
-export type BackendName = 'reference' | 'wasm' | 'wasm-threads';
-export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'wasm-threads'];
+/**
+ * reference: plain TypeScript; wasm: wasm SIMD on one thread; wasm-threads: wasm SIMD on a worker
+ * pool; wasm-fma, wasm-fma-threads: the same with fused multiply-adds (relaxed SIMD), which round
+ * once where the others round twice, so their results differ from the others' in the last bits.
+ */
+export type BackendName = 'reference' | 'wasm' | 'wasm-threads' | 'wasm-fma' | 'wasm-fma-threads';
+export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'wasm-threads', 'wasm-fma', 'wasm-fma-threads'];
 
 export interface SelectKernelsOptions {
-  /** Threads of 'wasm-threads' (and 'auto'), the calling one included; default os.availableParallelism(). */
+  /** Threads of 'wasm-threads', 'wasm-fma-threads' (and 'auto'), the calling one included; default os.availableParallelism(). */
   readonly threads?: number;
 }
 
@@ -27,6 +31,8 @@ export function selectKernels(name: BackendName | 'auto' = 'auto', _options: Sel
       return referenceKernels;
     case 'wasm':
     case 'wasm-threads':
+    case 'wasm-fma':
+    case 'wasm-fma-threads':
       throw new SobolnetError(`backend ${chosen} needs Node: use selectKernels from sobolnet/node`);
     default:
       return chosen satisfies never;

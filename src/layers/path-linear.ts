@@ -70,10 +70,10 @@ export class PathLinear implements Layer {
     const B = this.batch;
     checkGradient(dy, this.outputs, B, 'path layer');
     const x = this.x as Floats;
-    this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
     const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? this.inputs * B : 0);
-    if (this.needsInputGradient) this.kernels.sparseBackwardInput(dx, dy, this.weight.value, this.index, B);
+    if (this.needsInputGradient) this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B);
+    else this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
     return dx;
   }
 

@@ -6,9 +6,13 @@
 import { check, checkInt, SobolnetError } from '../core/errors.js';
 import type { InitSpec } from '../layers/init.js';
 import type { TopologySpec } from '../topology/spec.js';
+import type { UnitOrder } from '../topology/unit-order.js';
 
-/** The part of a topology spec that does not depend on the widths. */
-export type PathSpec = Omit<TopologySpec, 'widths'>;
+/**
+ * The part of a topology spec that does not depend on the widths, and the storage order of the
+ * hidden layers' units (default 'natural', which model files written before it existed use).
+ */
+export type PathSpec = Omit<TopologySpec, 'widths' | 'unitOrders'> & { readonly hiddenOrder?: UnitOrder };
 
 export interface ModelSpec {
   /** All widths, input first, classes last: e.g. [784, 1024, 1024, 10]. */
@@ -33,7 +37,11 @@ export function pathLayerCount(spec: ModelSpec): number {
 export function topologySpecOf(spec: ModelSpec): TopologySpec | null {
   const n = pathLayerCount(spec);
   if (spec.paths === null || n === 0) return null;
-  return { ...spec.paths, widths: spec.widths.slice(0, n + 1) };
+  const { hiddenOrder = 'natural', ...topology } = spec.paths;
+  // Layer l of the topology is hidden in the network unless it is the input (0) or the classes (last width).
+  const classes = spec.widths.length - 1;
+  const unitOrders = spec.widths.slice(0, n + 1).map((_, l) => (l === 0 || l === classes ? 'natural' : hiddenOrder));
+  return { ...topology, widths: spec.widths.slice(0, n + 1), unitOrders };
 }
 
 /** Validates what the topology does not: widths and layer arrangement. */

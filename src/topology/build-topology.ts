@@ -10,6 +10,7 @@ import { pairUnitLayers } from './path-units.js';
 import { randomMaskLayers } from './random-mask.js';
 import { resolveTopologySpec } from './resolve-spec.js';
 import type { ResolvedTopologySpec, TopologySpec } from './spec.js';
+import { relabelUnits, unitLabels } from './unit-order.js';
 
 export interface Topology {
   readonly spec: ResolvedTopologySpec;
@@ -21,11 +22,16 @@ export interface Topology {
 export function buildTopology(spec: TopologySpec): Topology {
   const resolved = resolveTopologySpec(spec);
   if (resolved.source.kind === 'random-mask') return { spec: resolved, layers: randomMaskLayers(resolved) };
-  const { widths, duplicates } = resolved;
+  const { widths, duplicates, unitOrders } = resolved;
+  const labels = widths.map((n, l) => (unitOrders[l] === 'natural' ? null : unitLabels(n, unitOrders[l])));
+  const relabel = (units: Int32Array, l: number): Int32Array => {
+    const map = labels[l];
+    return map === null ? units : relabelUnits(units, map);
+  };
   const layers: LayerConnectivity[] = [];
   for (const [sources, targets] of pairUnitLayers(resolved)) {
     const l = layers.length;
-    layers.push(buildConnectivity(sources, targets, widths[l], widths[l + 1], duplicates));
+    layers.push(buildConnectivity(relabel(sources, l), relabel(targets, l + 1), widths[l], widths[l + 1], duplicates));
   }
   return { spec: resolved, layers };
 }

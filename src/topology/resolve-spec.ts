@@ -6,6 +6,7 @@
  */
 import { check, checkInt, checkOneOf } from '../core/errors.js';
 import { SOBOL_COMPONENTS } from '../sequences/sobol.js';
+import { UNIT_ORDERS } from './unit-order.js';
 import type { SobolOrder } from '../sequences/sobol.js';
 import { PATH_SOURCE_KINDS } from './spec.js';
 import type { DuplicatePolicy, PathCount, PathSource, ResolvedTopologySpec, TopologySpec } from './spec.js';
@@ -42,7 +43,11 @@ export function resolveTopologySpec(spec: TopologySpec): ResolvedTopologySpec {
 
   const order = checkOneOf(String(spec.order ?? 'natural'), 'topology order', ORDERS);
   const duplicates = checkOneOf(String(spec.duplicates ?? 'merge'), 'topology duplicates', POLICIES);
-  return { widths, source, paths, pathCount, components, order, duplicates };
+  const ordersIn = (spec.unitOrders ?? widths.map(() => 'natural')) as unknown;
+  check(Array.isArray(ordersIn) && ordersIn.length === widths.length, () =>
+    `topology unitOrders must be an array of ${widths.length} entries (one per layer), got ${JSON.stringify(ordersIn)}`);
+  const unitOrders = (ordersIn as readonly unknown[]).map((o, l) => checkOneOf(String(o), `topology unitOrders[${l}]`, UNIT_ORDERS));
+  return { widths, source, paths, pathCount, components, order, duplicates, unitOrders };
 }
 
 /** How many paths layer pair l (layer l to l + 1) takes its edges from: the first ones of the P. */

@@ -3,6 +3,7 @@
  * spec, never as index arrays: the arrays are regenerated from it (and checked against a hash).
  */
 import type { SobolOrder } from '../sequences/sobol.js';
+import type { UnitOrder } from './unit-order.js';
 
 /** Where the paths come from. */
 export type PathSource =
@@ -38,6 +39,11 @@ export interface TopologySpec {
   readonly order?: SobolOrder;
   /** Default 'merge'. */
   readonly duplicates?: DuplicatePolicy;
+  /**
+   * Storage order of each layer's units (length = widths.length); default all 'natural'. Relabel
+   * hidden layers only: inputs and classes have fixed meanings. Random masks ignore it.
+   */
+  readonly unitOrders?: readonly UnitOrder[];
 }
 
 /** A spec with every default filled in and validated. */
@@ -49,4 +55,5 @@ export interface ResolvedTopologySpec {
   readonly components: readonly number[];
   readonly order: SobolOrder;
   readonly duplicates: DuplicatePolicy;
+  readonly unitOrders: readonly UnitOrder[];
 }

@@ -48,6 +48,9 @@ function sparseCase(name: string, I: number, O: number, E: number): KernelCase[]
     { name: `sparseBackwardWeight ${name}`, outputs: { dW: TOL },
       make: (p, B) => ({ ...inputs(p, B), dW: nans(p, E) }),
       run: (k, a, B) => k.sparseBackwardWeight(a.dW, a.dy, a.x, ix, B) },
+    { name: `sparseBackward ${name}`, outputs: { dx: TOL, dW: TOL },
+      make: (p, B) => ({ ...inputs(p, B), dx: nans(p, I * B), dW: nans(p, E) }),
+      run: (k, a, B) => k.sparseBackward(a.dx, a.dW, a.dy, a.x, a.W, ix, B) },
   ];
 }
 

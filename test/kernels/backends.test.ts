@@ -9,7 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SobolnetError } from '../../src/core/errors.js';
 import type { Floats, Precision } from '../../src/core/floats.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
+import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels, sharedWasmArena } from '../../src/kernels/node/select-kernels.js';
+import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
+import type { WasmBuild } from '../../src/kernels/wasm/wasm-arena.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { KERNEL_CASES, type Arrays } from './backend-cases.js';
@@ -17,8 +20,12 @@ import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const BATCHES = [1, 3, 127];
 // minParallelWork 0: even these small jobs are split over every thread
-const backends = [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0 }));
-afterAll(() => backends.forEach((k) => k.close()));
+const backendsOf = (build: WasmBuild): WasmKernels[] =>
+  [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 }));
+const backends = backendsOf('simd');
+// the FMA build too (select-kernels.test checks that Node runs it)
+const fmaBackends = relaxedSimdAvailable() && wasmModuleBuilt('simd-fma') ? backendsOf('simd-fma') : [];
+afterAll(() => [...backends, ...fmaBackends].forEach((k) => k.close()));
 
 /** `a` copied into k's memory as a view `offset` elements into a larger block. */
 function place(k: Kernels, p: Precision, a: Floats, offset: number): Floats {
@@ -39,35 +46,68 @@ function firstBitDifference(a: Floats, b: Floats): number {
   return x.findIndex((v, i) => v !== y[i]);
 }
 
-describe('wasm backends against the reference', () => {
-  for (const c of KERNEL_CASES) {
-    for (const B of BATCHES) {
-      it(`${c.name} B=${B}`, () => {
-        const inputs = c.make('f32', B);
-        const expected = copyAll(inputs, (v) => v.slice());
-        const refLoss = c.run(referenceKernels, expected, B);
-        const runs: Arrays[] = [];
-        backends.forEach((k, t) => {
-          const a = copyAll(inputs, (v) => place(k, 'f32', v, 1 + t)); // offsets 1, 2, 3: never 16-byte aligned
-          expect(sharedWasmArena().owns(Object.values(a)[0])).toBe(true);
-          const loss = c.run(k, a, B);
-          for (const [name, tol] of Object.entries(c.outputs)) {
-            const err = relError(a[name], expected[name]);
-            expect(err, `${name} on ${k.name}`).toBeLessThanOrEqual(tol);
+for (const [build, builds] of [['simd', backends], ['simd-fma', fmaBackends]] as const) {
+  describe(`wasm backends (${build}) against the reference`, () => {
+    for (const c of KERNEL_CASES) {
+      for (const B of BATCHES) {
+        it.skipIf(builds.length === 0)(`${c.name} B=${B}`, () => {
+          const inputs = c.make('f32', B);
+          const expected = copyAll(inputs, (v) => v.slice());
+          const refLoss = c.run(referenceKernels, expected, B);
+          const runs: Arrays[] = [];
+          builds.forEach((k, t) => {
+            const a = copyAll(inputs, (v) => place(k, 'f32', v, 1 + t)); // offsets 1, 2, 3: never 16-byte aligned
+            expect(sharedWasmArena(build).owns(Object.values(a)[0])).toBe(true);
+            const loss = c.run(k, a, B);
+            for (const [name, tol] of Object.entries(c.outputs)) {
+              const err = relError(a[name], expected[name]);
+              expect(err, `${name} on ${k.name}`).toBeLessThanOrEqual(tol);
+            }
+            if (typeof refLoss === 'number') expect(Math.abs((loss as number) - refLoss) / refLoss).toBeLessThan(1e-6);
+            runs.push(a);
+          });
+          // a second run on 3 threads, at other offsets
+          const again = copyAll(inputs, (v) => place(builds[2], 'f32', v, 5));
+          c.run(builds[2], again, B);
+          for (const name of Object.keys(c.outputs)) {
+            for (const [label, r] of [['2 threads', runs[1]], ['3 threads', runs[2]], ['a second run', again]] as const) {
+              expect(firstBitDifference(r[name], runs[0][name]), `${name}: ${label} vs 1 thread`).toBe(-1);
+            }
           }
-          if (typeof refLoss === 'number') expect(Math.abs((loss as number) - refLoss) / refLoss).toBeLessThan(1e-6);
-          runs.push(a);
         });
-        // a second run on 3 threads, at other offsets
-        const again = copyAll(inputs, (v) => place(backends[2], 'f32', v, 5));
-        c.run(backends[2], again, B);
-        for (const name of Object.keys(c.outputs)) {
-          for (const [label, r] of [['2 threads', runs[1]], ['3 threads', runs[2]], ['a second run', again]] as const) {
-            expect(firstBitDifference(r[name], runs[0][name]), `${name}: ${label} vs 1 thread`).toBe(-1);
-          }
-        }
-      });
+      }
     }
+  });
+}
+
+describe('the fused sparse backward', () => {
+  for (const k of [backends[0], backends[1], ...fmaBackends.slice(0, 2)]) {
+    it(`gives exactly the bits of sparseBackwardInput + sparseBackwardWeight on ${k.name}`, () => {
+      for (const B of [2, 7, 20, 127, 128]) {
+        const rng = new Rng(B);
+        const [I, O] = [123, 77];
+        const { index } = buildIndex(I, O, randomEdges(rng, I, O, 1500));
+        const E = index.sources.length;
+        const x = place(k, 'f32', randomFloats(rng, 'f32', I * B), 1);
+        const dy = place(k, 'f32', randomFloats(rng, 'f32', O * B), 2);
+        const W = place(k, 'f32', randomFloats(rng, 'f32', E), 3);
+        const [dx, dxAlone, dxRaw] = [k.alloc('f32', I * B), k.alloc('f32', I * B), k.alloc('f32', I * B)];
+        const [dW, dWAlone, dWRaw] = [k.alloc('f32', E), k.alloc('f32', E), k.alloc('f32', E)];
+        k.sparseBackward(dx, dW, dy, x, W, index, B);
+        k.sparseBackwardInput(dxAlone, dy, W, index, B);
+        k.sparseBackwardWeight(dWAlone, dy, x, index, B);
+        // the module's one-pass kernel itself, on this thread (the plain build's backend runs the two passes)
+        const s = k.arena.sparse(index);
+        k.arena.kernels.sparseBackward(0, I, dxRaw.byteOffset, dWRaw.byteOffset, dy.byteOffset, x.byteOffset, W.byteOffset,
+          s.transposedWeights, s.edgeDots, s.sourceOffsets, s.targets, s.edgeOf, B);
+        for (const [name, got] of [['dx', dx], ['dx one pass', dxRaw]] as const) {
+          expect(firstBitDifference(got, dxAlone), `${name}, B=${B}`).toBe(-1);
+        }
+        for (const [name, got] of [['dW', dW], ['dW one pass', dWRaw]] as const) {
+          expect(firstBitDifference(got, dWAlone), `${name}, B=${B}`).toBe(-1);
+        }
+      }
+    });
   }
 });
 

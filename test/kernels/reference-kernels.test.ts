@@ -374,7 +374,7 @@ describe('selectKernels', () => {
     expect(selectKernels()).toBe(k);
     expect(selectKernels('auto')).toBe(k);
     expect(selectKernels('reference').name).toBe('reference');
-    expect(() => selectKernels('nope' as never)).toThrow(/backend must be one of auto, reference, wasm, wasm-threads, got "nope"/);
+    expect(() => selectKernels('nope' as never)).toThrow(/backend must be one of auto, reference, wasm, wasm-threads, wasm-fma, wasm-fma-threads, got "nope"/);
     expect(() => selectKernels('wasm')).toThrow(/needs Node/); // the browser-safe selector; Node's is in kernels/node
   });
 });

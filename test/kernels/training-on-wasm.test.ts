@@ -17,7 +17,8 @@ const spec: ModelSpec = { ...smallSpec, batchNorm: true };
 const config: TrainConfig = { ...smallConfig, epochs: 2, batchSize: 30 };
 
 const backends = [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0 }));
-afterAll(() => backends.forEach((k) => k.close()));
+const fmaBackends = [1, 2].map((threads) => createNodeWasmKernels({ threads, build: 'simd-fma', minParallelWork: 0 }));
+afterAll(() => [...backends, ...fmaBackends].forEach((k) => k.close()));
 
 describe('training on the wasm backends', () => {
   const data = syntheticSplit();
@@ -40,5 +41,13 @@ describe('training on the wasm backends', () => {
     const sgd: TrainConfig = { ...config, optimizer: { kind: 'sgd', momentum: 0.9, weightDecay: 1e-4 }, learningRate: 0.05 };
     const [one, three] = [backends[0], backends[2]].map((k) => run(k, sgd));
     expect(three.bytes).toEqual(one.bytes);
+  });
+
+  it('on the FMA build: bit-identical on 1 and 2 threads, and tracks the reference', () => {
+    const [one, two] = fmaBackends.map((k) => run(k));
+    expect(two.bytes).toEqual(one.bytes);
+    expect(one.bytes).not.toEqual(run(backends[0]).bytes); // fused multiply-adds round differently
+    const ref = run(referenceKernels);
+    one.reports.forEach((r, e) => expect(Math.abs(r.trainLoss - ref.reports[e].trainLoss)).toBeLessThan(1e-3 * ref.reports[e].trainLoss));
   });
 });

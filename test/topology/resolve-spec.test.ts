@@ -18,8 +18,17 @@ describe('resolveTopologySpec', () => {
     const r = resolveTopologySpec({ widths: [784, 1024, 10], source: { kind: 'sobol' }, paths: { fanIn: 32 } });
     expect(r).toEqual({
       widths: [784, 1024, 10], source: { kind: 'sobol' }, paths: { fanIn: 32 }, pathCount: 32 * 1024,
-      components: [0, 1, 2], order: 'natural', duplicates: 'merge',
+      components: [0, 1, 2], order: 'natural', duplicates: 'merge', unitOrders: ['natural', 'natural', 'natural'],
     });
+  });
+
+  it('checks unitOrders: one known order per layer', () => {
+    const base = { widths: [8, 8], source: { kind: 'sobol' }, paths: { fanIn: 2 } } as const;
+    expect(resolveTopologySpec({ ...base, unitOrders: ['natural', 'bit-reversed'] }).unitOrders).toEqual(['natural', 'bit-reversed']);
+    expect(() => resolveTopologySpec({ ...base, unitOrders: ['natural'] }))
+      .toThrow('topology unitOrders must be an array of 2 entries (one per layer), got ["natural"]');
+    expect(() => resolveTopologySpec({ ...base, unitOrders: ['natural', 'random'] as never }))
+      .toThrow('topology unitOrders[1] must be one of natural, bit-reversed, got "random"');
   });
 
   it('keeps explicit settings and a total path count, dropping foreign fields', () => {

@@ -18,7 +18,7 @@ import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, 
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
 import { pathLayerCount } from '../../model/model-spec.js';
-import { completeRecipe, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
+import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, summarize, type GroupSummary } from '../summarize.js';
 import { writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
@@ -120,7 +120,9 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
     // A record's identity is recomputed from its recipe with today's defaults, so that records
     // written before a field existed still match the runs they are (the field's default being
     // what every run did then).
-    const records = read.records.map((r, i) => ({ ...r, key: recipeKey(completeRecipe(r.recipe, `${resultsPath} record ${i + 1}`)) }));
+    // Records from before a field existed get that field's value of the time, not today's default.
+    const records = read.records.map((r, i) => ({ ...r,
+      key: recipeKey(completeRecipe({ ...LEGACY_RECIPE_FIELDS, ...r.recipe }, `${resultsPath} record ${i + 1}`)) }));
     const done = new Set(records.map((r) => r.key));
     const pending = plan.filter((run) => !done.has(run.key));
     let doneCount = plan.length - pending.length;

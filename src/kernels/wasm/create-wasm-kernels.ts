@@ -68,7 +68,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
 
   const kernels: WasmKernels = {
     get name() {
-      return pool === null ? 'wasm-simd' : `wasm-simd ×${pool.threads} threads`;
+      const build = arena.build === 'simd-fma' ? 'wasm-simd-fma' : 'wasm-simd';
+      return pool === null ? build : `${build} ×${pool.threads} threads`;
     },
     arena,
     get threads() {
@@ -130,6 +131,28 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       const s = arena.sparse(index);
       exec('sparseBackwardWeight', O, E * B, s.targetBounds,
         [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
+    },
+
+    // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: one pass over the transpose, split by sources. The
+    // same bits as the two kernels above; the plain build runs those instead, since without fused
+    // multiply-adds the one pass is no faster than the two (npm run bench:kernels, 'bwd' rows).
+    sparseBackward(dx, dW, dy, x, W, index, B) {
+      if (!(own(dx) && own(dW) && own(dy) && own(x) && own(W)) || arena.build === 'simd') {
+        kernels.sparseBackwardInput(dx, dy, W, index, B);
+        kernels.sparseBackwardWeight(dW, dy, x, index, B);
+        return;
+      }
+      const { inputs: I, outputs: O } = index;
+      const E = index.sources.length;
+      need('sparseBackward', 'dx', dx, I * B);
+      need('sparseBackward', 'dW', dW, E);
+      need('sparseBackward', 'dy', dy, O * B);
+      need('sparseBackward', 'x', x, I * B);
+      need('sparseBackward', 'W', W, E);
+      const s = arena.sparse(index);
+      exec('sparseBackward', I, 2 * E * B, s.sourceBounds,
+        [dx.byteOffset, dW.byteOffset, dy.byteOffset, x.byteOffset, W.byteOffset, s.transposedWeights, s.edgeDots,
+          s.sourceOffsets, s.targets, s.edgeOf, B]);
     },
 
     // y[O,B] <- x[I,B], W[O,I], bias[O] | null

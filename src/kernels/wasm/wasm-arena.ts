@@ -20,7 +20,16 @@ export const RESERVED_BYTES = 65536;
 const ALIGN = 16;
 const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
 
+/**
+ * Which compiled kernels run in an arena: 'simd' (build/sobolnet-kernels.wasm, multiply then add)
+ * or 'simd-fma' (build/sobolnet-kernels-fma.wasm, relaxed SIMD fused multiply-add). Both come from
+ * the same source (assembly/simd.ts `madd`).
+ */
+export type WasmBuild = 'simd' | 'simd-fma';
+
 export interface WasmArenaOptions {
+  /** The build of `module` (it names the backend); default 'simd'. */
+  readonly build?: WasmBuild;
   /** Initial memory in 64 KiB pages; default 256 (16 MiB). */
   readonly initialPages?: number;
   /** Maximum memory in pages; default 65536 (4 GiB). Shared memory reserves its maximum address space up front. */
@@ -35,6 +44,7 @@ export interface SparseIndexBlock {
   readonly targets: number; // Int32 [E]
   readonly edgeOf: number; // Int32 [E]
   readonly transposedWeights: number; // f32 [E], scratch of the backward input pass
+  readonly edgeDots: number; // f32 [4E], scratch of the fused backward (a running dot product per edge)
   /** Targets [0, O) in T ranges of near-equal edge counts. */
   targetBounds(T: number): Int32Array;
   /** Sources [0, I) in T ranges of near-equal edge counts. */
@@ -53,6 +63,7 @@ export class WasmArena {
   /** The main thread's instance. */
   readonly kernels: WasmKernelExports;
   readonly maximumPages: number;
+  readonly build: WasmBuild;
   private top = RESERVED_BYTES;
   private readonly buffers = new WeakSet<object>();
   private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
@@ -66,6 +77,7 @@ export class WasmArena {
     check(api !== undefined, () => 'the wasm backend needs WebAssembly, which this runtime lacks');
     const initial = checkInt(options.initialPages ?? 256, 'initialPages', 2, MAX_PAGES);
     this.maximumPages = checkInt(options.maximumPages ?? MAX_PAGES, 'maximumPages', initial, MAX_PAGES);
+    this.build = options.build ?? 'simd';
     this.memory = new api.Memory({ initial, maximum: this.maximumPages, shared: true });
     this.buffers.add(this.memory.buffer);
     this.kernels = wasmKernelExports(new api.Instance(module, { env: { memory: this.memory } }));
@@ -115,7 +127,7 @@ export class WasmArena {
     const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
     const E = sources.length;
     const parts = [targetOffsets, sources, sourceOffsets, targets, edgeOf];
-    const sizes = [O + 1, E, I + 1, E, E, E].map((n) => alignUp(n * 4));
+    const sizes = [O + 1, E, I + 1, E, E, E, 4 * E].map((n) => alignUp(n * 4));
     const total = sizes.reduce((a, b) => a + b, 0);
     const block = this.reuse(total) ?? { ptr: this.allocBytes(total), bytes: total };
     const ptrs: number[] = [];
@@ -130,7 +142,7 @@ export class WasmArena {
     const bySource = new Map<number, Int32Array>();
     const entry: SparseIndexBlock = {
       targetOffsets: ptrs[0], sources: ptrs[1], sourceOffsets: ptrs[2], targets: ptrs[3], edgeOf: ptrs[4],
-      transposedWeights: ptrs[5],
+      transposedWeights: ptrs[5], edgeDots: ptrs[6],
       targetBounds: (T) => cached(byTarget, T, () => csrBounds(targetOffsets, O, T)),
       sourceBounds: (T) => cached(bySource, T, () => csrBounds(sourceOffsets, I, T)),
     };

@@ -6,7 +6,7 @@
 import type { WasmInstance } from './wasm-api.js';
 
 export const WASM_KERNEL_NAMES = [
-  'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight',
+  'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight', 'sparseBackward',
   'denseGather', 'denseBackwardWeight', 'biasBackward',
   'reluForward', 'reluBackward',
   'batchNormForward', 'batchNormInference', 'batchNormBackward',

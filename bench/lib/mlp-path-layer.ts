@@ -1,0 +1,31 @@
+/**
+ * The path layers the benches time: the pairs of the MNIST MLP 784-1024-1024-10 (dense output
+ * layer) that `sobolnet train` builds, plain Sobol' paths with fan-in K, hidden units stored in
+ * `hiddenOrder` (train's default: bit-reversed). 784→1024 is the first pair, 1024→1024 the second.
+ */
+import type { SparseIndex } from '../../src/kernels/kernels.js';
+import { topologySpecOf } from '../../src/model/model-spec.js';
+import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
+import { RECIPE_DEFAULTS } from '../../src/experiment/run-recipe.js';
+
+export const MLP_WIDTHS = [784, 1024, 1024, 10] as const;
+export const DEFAULT_HIDDEN_ORDER: UnitOrder = RECIPE_DEFAULTS.hiddenOrder;
+
+/** The MLP's path layer from I to O (784→1024 or 1024→1024). */
+export function mlpPathLayer(I: number, O: number, fanIn: number, hiddenOrder: UnitOrder = DEFAULT_HIDDEN_ORDER): SparseIndex {
+  const pair = [0, 1].find((l) => MLP_WIDTHS[l] === I && MLP_WIDTHS[l + 1] === O);
+  if (pair === undefined) throw new Error(`the MLP ${MLP_WIDTHS.join('-')} has no path layer ${I}→${O}`);
+  const spec = topologySpecOf({
+    widths: MLP_WIDTHS, outputLayer: 'dense', batchNorm: false, init: { kind: 'he', seed: 1 },
+    paths: { source: { kind: 'sobol' }, paths: { fanIn }, hiddenOrder },
+  });
+  return buildTopology(spec!).layers[pair];
+}
+
+/**
+ * The path layer I→O as a topology of its own (widths [I, O], Sobol' components 0 and 1), both
+ * layers' units in `order`: the layer that the benches timed before they took the MLP's pairs.
+ */
+export function standalonePathLayer(I: number, O: number, fanIn: number, order: UnitOrder): SparseIndex {
+  return buildTopology({ widths: [I, O], source: { kind: 'sobol' }, paths: { fanIn }, unitOrders: [order, order] }).layers[0];
+}
