@@ -17,7 +17,9 @@ import { biasAt, madd, madd1 } from './simd';
  * Chunk of 6 vectors (24 samples) at yp / xp (already offset to the chunk), one edge per step.
  * V8 (TurboFan) issues all loads of a step before its arithmetic, so a step holds its 6 loads, 6
  * sums and the weight in registers: 13 of the 15 xmm registers it hands out. Measured on
- * 1024→1024, fan-in 32 (docs/RESULTS.md): faster than 4 vectors × 2 edges, and 7 or 8 vectors spill.
+ * 1024→1024, fan-in 32: faster than 4 vectors × 2 edges (the previous form), 7 vectors are no
+ * faster, and 8 spill. With fused multiply-adds a 4-vector chunk waits on its 4-cycle FMA chains;
+ * 6 independent sums hide that.
  */
 function chunk6(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
