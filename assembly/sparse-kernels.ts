@@ -68,18 +68,20 @@ function backwardChunk4(dxp: usize, xp: usize, dyo: usize, Wt: usize, targets: u
 }
 
 /**
- * One vector of the fused backward at dxp / xp / dyo. `mask` keeps the lanes a dot product adds
- * (all ones, or `tailMask` for the overlapping last vector, whose dx lanes are recomputed alike).
+ * One vector of the fused backward at dxp / xp / dyo. `newLanes` 0: a whole vector; 1..3: the
+ * overlapping last vector, whose dot-product terms keep only its last `newLanes` lanes (masked, as
+ * `dot4` adds its tail) and whose dx lanes are recomputed alike.
  */
 function backwardChunk1(dxp: usize, xp: usize, dyo: usize, Wt: usize, targets: usize, P: usize, j0: i32, j1: i32,
-  rowBytes: usize, mask: v128, masked: bool): void {
+  rowBytes: usize, newLanes: i32): void {
   const x0 = v128.load(xp);
+  const mask = tailMask(newLanes);
   let a0 = f32x4.splat(0);
   for (let j = j0; j < j1; j++) {
     const d0 = v128.load(dyo + <usize>load<i32>(targets + (<usize>j << 2)) * rowBytes);
     a0 = madd(v128.load32_splat(Wt + (<usize>j << 2)), d0, a0);
     const pp = P + (<usize>j << 4);
-    const sum = masked ? f32x4.add(v128.load(pp), v128.and(f32x4.mul(d0, x0), mask)) : madd(d0, x0, v128.load(pp));
+    const sum = newLanes != 0 ? f32x4.add(v128.load(pp), v128.and(f32x4.mul(d0, x0), mask)) : madd(d0, x0, v128.load(pp));
     v128.store(pp, sum);
   }
   v128.store(dxp, a0);
@@ -108,7 +110,6 @@ export function sparseBackward(s0: i32, s1: i32, dx: usize, dW: usize, dy: usize
     return;
   }
   const zero = f32x4.splat(0);
-  const all = i32x4.splat(-1);
   const last = <usize>(B - 4) << 2;
   for (let s = s0; s < s1; s++) {
     const j0 = load<i32>(sourceOffsets + (<usize>s << 2));
@@ -123,9 +124,9 @@ export function sparseBackward(s0: i32, s1: i32, dx: usize, dW: usize, dy: usize
     }
     for (; b + 4 <= B; b += 4) {
       const o = <usize>b << 2;
-      backwardChunk1(dxr + o, xr + o, dy + o, Wt, targets, P, j0, j1, rowBytes, all, false);
+      backwardChunk1(dxr + o, xr + o, dy + o, Wt, targets, P, j0, j1, rowBytes, 0);
     }
-    if (b < B) backwardChunk1(dxr + last, xr + last, dy + last, Wt, targets, P, j0, j1, rowBytes, tailMask(B - b), true);
+    if (b < B) backwardChunk1(dxr + last, xr + last, dy + last, Wt, targets, P, j0, j1, rowBytes, B - b);
     for (let j = j0; j < j1; j++) {
       store<f32>(dW + (<usize>load<i32>(edgeOf + (<usize>j << 2)) << 2), hsum(v128.load(P + (<usize>j << 4))));
     }

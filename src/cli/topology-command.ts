@@ -5,6 +5,7 @@ import { buildTopology } from '../topology/build-topology.js';
 import { formatStatsTable } from '../topology/stats-table.js';
 import { topologyStats } from '../topology/stats.js';
 import { topologyHash } from '../topology/topology-hash.js';
+import { hiddenUnitOrders } from '../topology/unit-order.js';
 import { parseWidths } from './parse.js';
 import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 
@@ -23,8 +24,7 @@ export function registerTopology(program: Command): void {
       if (!paths) throw new SobolnetError('a topology needs a path source, got dense');
       // As in a model whose layers are all path layers: the first and last widths keep their order.
       const { hiddenOrder = 'natural', ...rest } = paths;
-      const unitOrders = o.widths.map((_, l) => (l === 0 || l === o.widths.length - 1 ? 'natural' : hiddenOrder));
-      const topology = buildTopology({ ...rest, widths: o.widths, unitOrders });
+      const topology = buildTopology({ ...rest, widths: o.widths, unitOrders: hiddenUnitOrders(o.widths.length, hiddenOrder, false) });
       const stats = topologyStats(topology);
       if (o.json) {
         process.stdout.write(JSON.stringify({ spec: topology.spec, hash: topologyHash(topology), layers: stats }, null, 2) + '\n');

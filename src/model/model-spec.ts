@@ -6,7 +6,7 @@
 import { check, checkInt, SobolnetError } from '../core/errors.js';
 import type { InitSpec } from '../layers/init.js';
 import type { TopologySpec } from '../topology/spec.js';
-import type { UnitOrder } from '../topology/unit-order.js';
+import { hiddenUnitOrders, type UnitOrder } from '../topology/unit-order.js';
 
 /**
  * The part of a topology spec that does not depend on the widths, and the storage order of the
@@ -38,9 +38,8 @@ export function topologySpecOf(spec: ModelSpec): TopologySpec | null {
   const n = pathLayerCount(spec);
   if (spec.paths === null || n === 0) return null;
   const { hiddenOrder = 'natural', ...topology } = spec.paths;
-  // Layer l of the topology is hidden in the network unless it is the input (0) or the classes (last width).
-  const classes = spec.widths.length - 1;
-  const unitOrders = spec.widths.slice(0, n + 1).map((_, l) => (l === 0 || l === classes ? 'natural' : hiddenOrder));
+  // The topology's last layer is hidden in the network unless the output layer is a path layer too.
+  const unitOrders = hiddenUnitOrders(n + 1, hiddenOrder, spec.outputLayer === 'dense');
   return { ...topology, widths: spec.widths.slice(0, n + 1), unitOrders };
 }
 

@@ -10,7 +10,7 @@ export type { LayerConnectivity } from './connectivity.js';
 export { transposeGather } from './transpose-gather.js';
 export { randomMaskConnectivity, randomMaskLayers, sobolEdgeCounts } from './random-mask.js';
 export { buildTopology } from './build-topology.js';
-export { relabelUnits, unitLabels, UNIT_ORDERS } from './unit-order.js';
+export { hiddenUnitOrders, relabelUnits, unitLabels, UNIT_ORDERS } from './unit-order.js';
 export type { UnitOrder } from './unit-order.js';
 export type { Topology } from './build-topology.js';
 export { permutationBlocks } from './permutation-blocks.js';

@@ -12,6 +12,16 @@
 export type UnitOrder = 'natural' | 'bit-reversed';
 export const UNIT_ORDERS: readonly UnitOrder[] = ['natural', 'bit-reversed'];
 
+/**
+ * The unit order of each of `layers` layers when the hidden ones are stored in `hiddenOrder`:
+ * layer 0 (the inputs) keeps its order, and so does the last one unless `lastIsHidden` (a
+ * topology whose last layer feeds a dense output layer rather than being the classes).
+ */
+export function hiddenUnitOrders(layers: number, hiddenOrder: UnitOrder, lastIsHidden: boolean): UnitOrder[] {
+  return Array.from({ length: layers }, (_, l) =>
+    (l === 0 || (l === layers - 1 && !lastIsHidden) ? 'natural' : hiddenOrder));
+}
+
 /** labels[u] = the row that unit u is stored at, for n units in `order` -> [n]. */
 export function unitLabels(n: number, order: UnitOrder): Int32Array {
   const labels = new Int32Array(n);

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
-import { WASM_MODULE_PATH, WASM_MODULE_PATHS, relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
+import { WASM_MODULE_PATHS, relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { BACKEND_NAMES, availableBackends, selectKernels } from '../../src/kernels/node/select-kernels.js';
 import { selectKernels as selectInBrowser } from '../../src/kernels/select-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
@@ -15,7 +15,7 @@ import { wasmSharedMemorySupported, wasmSimdSupported } from '../../src/kernels/
 
 describe('node selectKernels', () => {
   it('finds the compiled kernels (npm run build:wasm) and the features they need', () => {
-    expect(wasmModuleBuilt(), `${WASM_MODULE_PATH} missing: run npm run build:wasm`).toBe(true);
+    expect(wasmModuleBuilt(), `${WASM_MODULE_PATHS.simd} missing: run npm run build:wasm`).toBe(true);
     expect(wasmSimdSupported()).toBe(true);
     expect(wasmSharedMemorySupported()).toBe(true);
     // Node 20 runs relaxed SIMD once load-wasm-module has set V8's flag for it

@@ -21,9 +21,6 @@ export const WASM_MODULE_PATHS: Readonly<Record<WasmBuild, string>> = {
   'simd-fma': fileURLToPath(new URL('../../../build/sobolnet-kernels-fma.wasm', import.meta.url)),
 };
 
-/** The plain SIMD build's path (the one every wasm backend needs). */
-export const WASM_MODULE_PATH = WASM_MODULE_PATHS.simd;
-
 const compiled = new Map<WasmBuild, WasmModule>();
 let relaxedSimd: boolean | null = null;
 

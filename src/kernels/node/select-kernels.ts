@@ -93,7 +93,7 @@ export function selectKernels(name: BackendName | 'auto' = 'auto', options: Sele
       for (const best of availableBackends()) {
         if (best === 'reference') return referenceKernels;
         try {
-          return selectKernels(best, { threads: best.endsWith('threads') ? threads : 1 });
+          return selectKernels(best, { threads });
         } catch {
           // try the next one
         }
