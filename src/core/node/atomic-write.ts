@@ -1,20 +1,61 @@
 /**
- * Atomic file writes: the bytes go to a temporary file in the same folder, are flushed, and the
- * temporary file is renamed over the target. A crash or an error leaves either the old file or
- * the new one, never half of one.
+ * Atomic file writes: the bytes go to a temporary file in the same folder
+ * (`.<name>.<pid>.tmp`), are flushed, and the temporary file is renamed over the target. A crash
+ * or an error leaves either the old file or the new one, never half of one.
+ *
+ * Nothing is left behind either: a write first removes the temporary files of the same target
+ * whose process no longer runs (left by a kill during a save), its own on any error, and
+ * `removeInFlightTempFiles` (called on SIGINT/SIGTERM) those of the writes still under way.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SobolnetError } from '../errors.js';
+import { processAlive } from './process-alive.js';
+
+const inFlight = new Set<string>();
+
+function tempName(name: string, pid: number): string {
+  return `.${name}.${pid}.tmp`;
+}
+
+/** Removes `.<name>.<pid>.tmp` beside `path` for every pid that is not a running process. */
+function removeStaleTempFiles(path: string): void {
+  const folder = dirname(path), name = basename(path);
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return; // no folder yet: the open below reports it
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const digits = entry.slice(prefix.length, -'.tmp'.length);
+    if (!/^[0-9]+$/.test(digits)) continue;
+    const pid = Number(digits);
+    if (entry !== tempName(name, pid) || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(folder, entry), { force: true });
+  }
+}
+
+/** Removes the temporary files of the writes of this process that have not finished. */
+export function removeInFlightTempFiles(): void {
+  for (const tmp of inFlight) rmSync(tmp, { force: true });
+  inFlight.clear();
+}
 
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  removeStaleTempFiles(path);
+  const tmp = join(dirname(path), tempName(basename(path), process.pid));
+  const fail = (e: unknown): SobolnetError =>
+    new SobolnetError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   let fd: number;
   try {
     fd = openSync(tmp, 'w');
   } catch (e) {
-    throw new SobolnetError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fail(e);
   }
+  inFlight.add(tmp);
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
@@ -24,6 +65,8 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   } catch (e) {
     try { closeSync(fd); } catch { /* already closed */ }
     rmSync(tmp, { force: true });
-    throw new SobolnetError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw fail(e);
+  } finally {
+    inFlight.delete(tmp);
   }
 }

@@ -9,6 +9,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { SobolnetError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/node/atomic-write.js';
+import { processAlive } from '../../core/node/process-alive.js';
 import type { RunRecord } from '../run-record.js';
 
 export interface ResultsRead {
@@ -55,15 +56,6 @@ export function appendResult(path: string, record: RunRecord): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
