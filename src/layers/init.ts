@@ -16,20 +16,28 @@
  *
  * Shape legend: O outputs (targets), I inputs, E edges.
  */
+import { z } from 'zod';
 import { check, checkInt, checkNumber } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
 import { deriveKey } from '../sequences/hash.js';
 import { inverseNormalCdf } from '../sequences/normal.js';
 import { Rng } from '../sequences/rng.js';
-import { sobolComponent } from '../sequences/sobol.js';
+import { SOBOL_COMPONENTS, sobolComponent } from '../sequences/sobol.js';
 import type { Param } from './layer.js';
 export { denseTargetOffsets } from './dense-target-offsets.js';
 
-export type InitSpec =
-  | { kind: 'he'; seed: number }                       // N(0, 2/fanIn(target)), seeded Rng
-  | { kind: 'constant'; value?: number }               // every weight = value, default 1/sqrt(fanIn(target))
-  | { kind: 'fixed-sign'; sign: 1 | -1; keepSign: boolean } // deterministic magnitudes |qmc-normal| * sqrt(2/fanIn), all with one sign; keepSign: clamp during training (sets Param.signConstraint)
-  | { kind: 'qmc-normal'; component?: number };        // deterministic normal values: inverseNormalCdf((x + 0.5) / 2^32) of a further Sobol' component, * sqrt(2/fanIn)
+/** The schema of an init spec as stored in a model file (strict: no other keys). */
+export const initSpecSchema = z.discriminatedUnion('kind', [
+  // N(0, 2/fanIn(target)), seeded Rng
+  z.strictObject({ kind: z.literal('he'), seed: z.int() }).readonly(),
+  // every weight = value, default 1/sqrt(fanIn(target))
+  z.strictObject({ kind: z.literal('constant'), value: z.number().optional() }).readonly(),
+  // deterministic magnitudes |qmc-normal| * sqrt(2/fanIn), all with one sign; keepSign: clamp during training (sets Param.signConstraint)
+  z.strictObject({ kind: z.literal('fixed-sign'), sign: z.literal([1, -1]), keepSign: z.boolean() }).readonly(),
+  // deterministic normal values: inverseNormalCdf((x + 0.5) / 2^32) of a further Sobol' component, * sqrt(2/fanIn)
+  z.strictObject({ kind: z.literal('qmc-normal'), component: z.int().min(0).max(SOBOL_COMPONENTS - 1).optional() }).readonly(),
+]);
+export type InitSpec = z.infer<typeof initSpecSchema>;
 
 export type InitKind = InitSpec['kind'];
 export const INIT_KINDS: readonly InitKind[] = ['he', 'constant', 'fixed-sign', 'qmc-normal'];

@@ -15,30 +15,40 @@
  */
 import { crc32 } from '../core/crc32.js';
 import { check, SobolnetError } from '../core/errors.js';
-import type { Precision } from '../core/floats.js';
+import type { Floats, Precision } from '../core/floats.js';
+import { parseWithSchema } from '../core/parse-with-schema.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { topologyHash } from '../topology/topology-hash.js';
 import { Model } from './model.js';
-import type { ModelSpec } from './model-spec.js';
+import { modelHeaderSchema, type ModelHeader } from './model-header-schema.js';
+import { DEFAULT_HIDDEN_ORDER, modelBuildCost, modelSpecSchema, type ModelSpec } from './model-spec.js';
 
 export const MODEL_FORMAT_VERSION = 1;
 const MAGIC = 'SOBOLNET';
 
+/**
+ * How much building a model may cost per float its file stores, plus a fixed allowance: a header
+ * edited to ask for a gigantic model is refused before anything is allocated. Legitimate files
+ * stay far below it (a path layer generates P_l paths for about P_l stored edges).
+ */
+const BUILD_COST_PER_FLOAT = 64;
+const BUILD_COST_ALLOWANCE = 1 << 20;
+
 /** Free-form facts recorded with the weights (dataset, training recipe, final accuracy). */
 export type ModelMeta = Record<string, unknown>;
 
-interface Header {
-  readonly spec: ModelSpec;
-  readonly topologyHash: string | null;
-  readonly arrays: readonly { readonly name: string; readonly length: number }[];
-  readonly meta: ModelMeta;
+/** The spec as stored: keys in schema order, the hidden-unit order named even when defaulted. */
+function storedSpec(spec: ModelSpec): ModelSpec {
+  const parsed = parseWithSchema(modelSpecSchema, spec, 'model spec');
+  return parsed.paths === null || parsed.paths.hiddenOrder !== undefined ? parsed
+    : { ...parsed, paths: { ...parsed.paths, hiddenOrder: DEFAULT_HIDDEN_ORDER } };
 }
 
 /** Serialises `model` (weights as float32) with `meta`. */
 export function encodeModel(model: Model, meta: ModelMeta = {}): Uint8Array {
   const arrays = model.namedArrays();
-  const header: Header = {
-    spec: model.spec,
+  const header: ModelHeader = {
+    spec: storedSpec(model.spec),
     topologyHash: model.topology ? topologyHash(model.topology) : null,
     arrays: arrays.map((a) => ({ name: a.name, length: a.value.length })),
     meta,
@@ -60,7 +70,23 @@ export function encodeModel(model: Model, meta: ModelMeta = {}): Uint8Array {
   return bytes;
 }
 
-/** Parses a model file, rebuilds the model on `kernels` and verifies its topology. `what` names the file in errors. */
+/** Runs `step`, prefixing any SobolnetError it raises with `prefix`. */
+function prefixed<T>(prefix: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof SobolnetError) throw new SobolnetError(`${prefix}${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Parses a model file, rebuilds the model on `kernels` and verifies its topology. `what` names the
+ * file in errors. Order of checks: framing and checksum, the header against its schema, the stored
+ * byte count against the arrays the header lists, the cost of building the spec against that
+ * count, then the model itself (topology hash, array names and lengths) and finally every weight
+ * (finite). Every refusal is one SobolnetError line naming `what`.
+ */
 export function decodeModel(bytes: Uint8Array, kernels: Kernels, what: string, precision: Precision = 'f32'): { model: Model; meta: ModelMeta } {
   const corrupt = (why: string): SobolnetError => new SobolnetError(`${what} is not a valid sobolnet model file: ${why}`);
   if (bytes.length < 20 || String.fromCharCode(...bytes.subarray(0, 8)) !== MAGIC) throw corrupt('it does not start with "SOBOLNET"');
@@ -72,13 +98,25 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels, what: string, p
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) throw corrupt('checksum mismatch (the file is truncated or damaged)');
   const headerLength = view.getUint32(12, true);
   if (16 + headerLength > bytes.length - 4) throw corrupt(`header length ${headerLength} exceeds the file`);
-  let header: Header;
+  let json: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + headerLength))) as Header;
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch {
     throw corrupt('the header is not JSON');
   }
-  const model = new Model(header.spec, kernels, precision);
+  const header = parseWithSchema(modelHeaderSchema, json, `${what}: model header`);
+
+  // Everything the header promises must be present before anything is built.
+  const floats = header.arrays.reduce((n, a) => n + a.length, 0);
+  const dataStart = align4(16 + headerLength);
+  const size = dataStart + 4 * floats + 4;
+  if (size !== bytes.length) throw corrupt(`its header lists ${floats} floats, which take ${size} bytes, but the file has ${bytes.length}`);
+  const cost = prefixed(`${what}: model header spec: `, () => modelBuildCost(header.spec));
+  const budget = BUILD_COST_PER_FLOAT * floats + BUILD_COST_ALLOWANCE;
+  check(cost <= budget, () => `${what}: model header spec asks for a model that takes ${cost} scalars to build;` +
+    ` the ${floats} floats the file stores allow at most ${budget}`);
+
+  const model = prefixed(`${what}: model header spec: `, () => new Model(header.spec, kernels, precision));
   const expectedHash = model.topology ? topologyHash(model.topology) : null;
   check(expectedHash === header.topologyHash, () =>
     `${what}: the regenerated topology has hash ${String(expectedHash)}, the file says ${String(header.topologyHash)}`);
@@ -86,13 +124,25 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels, what: string, p
   check(arrays.length === header.arrays.length && arrays.every((a, i) =>
     a.name === header.arrays[i].name && a.value.length === header.arrays[i].length), () =>
     `${what}: the stored arrays do not match the model its spec describes`);
-  let at = align4(16 + headerLength);
-  const floats = arrays.reduce((n, a) => n + a.value.length, 0);
-  if (at + 4 * floats + 4 !== bytes.length) throw corrupt(`expected ${at + 4 * floats + 4} bytes, found ${bytes.length}`);
+  let at = dataStart;
   for (const a of arrays) {
-    for (let i = 0; i < a.value.length; i++, at += 4) a.value[i] = view.getFloat32(at, true);
+    readFloats(view, at, a.value);
+    const bad = firstNonFinite(a.value);
+    check(bad < 0, () => `${what}: array ${a.name} holds ${String(a.value[bad])} at index ${bad}; model weights must be finite`);
+    at += 4 * a.value.length;
   }
   return { model, meta: header.meta };
+}
+
+// out[n] <- the n little-endian float32 values at byte `at` of `view`
+function readFloats(view: DataView, at: number, out: Floats): void {
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(at + 4 * i, true);
+}
+
+/** Index of the first NaN or ±Infinity in values[n], or -1. */
+function firstNonFinite(values: Floats): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 function align4(n: number): number {

@@ -3,28 +3,53 @@
  * generator spec, normalisation and initialisation. A model file stores this spec and the
  * weights; the topology is always regenerated from it.
  */
+import { z } from 'zod';
 import { check, checkInt, SobolnetError } from '../core/errors.js';
-import type { InitSpec } from '../layers/init.js';
-import type { TopologySpec } from '../topology/spec.js';
-import { hiddenUnitOrders, type UnitOrder } from '../topology/unit-order.js';
+import { initSpecSchema } from '../layers/init.js';
+import { SOBOL_ORDERS } from '../sequences/sobol.js';
+import { pathsOfPair, resolveTopologySpec } from '../topology/resolve-spec.js';
+import { duplicatePolicySchema, pathCountSchema, pathSourceSchema, type TopologySpec } from '../topology/spec.js';
+import { hiddenUnitOrders, UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
+
+/**
+ * The hidden-unit order of a path spec that names none. A model file always stores it explicitly
+ * (encodeModel fills it in), so changing this default never changes what a saved file means.
+ */
+export const DEFAULT_HIDDEN_ORDER: UnitOrder = 'natural';
 
 /**
  * The part of a topology spec that does not depend on the widths, and the storage order of the
- * hidden layers' units (default 'natural', which model files written before it existed use).
+ * hidden layers' units (default DEFAULT_HIDDEN_ORDER). Strict: no other keys. Value ranges that
+ * depend on the widths are checked by resolveTopologySpec.
  */
-export type PathSpec = Omit<TopologySpec, 'widths' | 'unitOrders'> & { readonly hiddenOrder?: UnitOrder };
+export const pathSpecSchema = z.strictObject({
+  source: pathSourceSchema,
+  paths: pathCountSchema,
+  /** Sequence component driving each layer. */
+  components: z.array(z.int().min(0)).readonly().optional(),
+  /** Enumeration order of the Sobol' points. */
+  order: z.enum(SOBOL_ORDERS).optional(),
+  duplicates: duplicatePolicySchema.optional(),
+  hiddenOrder: z.enum(UNIT_ORDERS).optional(),
+}).readonly();
+export type PathSpec = z.infer<typeof pathSpecSchema>;
 
-export interface ModelSpec {
+/** The largest width of any layer (units are addressed by Int32 and mapped exactly). */
+export const MAX_MODEL_WIDTH = 1 << 24;
+
+/** The schema of a model spec (strict at every level). */
+export const modelSpecSchema = z.strictObject({
   /** All widths, input first, classes last: e.g. [784, 1024, 1024, 10]. */
-  readonly widths: readonly number[];
+  widths: z.array(z.int().min(1).max(MAX_MODEL_WIDTH)).min(2).readonly(),
   /** Path topology of the sparse layers; null makes every layer dense (the dense counterpart). */
-  readonly paths: PathSpec | null;
+  paths: pathSpecSchema.nullable(),
   /** Whether the last layer is dense (default) or path-sparse too. Ignored when paths is null. */
-  readonly outputLayer: 'dense' | 'path';
+  outputLayer: z.enum(['dense', 'path']),
   /** Batch normalisation after every hidden linear layer. */
-  readonly batchNorm: boolean;
-  readonly init: InitSpec;
-}
+  batchNorm: z.boolean(),
+  init: initSpecSchema,
+}).readonly();
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
 /** Number of leading linear layers that are path-sparse (0 for a dense model). */
 export function pathLayerCount(spec: ModelSpec): number {
@@ -37,7 +62,7 @@ export function pathLayerCount(spec: ModelSpec): number {
 export function topologySpecOf(spec: ModelSpec): TopologySpec | null {
   const n = pathLayerCount(spec);
   if (spec.paths === null || n === 0) return null;
-  const { hiddenOrder = 'natural', ...topology } = spec.paths;
+  const { hiddenOrder = DEFAULT_HIDDEN_ORDER, ...topology } = spec.paths;
   // The topology's last layer is hidden in the network unless the output layer is a path layer too.
   const unitOrders = hiddenUnitOrders(n + 1, hiddenOrder, spec.outputLayer === 'dense');
   return { ...topology, widths: spec.widths.slice(0, n + 1), unitOrders };
@@ -54,4 +79,22 @@ export function validateModelSpec(spec: ModelSpec): void {
     throw new SobolnetError(
       `widths ${spec.widths.join('-')} have no hidden layer for paths: add a hidden width or use --output-layer path`);
   }
+}
+
+/**
+ * How many scalars building a Model of `spec` touches (topology generation and every array), found
+ * without allocating: per path layer P_l + I + O, per dense layer I * O + O. Validates the spec
+ * (SobolnetError) first. Lets a loader refuse a spec whose cost its file's size cannot justify.
+ */
+export function modelBuildCost(spec: ModelSpec): number {
+  validateModelSpec(spec);
+  const tspec = topologySpecOf(spec);
+  const resolved = tspec === null ? null : resolveTopologySpec(tspec);
+  const paths = pathLayerCount(spec);
+  let cost = 0;
+  for (let l = 0; l + 1 < spec.widths.length; l++) {
+    const I = spec.widths[l], O = spec.widths[l + 1];
+    cost += resolved !== null && l < paths ? pathsOfPair(resolved, l) + I + O : I * O + O;
+  }
+  return cost;
 }

@@ -2,16 +2,25 @@
  * The generator spec of a path topology. A topology is always stored and transmitted as this
  * spec, never as index arrays: the arrays are regenerated from it (and checked against a hash).
  */
+import { z } from 'zod';
+import { shortJson } from '../core/parse-with-schema.js';
 import type { SobolOrder } from '../sequences/sobol.js';
 import type { UnitOrder } from './unit-order.js';
 
-/** Where the paths come from. */
-export type PathSource =
-  | { readonly kind: 'sobol' }                                   // plain Sobol' points
-  | { readonly kind: 'sobol-shift'; readonly seed: number }      // random digital shift
-  | { readonly kind: 'sobol-owen'; readonly seed: number }       // Owen nested uniform scrambling
-  | { readonly kind: 'random-walk'; readonly seed: number }      // independent uniform PRNG units
-  | { readonly kind: 'random-mask'; readonly seed: number };     // uniform random edges, same edge count per pair as plain Sobol'
+const seed = z.int();
+
+/**
+ * Where the paths come from; the schema of the `source` of a stored spec (strict: no other keys).
+ * Seeds are safe integers; the ranges of the rest are checked by resolveTopologySpec.
+ */
+export const pathSourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('sobol') }).readonly(),                     // plain Sobol' points
+  z.strictObject({ kind: z.literal('sobol-shift'), seed }).readonly(),         // random digital shift
+  z.strictObject({ kind: z.literal('sobol-owen'), seed }).readonly(),          // Owen nested uniform scrambling
+  z.strictObject({ kind: z.literal('random-walk'), seed }).readonly(),         // independent uniform PRNG units
+  z.strictObject({ kind: z.literal('random-mask'), seed }).readonly(),         // uniform random edges, same edge count per pair as plain Sobol'
+]);
+export type PathSource = z.infer<typeof pathSourceSchema>;
 
 export type PathSourceKind = PathSource['kind'];
 export const PATH_SOURCE_KINDS: readonly PathSourceKind[] = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask'];
@@ -20,13 +29,16 @@ export const PATH_SOURCE_KINDS: readonly PathSourceKind[] = ['sobol', 'sobol-shi
  * How many paths: a total P, a fan-in K per unit of the widest layer (P = K * max width), or a
  * count per layer pair: pair l keeps the edges of the first perLayer[l] paths (P = the largest).
  */
-export type PathCount =
-  | { readonly total: number }
-  | { readonly fanIn: number }
-  | { readonly perLayer: readonly number[] };
+export const pathCountSchema = z.union([
+  z.strictObject({ total: z.int().min(1) }).readonly(),
+  z.strictObject({ fanIn: z.int().min(1) }).readonly(),
+  z.strictObject({ perLayer: z.array(z.int().min(1)).readonly() }).readonly(),
+], { error: (iss) => `must be one of {"total": P}, {"fanIn": K}, {"perLayer": [P_0, ...]} (positive integers), got ${shortJson(iss.input)}` });
+export type PathCount = z.infer<typeof pathCountSchema>;
 
 /** merge: repeated edges share one weight; keep: each path edge gets its own (parallel) weight. */
-export type DuplicatePolicy = 'merge' | 'keep';
+export const duplicatePolicySchema = z.enum(['merge', 'keep']);
+export type DuplicatePolicy = z.infer<typeof duplicatePolicySchema>;
 
 export interface TopologySpec {
   /** Layer widths n_0 .. n_L (at least two layers). */

@@ -5,19 +5,13 @@ import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { decodeModel, encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';
+import { resealed, withHeader } from './header-edit.js';
 
 const spec: ModelSpec = {
   widths: [32, 64, 64, 5],
   paths: { source: { kind: 'sobol-owen', seed: 3 }, paths: { fanIn: 4 } },
   outputLayer: 'dense', batchNorm: true, init: { kind: 'he', seed: 11 },
 };
-
-/** Rewrites the CRC so that a deliberately altered file passes the checksum. */
-function resealed(bytes: Uint8Array): Uint8Array {
-  const out = bytes.slice();
-  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
-  return out;
-}
 
 describe('model files', () => {
   it('crc32 matches the standard check value', () => {
@@ -30,7 +24,8 @@ describe('model files', () => {
     const bytes = encodeModel(model, { dataset: 'mnist', testAccuracy: 0.5 });
     const { model: back, meta } = decodeModel(bytes, referenceKernels, 'm.sobolnet');
     expect(meta).toEqual({ dataset: 'mnist', testAccuracy: 0.5 });
-    expect(back.spec).toEqual(spec);
+    // The stored spec names the hidden-unit order even where the spec left it to the default.
+    expect(back.spec).toEqual({ ...spec, paths: { ...spec.paths, hiddenOrder: 'natural' } });
     const a = model.namedArrays(), b = back.namedArrays();
     expect(b.map((x) => x.name)).toEqual(a.map((x) => x.name));
     a.forEach((x, i) => expect(Array.from(b[i].value)).toEqual(Array.from(x.value)));
@@ -69,5 +64,65 @@ describe('model files', () => {
     const bytes = encodeModel(new Model(spec, referenceKernels)).slice();
     new DataView(bytes.buffer).setUint32(8, 99, true);
     expect(() => decodeModel(resealed(bytes), referenceKernels, 'v')).toThrow(/format version 99/);
+  });
+
+  const line = (f: () => unknown): string => {
+    try { f(); } catch (e) { expect(e).toBeInstanceOf(SobolnetError); return (e as Error).message; }
+    throw new Error('accepted');
+  };
+
+  it('refuses a header that breaks the schema with one line naming the file, the key path and what was expected', () => {
+    const bytes = encodeModel(new Model(spec, referenceKernels));
+    const decode = (b: Uint8Array) => () => decodeModel(b, referenceKernels, 'm.sobolnet');
+    expect(line(decode(withHeader(bytes, (h) => ({ ...h, spec: null })))))
+      .toBe('m.sobolnet: model header: spec must be an object, got null');
+    expect(line(decode(withHeader(bytes, (h) => ({ ...h, spec: { ...(h.spec as object), duplicatew: 'keep' } })))))
+      .toBe('m.sobolnet: model header: unknown key "spec.duplicatew" (keys: widths, paths, outputLayer, batchNorm, init)');
+    const withPaths = (paths: object) => decode(withHeader(bytes, (h) => {
+      const s = h.spec as { paths: object };
+      return { ...h, spec: { ...s, paths: { ...s.paths, ...paths } } };
+    }));
+    expect(line(withPaths({ source: { kind: 'halton' } }))).toBe('m.sobolnet: model header: spec.paths.source.kind must be one of' +
+      ' "sobol", "sobol-shift", "sobol-owen", "random-walk", "random-mask", got "halton"');
+    expect(line(withPaths({ source: { kind: 'sobol-owen', seed: 3, salt: 1 } })))
+      .toBe('m.sobolnet: model header: unknown key "spec.paths.source.salt" (keys: kind, seed)');
+    expect(line(withPaths({ hiddenOrder: 'reversed' })))
+      .toBe('m.sobolnet: model header: spec.paths.hiddenOrder must be one of "natural", "bit-reversed", got "reversed"');
+    expect(line(decode(withHeader(bytes, (h) => ({ ...h, arrays: [{ name: '0.path.weight', length: -4 }] })))))
+      .toBe('m.sobolnet: model header: arrays[0].length must be ≥ 0, got -4');
+    expect(line(decode(withHeader(bytes, (h) => ({ ...h, spec: { ...(h.spec as object), widths: [32, 1e9, 64, 5] } })))))
+      .toBe('m.sobolnet: model header: spec.widths[1] must be ≤ 16777216, got 1000000000');
+  });
+
+  it('refuses a header whose model would not fit the bytes present, before building it', () => {
+    const bytes = encodeModel(new Model(spec, referenceKernels));
+    // A bigger model with the arrays list unchanged: the arrays no longer match, but cost is checked first.
+    const huge = withHeader(bytes, (h) => ({ ...h, spec: { ...(h.spec as object), widths: [32, 1 << 24, 1 << 24, 5] } }));
+    expect(line(() => decodeModel(huge, referenceKernels, 'g'))).toMatch(
+      /^g: model header spec asks for a model that takes \d+ scalars to build; the \d+ floats the file stores allow at most \d+$/);
+    const more = withHeader(bytes, (h) => ({ ...h, arrays: [...(h.arrays as object[]), { name: 'extra', length: 1e9 }] }));
+    expect(line(() => decodeModel(more, referenceKernels, 'a'))).toMatch(
+      /^a is not a valid sobolnet model file: its header lists 1000\d+ floats, which take \d+ bytes, but the file has \d+$/);
+  });
+
+  it('refuses non-finite weights, naming the array and the index of the first one', () => {
+    const model = new Model(spec, referenceKernels);
+    const arrays = model.namedArrays();
+    arrays[2].value[5] = Number.NaN;
+    arrays[2].value[7] = Number.POSITIVE_INFINITY;
+    expect(line(() => decodeModel(encodeModel(model), referenceKernels, 'n.sobolnet')))
+      .toBe(`n.sobolnet: array ${arrays[2].name} holds NaN at index 5; model weights must be finite`);
+    arrays[2].value[5] = 0;
+    expect(line(() => decodeModel(encodeModel(model), referenceKernels, 'n.sobolnet')))
+      .toBe(`n.sobolnet: array ${arrays[2].name} holds Infinity at index 7; model weights must be finite`);
+  });
+
+  it('prefixes semantic spec errors with the file', () => {
+    const bytes = encodeModel(new Model(spec, referenceKernels));
+    const edited = withHeader(bytes, (h) => {
+      const s = h.spec as { paths: object };
+      return { ...h, spec: { ...s, paths: { ...s.paths, components: [0, 1] } } };
+    });
+    expect(line(() => decodeModel(edited, referenceKernels, 'c'))).toMatch(/^c: model header spec: topology components must be an array of 3 entries/);
   });
 });
