@@ -57,10 +57,10 @@ async function runSobolnet(job: TrainJob): Promise<TrainResult> {
     train(new Model(spec, kernels), warm, { ...config, limit: job.warmupBatches * DEFAULTS.batch });
   }
   const model = new Model(spec, kernels);
-  const [report] = train(model, data, config);
+  const { epochs: [report], test } = train(model, data, config);
   const result: TrainResult = {
     job, samples: Math.min(data.train.count, job.limit ?? data.train.count),
-    epochSeconds: report.seconds, samplesPerSecond: report.samplesPerSecond, testAccuracy: report.testAccuracy,
+    epochSeconds: report.seconds, samplesPerSecond: report.samplesPerSecond, testAccuracy: test.accuracy,
     trainLoss: report.trainLoss, parameters: model.parameterCount, macsPerSample: model.macsPerSample,
     peakRssMiB: peakRssMiB(), engineInfo: `sobolnet kernels '${kernels.name}'`,
   };

@@ -32,7 +32,7 @@ export function registerEval(program: Command): void {
       }
       const seed = typeof meta.train === 'object' && meta.train !== null ? (meta.train as { seed?: unknown }).seed : undefined;
       if (inputOrder === 'shuffled' && typeof seed !== 'number') throw new SobolnetError(`${file} records no seed for its shuffled input order`);
-      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number }, loadDataset(name, o.data));
+      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number, validation: 0 }, loadDataset(name, o.data));
       const result = evaluate(model, data.test);
       const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
       if (o.json) {

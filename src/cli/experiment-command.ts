@@ -46,7 +46,8 @@ async function runExperimentCommand(specPath: string, o: ExperimentCliOptions): 
       if (dropped > 0) say(`dropped ${dropped} incomplete line(s) left by an interrupted write; that run runs again`);
     },
     onRunStart: ({ index, total, label, etaSeconds }) => say(`run ${index + 1}/${total}  ${label}  (${eta(etaSeconds)})`),
-    onEpoch: (r, epochs) => say(`  epoch ${r.epoch + 1}/${epochs}  test ${(100 * r.testAccuracy).toFixed(2)} %  ${r.seconds.toFixed(1)} s`),
+    onEpoch: (r, epochs) => say(`  epoch ${r.epoch + 1}/${epochs}  train ${(100 * r.trainAccuracy).toFixed(2)} %` +
+      (r.validationAccuracy === null ? '' : `  validation ${(100 * r.validationAccuracy).toFixed(2)} %`) + `  ${r.seconds.toFixed(1)} s`),
     onRunEnd: ({ record, done, total, etaSeconds }) => say(
       `  done: ${(100 * record.testAccuracy).toFixed(2)} % in ${formatDuration(record.seconds)} on ${record.backend}` +
       ` · ${done}/${total} runs recorded · ${eta(etaSeconds)}`),

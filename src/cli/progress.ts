@@ -1,6 +1,7 @@
 /**
  * Training progress on stderr: a live bar (loss, accuracy, samples/s) on a terminal, and one
- * line per epoch everywhere, so logs and CI output stay readable.
+ * line per epoch everywhere (training loss and accuracy, validation accuracy when there is a
+ * validation split; the test set is evaluated only after training), so logs and CI output stay readable.
  */
 import cliProgress from 'cli-progress';
 import type { BatchProgress, EpochReport, TrainHooks } from '../train/trainer.js';
@@ -25,7 +26,8 @@ export function progressHooks(epochs: number, quiet: boolean): TrainHooks & { st
       if (quiet) return;
       process.stderr.write(
         `epoch ${String(r.epoch + 1).padStart(String(epochs).length)}/${epochs}  loss ${r.trainLoss.toFixed(4)}  ` +
-        `train ${(100 * r.trainAccuracy).toFixed(2)} %  test ${(100 * r.testAccuracy).toFixed(2)} %  ` +
+        `train ${(100 * r.trainAccuracy).toFixed(2)} %  ` +
+        (r.validationAccuracy === null ? '' : `validation ${(100 * r.validationAccuracy).toFixed(2)} %  `) +
         `${r.seconds.toFixed(1)} s  ${Math.round(r.samplesPerSecond)} samples/s\n`);
     },
     stop() { bar?.stop(); },

@@ -1,19 +1,25 @@
-/** The closing summary of `sobolnet train`: accuracy, size and cost against the dense counterpart. */
+/**
+ * The closing summary of `sobolnet train`: samples trained and held out, validation and test
+ * accuracy, size and cost against the dense counterpart. "weights" are linear weights, biases
+ * excluded, as in the experiment tables (WEIGHTS_MEANING).
+ */
 import type { DataSplit } from '../data/dataset.js';
+import { linearWeightCount, WEIGHTS_MEANING } from '../experiment/run-record.js';
 import type { Model } from '../model/model.js';
-import type { EpochReport } from '../train/trainer.js';
+import type { TrainResult } from '../train/trainer.js';
 
 export interface SummaryInput {
   readonly model: Model;
   readonly data: DataSplit;
-  readonly reports: readonly EpochReport[];
+  readonly result: TrainResult;
   readonly seconds: number;
   readonly out: string | null;
-  /** Training samples used (fewer than the data set's with --limit). */
-  readonly trainCount: number;
 }
 
-/** Parameters and multiply-adds of the dense network with the same widths (and the same batch norm). */
+/**
+ * Parameters (weights, biases, batch-norm scales and shifts) and multiply-adds of the dense network
+ * with the same widths (and the same batch norm); its linear weights are its multiply-adds.
+ */
 export function denseCounterpart(model: Model): { parameters: number; macsPerSample: number } {
   const w = model.spec.widths;
   let parameters = 0, macs = 0;
@@ -40,9 +46,10 @@ export function formatDuration(seconds: number): string {
   return m > 0 ? `${m} min ${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
 }
 
-export function printSummary({ model, data, reports, seconds, out, trainCount }: SummaryInput): void {
-  const last = reports[reports.length - 1];
+export function printSummary({ model, data, result, seconds, out }: SummaryInput): void {
+  const reports = result.epochs;
   const dense = denseCounterpart(model);
+  const weights = linearWeightCount(model);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)} %`;
   const densities = model.topology
     ? model.topology.layers.map((c) => pct(c.edges, c.inputs * c.outputs)).join(' / ')
@@ -50,11 +57,17 @@ export function printSummary({ model, data, reports, seconds, out, trainCount }:
   const trainSeconds = reports.reduce((t, r) => t + r.seconds, 0);
   const samples = reports.reduce((n, r) => n + r.samplesPerSecond * r.seconds, 0);
   const rows: [string, string][] = [
-    ['dataset', `${data.train.name.split('/')[0]}: ${trainCount} of ${data.train.count} train / ${data.test.count} test samples`],
+    ['dataset', `${data.train.name.split('/')[0]}: ${result.trainSamples} of ${data.train.count} samples trained, ` +
+      `${data.validation?.count ?? 0} held out for validation, ${data.test.count} test`],
     ['network', describeNetwork(model)],
     ['backend', model.kernels.name],
-    ['test accuracy', `${(100 * last.testAccuracy).toFixed(2)} %  (loss ${last.testLoss.toFixed(4)})`],
-    ['weights', `${model.parameterCount.toLocaleString('en-US')}  = ${pct(model.parameterCount, dense.parameters)} of dense ${dense.parameters.toLocaleString('en-US')}`],
+    ['validation accuracy', result.validation
+      ? `${(100 * result.validation.accuracy).toFixed(2)} %  (loss ${result.validation.loss.toFixed(4)})` : 'none (--validation 0)'],
+    ['test accuracy', `${(100 * result.test.accuracy).toFixed(2)} %  (loss ${result.test.loss.toFixed(4)})`],
+    ['weights', `${weights.toLocaleString('en-US')}  = ${pct(weights, dense.macsPerSample)} of dense ` +
+      `${dense.macsPerSample.toLocaleString('en-US')}  (${WEIGHTS_MEANING})`],
+    ['parameters', `${model.parameterCount.toLocaleString('en-US')}  = ${pct(model.parameterCount, dense.parameters)} of dense ` +
+      `${dense.parameters.toLocaleString('en-US')}  (with biases${model.spec.batchNorm ? ' and batch norm' : ''})`],
     ['path density', densities],
     ['MACs/sample', `${model.macsPerSample.toLocaleString('en-US')}  vs dense ${dense.macsPerSample.toLocaleString('en-US')}  (${(dense.macsPerSample / model.macsPerSample).toFixed(1)}× fewer)`],
     ['time', `${formatDuration(seconds)} in all, ${formatDuration(trainSeconds)} training, ${Math.round(samples / trainSeconds)} samples/s`],

@@ -7,7 +7,7 @@ import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-
 import type { InitSpec } from '../layers/init.js';
 import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
-import { completeRecipe, flagOf, INPUT_ORDERS, modelSpecOf, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
+import { completeRecipe, flagOf, INPUT_ORDERS, modelSpecOf, RECIPE_DEFAULTS, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
 import { saveModel } from '../model/node/model-io.js';
@@ -46,6 +46,7 @@ interface TrainOptions extends PathOptions {
   epochs: number;
   batch: number;
   limit?: number;
+  validation: number;
   out?: string;
   backend: BackendName | 'auto';
   threads?: number;
@@ -79,7 +80,9 @@ export function registerTrain(program: Command): void {
     .option('--step-gamma <g>', 'step schedule: decay factor', parseNumber(0, 1, true), 0.1)
     .option('--epochs <n>', 'training epochs', parseInteger(1, 100_000), DEFAULTS.epochs)
     .option('--batch <B>', 'mini-batch size', parseInteger(1, 65_536), DEFAULTS.batch)
-    .option('--limit <n>', 'train on the first n training samples only', parseInteger(1))
+    .option('--limit <n>', 'train on the first n training samples only (after --validation holds its samples out)', parseInteger(1))
+    .option('--validation <n>', 'hold out the last n training samples for validation after every epoch (0: none)', parseInteger(0),
+      RECIPE_DEFAULTS.validation)
     .option('--out <file>', 'write the trained model here (atomically)')
     .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
@@ -107,7 +110,7 @@ function runTrain(o: TrainOptions): void {
   const recipe = recipeOf(o, widths);
   const spec = modelSpecOf(resolveDensity(recipe, DEFAULTS.fanIn), DEFAULTS.fanIn);
   const config = trainConfigOf(recipe);
-  const data = dataForRecipe(recipe, loaded);
+  const data = dataForRecipe(recipe, loaded, flagOf);
   if (o.out) {
     try {
       mkdirSync(dirname(o.out), { recursive: true });
@@ -118,17 +121,20 @@ function runTrain(o: TrainOptions): void {
   const kernels = selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads });
   const model = new Model(spec, kernels);
   const hooks = progressHooks(o.epochs, o.quiet);
-  const reports = train(model, data, config, hooks);
-  hooks.stop();
-  const last = reports[reports.length - 1];
+  let result;
+  try {
+    result = train(model, data, config, hooks);
+  } finally {
+    hooks.stop();
+  }
+  // Saved only after training returned: a run that diverged leaves no model file.
   if (o.out) {
     saveModel(o.out, model, {
       dataset: o.dataset, inputOrder: o.inputOrder, train: config,
-      testAccuracy: last.testAccuracy, testLoss: last.testLoss,
+      trainSamples: result.trainSamples, validationSamples: data.validation?.count ?? 0,
+      validationAccuracy: result.validation?.accuracy ?? null, validationLoss: result.validation?.loss ?? null,
+      testAccuracy: result.test.accuracy, testLoss: result.test.loss,
     });
   }
-  printSummary({
-    model, data, reports, seconds: (performance.now() - started) / 1000, out: o.out ?? null,
-    trainCount: Math.min(data.train.count, o.limit ?? data.train.count),
-  });
+  printSummary({ model, data, result, seconds: (performance.now() - started) / 1000, out: o.out ?? null });
 }

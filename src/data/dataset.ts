@@ -21,8 +21,13 @@ export interface Dataset {
   readonly labels: Uint8Array;
 }
 
-/** The standard training and test parts of a data set. */
+/**
+ * The parts of a data set: training, an optional validation part held out of the training file
+ * (see validation-split.ts; evaluated after every epoch) and the test part (evaluated once, after
+ * training).
+ */
 export interface DataSplit {
   readonly train: Dataset;
+  readonly validation?: Dataset;
   readonly test: Dataset;
 }

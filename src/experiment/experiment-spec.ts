@@ -12,6 +12,7 @@
  */
 import { check, SobolnetError } from '../core/errors.js';
 import { checkRecipeField, completeRecipe, recipeKey, RECIPE_FIELDS, type RunRecipe } from './run-recipe.js';
+import { RANK_BY, type RankBy } from './summarize.js';
 
 export interface ExperimentSpec {
   /** Names the output files: lower-case letters, digits and dashes. */
@@ -22,6 +23,8 @@ export interface ExperimentSpec {
   readonly seeds: readonly number[];
   /** Fields whose values name a line in the plots and a block of the table (default: every varying field but counts and seed). */
   readonly series?: readonly string[];
+  /** Which accuracy marks the table's best row and the plots draw (default: validation when every group has it). */
+  readonly rankBy?: RankBy;
 }
 
 /** One run of an experiment: its recipe, identity, and the group it averages with (same recipe, other seed). */
@@ -31,7 +34,7 @@ export interface PlannedRun {
   readonly groupKey: string;
 }
 
-const SPEC_KEYS = ['name', 'description', 'base', 'grids', 'seeds', 'series'];
+const SPEC_KEYS = ['name', 'description', 'base', 'grids', 'seeds', 'series', 'rankBy'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,7 +46,7 @@ export function parseExperimentSpec(json: unknown, where: string): ExperimentSpe
   for (const k of Object.keys(json)) {
     check(SPEC_KEYS.includes(k), () => `${where}: unknown key "${k}" (keys: ${SPEC_KEYS.join(', ')})`);
   }
-  const { name, description = '', base = {}, grids, seeds, series } = json;
+  const { name, description = '', base = {}, grids, seeds, series, rankBy } = json;
   check(typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name), () =>
     `${where}: name must be lower-case letters, digits and dashes, got ${JSON.stringify(name)}`);
   check(typeof description === 'string', () => `${where}: description must be a string`);
@@ -68,9 +71,12 @@ export function parseExperimentSpec(json: unknown, where: string): ExperimentSpe
     check(Array.isArray(series) && series.every((f) => typeof f === 'string' && RECIPE_FIELDS.includes(f as keyof RunRecipe)),
       () => `${where}: series must list recipe fields, got ${JSON.stringify(series)}`);
   }
+  check(rankBy === undefined || (RANK_BY as readonly unknown[]).includes(rankBy), () =>
+    `${where}: rankBy must be one of ${RANK_BY.join(', ')}, got ${JSON.stringify(rankBy)}`);
   return {
     name, description, base, grids: grids as ExperimentSpec['grids'], seeds: seeds as number[],
     ...(series !== undefined ? { series: series as string[] } : {}),
+    ...(rankBy !== undefined ? { rankBy: rankBy as RankBy } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * Vega-lite specs for the experiment plots: test accuracy against a log-scale x (fraction of the
- * dense weights, or training multiply-adds), one line per topology source with ±1 standard
- * deviation error bars over seeds, and the dense network as a single distinct point. Browser-safe:
+ * Vega-lite specs for the experiment plots: accuracy (validation or test, see RankBy in
+ * summarize.ts) against a log-scale x (fraction of the dense weights, or training multiply-adds),
+ * one line per topology source with ±1 standard deviation error bars over seeds (none for a point
+ * of one seed), and the dense network as a single distinct point. Browser-safe:
  * the specs are plain data; src/experiment/node/render-plot.ts turns them into SVG and PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -12,7 +13,7 @@ export interface PlotPoint {
   readonly series: string; // the line it belongs to, e.g. 'sobol' or 'random-walk'; 'dense' draws as the dense point
   readonly x: number;      // e.g. fraction of weights (0..1] or training multiply-adds (> 0)
   readonly mean: number;   // accuracy in percent, e.g. 98.27
-  readonly std: number;    // standard deviation over seeds (0 for one seed)
+  readonly std: number | null; // standard deviation over seeds; null for one seed (no error bar)
   readonly seeds: number;  // how many runs
 }
 
@@ -20,7 +21,7 @@ export interface PlotPoint {
 export interface AccuracyPlotOptions {
   readonly title: string;
   readonly xTitle: string;       // e.g. 'fraction of the dense weights'
-  readonly yTitle?: string;      // default 'test accuracy (%)'
+  readonly yTitle?: string;      // default 'test accuracy (%)'; say which accuracy the points are
   readonly xFormat?: string;     // d3 format for axis labels, e.g. '%' or '.2s'
   readonly denseSeries?: string; // default 'dense'
 }
@@ -44,7 +45,7 @@ function validate(points: readonly PlotPoint[]): void {
     if (typeof p.series !== 'string' || p.series === '') throw bad(i, p, 'series must be a non-empty name', p.series);
     if (!Number.isFinite(p.x) || p.x <= 0) throw bad(i, p, 'x must be a finite positive number (log scale)', p.x);
     if (!Number.isFinite(p.mean)) throw bad(i, p, 'mean must be a finite number', p.mean);
-    if (!Number.isFinite(p.std) || p.std < 0) throw bad(i, p, 'std must be a finite number >= 0', p.std);
+    if (p.std !== null && (!Number.isFinite(p.std) || p.std < 0)) throw bad(i, p, 'std must be a finite number >= 0 or null', p.std);
   });
 }
 
@@ -57,7 +58,10 @@ export function accuracyPlotSpec(points: readonly PlotPoint[], options: Accuracy
   const yTitle = options.yTitle ?? 'test accuracy (%)';
   const values = [...points]
     .sort((a, b) => byText(a.series, b.series) || a.x - b.x)
-    .map((p) => ({ series: p.series, x: p.x, mean: p.mean, lo: p.mean - p.std, hi: p.mean + p.std, seeds: p.seeds }));
+    .map((p) => ({
+      series: p.series, x: p.x, mean: p.mean, seeds: p.seeds,
+      ...(p.std === null ? {} : { lo: p.mean - p.std, hi: p.mean + p.std }),
+    }));
 
   // Series order and colours: known sources first in their fixed order and colours, then the others
   // by name (colours after the known ones), then the dense point in its own colour and shape.
@@ -94,7 +98,8 @@ export function accuracyPlotSpec(points: readonly PlotPoint[], options: Accuracy
     height: 360,
     data: { values },
     layer: [
-      { // mean ± std over seeds, for the dense point too
+      { // mean ± std over seeds, for the dense point too; none for a point of one seed
+        transform: [{ filter: 'isValid(datum.lo)' }],
         mark: { type: 'errorbar', ticks: true },
         encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
       },

@@ -67,8 +67,14 @@ export interface RunRecipe {
   readonly stepGamma: number;
   readonly epochs: number;
   readonly batch: number;
-  /** Train on the first `limit` training samples only. */
+  /** Train on the first `limit` training samples only (of those left after the validation split). */
   readonly limit?: number;
+  /**
+   * Training samples held out for validation: the last `validation` of the training file, the same
+   * for every seed (data/validation-split.ts); 0 for none. Records written before this field
+   * existed held none out.
+   */
+  readonly validation: number;
 }
 
 /** The defaults of every field that has one (those of `sobolnet train`). */
@@ -76,13 +82,15 @@ export const RECIPE_DEFAULTS = {
   dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
   hiddenOrder: 'bit-reversed', outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
+  validation: 5000,
 } as const satisfies Partial<RunRecipe>;
 
 /**
  * What a recorded recipe that lacks a field meant, for fields added after records existed whose
- * default is not what runs before them used: hidden units were stored in natural order.
+ * default is not what runs before them used: hidden units were stored in natural order, and no
+ * training samples were held out for validation.
  */
-export const LEGACY_RECIPE_FIELDS = { hiddenOrder: 'natural' } as const satisfies Partial<RunRecipe>;
+export const LEGACY_RECIPE_FIELDS = { hiddenOrder: 'natural', validation: 0 } as const satisfies Partial<RunRecipe>;
 
 type FieldCheck = (value: unknown, name: string) => void;
 
@@ -133,6 +141,7 @@ const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
   epochs: integer(1, 100_000),
   batch: integer(1, 65_536),
   limit: integer(1),
+  validation: integer(0),
 };
 
 export const RECIPE_FIELDS = Object.keys(FIELDS) as (keyof RunRecipe)[];

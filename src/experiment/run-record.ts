@@ -2,6 +2,8 @@
  * One run of a recipe, start to finish, and the record it leaves: accuracy, loss, size and cost
  * against the dense network of the same widths, time and backend. Records are what a results
  * file holds, one JSON line each.
+ *
+ * "Weights" means linear weights, biases excluded (WEIGHTS_MEANING), here and in every table.
  */
 import type { DataSplit } from '../data/dataset.js';
 import { hilbertOrdered, reorderPixels, shuffledPixelOrder } from '../data/pixel-order.js';
@@ -9,8 +11,17 @@ import type { Kernels } from '../kernels/kernels.js';
 import { Model } from '../model/model.js';
 import { pathLayerCount } from '../model/model-spec.js';
 import { train, type TrainHooks } from '../train/trainer.js';
+import { holdOutValidation } from '../data/validation-split.js';
 import { denseWeightCount, resolveDensity } from './path-count.js';
-import { modelSpecOf, recipeKey, trainConfigOf, type RunRecipe } from './run-recipe.js';
+import { modelSpecOf, recipeKey, trainConfigOf, type FieldLabel, type RunRecipe } from './run-recipe.js';
+
+/** What "weights" counts, in the words every table and summary uses. */
+export const WEIGHTS_MEANING = 'linear weights, biases excluded';
+
+/** Linear weights of `model` (biases excluded): one per multiply-add, E for a path layer, I * O for a dense one. */
+export function linearWeightCount(model: Model): number {
+  return model.layers.reduce((n, l) => n + (l.kind === 'path' || l.kind === 'dense' ? l.macsPerSample : 0), 0);
+}
 
 export interface RunRecord {
   /** recipeKey(recipe): the run's identity. */
@@ -18,12 +29,20 @@ export interface RunRecord {
   readonly recipe: RunRecipe;
   /** Paths P the topology was generated with (resolved from fanIn or density); null for dense. */
   readonly paths: number | null;
-  readonly testAccuracy: number;          // fraction, after the last epoch
+  readonly testAccuracy: number;          // fraction, after the last epoch (the test set is evaluated once)
   readonly testLoss: number;
+  /**
+   * On the validation samples held out of the training file (recipe.validation), after the last
+   * epoch and after each epoch; null with validation 0, absent in records written before the split.
+   */
+  readonly validationAccuracy?: number | null;
+  readonly validationLoss?: number | null;
+  readonly validationAccuracyByEpoch?: readonly number[] | null;
   readonly trainAccuracy: number;         // running accuracy over the last epoch
   readonly trainLoss: number;
-  readonly testAccuracyByEpoch: readonly number[];
-  /** Linear weights (biases excluded) of this network and of the dense one with the same widths. */
+  /** Only in records written before the validation split, when the test set was evaluated after every epoch. */
+  readonly testAccuracyByEpoch?: readonly number[];
+  /** Weights: linear weights, biases excluded (WEIGHTS_MEANING), of this network and of the dense one with the same widths. */
   readonly weights: number;
   readonly denseWeights: number;
   /** The same, over the path-sparse layers only (all layers for dense). */
@@ -42,8 +61,18 @@ export interface RunRecord {
   readonly finishedAt: string;            // ISO time
 }
 
-/** The data a recipe trains on: the split as loaded, or with its pixels reordered (see pixel-order.ts). */
-export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder' | 'seed'>, data: DataSplit): DataSplit {
+/**
+ * The data a recipe trains on: the split as loaded, or with its pixels reordered (see
+ * pixel-order.ts), with the recipe's validation samples held out of the training part
+ * (validation-split.ts). `label` names the validation field in errors.
+ */
+export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder' | 'seed' | 'validation'>, data: DataSplit,
+  label: FieldLabel = (f) => f): DataSplit {
+  return holdOutValidation(inInputOrder(r, data), r.validation, label('validation'));
+}
+
+/** The split with its pixels in the recipe's input order. */
+function inInputOrder(r: Pick<RunRecipe, 'inputOrder' | 'seed'>, data: DataSplit): DataSplit {
   switch (r.inputOrder) {
     case 'raster': return data;
     case 'hilbert': return { train: hilbertOrdered(data.train), test: hilbertOrdered(data.test) };
@@ -66,22 +95,24 @@ export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defau
   const spec = modelSpecOf(resolveDensity(r, defaultFanIn), defaultFanIn);
   const model = new Model(spec, kernels);
   const config = trainConfigOf(r);
-  const reports = train(model, data, config, hooks);
-  const last = reports[reports.length - 1];
-  // A linear layer has one weight per multiply-add: E for a path layer, I * O for a dense one.
-  const weights = model.layers.reduce((n, l) => n + (l.kind === 'path' || l.kind === 'dense' ? l.macsPerSample : 0), 0);
+  const result = train(model, data, config, hooks);
+  const last = result.epochs[result.epochs.length - 1];
+  const weights = linearWeightCount(model);
   const pathLayers = pathLayerCount(spec);
   const pathLayerWeights = model.topology ? model.topology.layers.reduce((n, c) => n + c.edges, 0) : weights;
-  const trainSamples = Math.min(data.train.count, r.limit ?? data.train.count);
+  const trainSamples = result.trainSamples;
   return {
     key: recipeKey(r),
     recipe: r,
     paths: model.topology ? model.topology.spec.pathCount : null,
-    testAccuracy: last.testAccuracy,
-    testLoss: last.testLoss,
+    testAccuracy: result.test.accuracy,
+    testLoss: result.test.loss,
+    validationAccuracy: result.validation?.accuracy ?? null,
+    validationLoss: result.validation?.loss ?? null,
+    validationAccuracyByEpoch: result.validation
+      ? result.epochs.flatMap((e) => (e.validationAccuracy === null ? [] : [e.validationAccuracy])) : null,
     trainAccuracy: last.trainAccuracy,
     trainLoss: last.trainLoss,
-    testAccuracyByEpoch: reports.map((e) => e.testAccuracy),
     weights,
     denseWeights: denseWeightCount(r.widths),
     pathLayerWeights,
@@ -91,7 +122,7 @@ export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defau
     denseMacsPerSample: denseWeightCount(r.widths),
     trainMacs: 3 * model.macsPerSample * trainSamples * r.epochs,
     trainSamples,
-    trainSeconds: reports.reduce((t, e) => t + e.seconds, 0),
+    trainSeconds: result.epochs.reduce((t, e) => t + e.seconds, 0),
     seconds: (performance.now() - started) / 1000,
     backend: kernels.name,
     finishedAt: now().toISOString(),

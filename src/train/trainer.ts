@@ -1,11 +1,14 @@
 /**
  * The training loop: seeded shuffling, mini-batches in the [unit][batch] layout, forward,
- * softmax cross-entropy, backward, one optimiser step, evaluation after every epoch.
+ * softmax cross-entropy, backward, one optimiser step; the validation part (if the data has one)
+ * is evaluated after every epoch, the test part once, after the last epoch. A loss that is not
+ * finite (the step's, or an evaluation's: a forward pass over every weight, so a weight gone
+ * NaN/±Inf shows there) stops training with a SobolnetError naming the epoch and step.
  * The same model spec, data and config give bit-identical weights.
  *
  * Shape legend: B batch, C classes, D features, N samples.
  */
-import { check, checkInt, checkNumber } from '../core/errors.js';
+import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { DataSplit } from '../data/dataset.js';
@@ -13,7 +16,7 @@ import type { Model } from '../model/model.js';
 import { deriveKey } from '../sequences/hash.js';
 import { Rng } from '../sequences/rng.js';
 import { SoftmaxCrossEntropy } from '../layers/softmax-cross-entropy.js';
-import { countCorrect, evaluate } from './evaluate.js';
+import { countCorrect, evaluate, type Evaluation } from './evaluate.js';
 import { Optimizer, type OptimizerSpec } from './optimizer.js';
 import { learningRate, type ScheduleSpec } from './schedule.js';
 
@@ -32,7 +35,7 @@ export interface TrainConfig {
   readonly schedule: ScheduleSpec;
   /** Seeds the shuffling of the training samples. */
   readonly seed: number;
-  /** Train on the first `limit` training samples only (quick runs and tests). */
+  /** Train on the first `limit` samples of the training part only (quick runs and tests). */
   readonly limit?: number;
 }
 
@@ -50,10 +53,21 @@ export interface EpochReport {
   readonly epoch: number;        // 0-based
   readonly trainLoss: number;
   readonly trainAccuracy: number;
-  readonly testLoss: number;
-  readonly testAccuracy: number;
+  /** On the validation part after this epoch; null when the data has none. */
+  readonly validationLoss: number | null;
+  readonly validationAccuracy: number | null;
   readonly seconds: number;      // training time of this epoch, evaluation excluded
   readonly samplesPerSecond: number;
+}
+
+/** What training returns: one report per epoch, and the test evaluation after the last epoch. */
+export interface TrainResult {
+  readonly epochs: readonly EpochReport[];
+  /** The validation part after the last epoch; null when the data has none. */
+  readonly validation: Evaluation | null;
+  readonly test: Evaluation;
+  /** Training samples used per epoch (fewer than the training part's with a limit). */
+  readonly trainSamples: number;
 }
 
 export interface TrainHooks {
@@ -71,8 +85,15 @@ export function validateTrainConfig(config: TrainConfig): void {
   check(Number.isSafeInteger(config.seed), () => `seed must be an integer, got ${String(config.seed)}`);
 }
 
-/** Trains `model` in place and returns one report per epoch. */
-export function train(model: Model, data: DataSplit, config: TrainConfig, hooks: TrainHooks = {}): EpochReport[] {
+/** Stops a run whose loss is not finite, with a hint; `where` says when (e.g. 'at epoch 1, step 37'). */
+function checkFiniteLoss(loss: number, where: string, what: string, config: TrainConfig): void {
+  if (Number.isFinite(loss)) return;
+  throw new SobolnetError(`training diverged ${where}: the ${what} is ${String(loss)}; ` +
+    `try a smaller learning rate (got ${config.learningRate})`);
+}
+
+/** Trains `model` in place; returns one report per epoch and the final test evaluation. */
+export function train(model: Model, data: DataSplit, config: TrainConfig, hooks: TrainHooks = {}): TrainResult {
   validateTrainConfig(config);
   check(data.train.features === model.inputs, () =>
     `the model's input width ${model.inputs} does not match the ${data.train.name} features ${data.train.features}`);
@@ -90,6 +111,7 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
   const optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
   const loss = new SoftmaxCrossEntropy(model.kernels);
   const reports: EpochReport[] = [];
+  let validation: Evaluation | null = null;
 
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     rng.shuffle(order);
@@ -102,6 +124,7 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
       const logits = model.forward(xb, B, true);
       correct += countCorrect(logits, lb, C, B);
       const step = loss.lossAndGradient(logits, lb, C, B);
+      checkFiniteLoss(step.loss, `at epoch ${epoch + 1}, step ${batch + 1} of ${batches}`, 'loss', config);
       lossSum += B * step.loss;
       model.backward(step.dLogits);
       const lr = learningRate(config.schedule, config.learningRate, epoch * batches + batch, totalSteps, epoch);
@@ -113,13 +136,19 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
       });
     }
     const seconds = (performance.now() - t0) / 1000;
-    const test = evaluate(model, data.test);
+    if (data.validation) {
+      validation = evaluate(model, data.validation);
+      checkFiniteLoss(validation.loss, `in epoch ${epoch + 1}`, 'validation loss', config);
+    }
     const report: EpochReport = {
-      epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: test.loss,
-      testAccuracy: test.accuracy, seconds, samplesPerSecond: seen / seconds,
+      epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen,
+      validationLoss: validation?.loss ?? null, validationAccuracy: validation?.accuracy ?? null,
+      seconds, samplesPerSecond: seen / seconds,
     };
     reports.push(report);
     hooks.onEpoch?.(report);
   }
-  return reports;
+  const test = evaluate(model, data.test);
+  checkFiniteLoss(test.loss, `in epoch ${config.epochs}`, 'test loss', config);
+  return { epochs: reports, validation, test, trainSamples: N };
 }

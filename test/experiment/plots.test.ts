@@ -75,6 +75,20 @@ describe('accuracyPlotSpec', () => {
 describe('rendering', () => {
   const spec = accuracyPlotSpec(points, options);
 
+  it('draws no error bar for a point of one seed', async () => {
+    const two = (std: number | null): PlotPoint[] => [
+      { series: 'sobol', x: 0.1, mean: 95, std, seeds: std === null ? 1 : 3 }, { series: 'sobol', x: 0.3, mean: 96, std: 0.5, seeds: 3 }];
+    const bars = async (p: PlotPoint[]): Promise<number> => {
+      const svg = await renderSvg(accuracyPlotSpec(p, options));
+      const rules = /<g class="mark-rule role-mark layer_0_layer_2_marks"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+      return (rules.match(/<line/g) ?? []).length;
+    };
+    expect(await bars(two(0.2))).toBe(2);
+    expect(await bars(two(null))).toBe(1);
+    const values = (accuracyPlotSpec(two(null), options) as unknown as Spec).data.values;
+    expect(values.map((v) => [v.lo, v.hi])).toEqual([[undefined, undefined], [95.5, 96.5]]);
+  });
+
   it('renders SVG with the titles and legend, in DejaVu Sans, byte-identical each time', async () => {
     const svg = await renderSvg(spec);
     expect(svg.startsWith('<svg')).toBe(true);

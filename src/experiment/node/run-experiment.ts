@@ -19,7 +19,7 @@ import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
 import { pathLayerCount } from '../../model/model-spec.js';
 import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
-import { markdownTable, plotPoints, summarize, type GroupSummary } from '../summarize.js';
+import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
 import { writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
 import type { ChildMessage, ChildRequest } from './run-child.js';
@@ -165,22 +165,29 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
 async function writeReport(spec: ExperimentSpec, plan: readonly PlannedRun[], records: readonly RunRecord[],
   fields: readonly (keyof RunRecipe)[], outDir: string): Promise<string[]> {
   const groups = summarize(plan, records);
+  const rankBy = rankByOf(groups, spec.rankBy);
   const seriesFields = (spec.series as (keyof RunRecipe)[] | undefined) ??
     fields.filter((f) => !COUNT_FIELDS.includes(f) && f !== 'dataset');
   const datasets = [...new Set(groups.map((g) => g.recipe.dataset))];
   const files: string[] = [];
+  const validation = groups.some((g) => g.validation !== null)
+    ? 'Validation accuracy is on the samples held out of the end of the training file (`validation`), after the last ' +
+      'epoch; test accuracy is on the test set, evaluated once, after the last epoch. '
+    : 'Test accuracy is on the test set after the last epoch (these runs held out no validation samples). ';
   const sections = [`# ${spec.name}\n`, spec.description ? `${spec.description}\n` : '',
-    `Test accuracy after the last epoch: mean ± sample standard deviation over seeds (${spec.seeds.join(', ')}). ` +
-    'Weights count every linear weight (biases excluded); "% of dense" compares with the dense network of the same ' +
-    'widths, "path layers" with its path-sparse layers only. MACs are forward multiply-adds per sample.\n'];
+    validation + `Accuracies are the mean over the seeds done (${spec.seeds.join(', ')}), ± the sample standard ` +
+    'deviation where a group has two seeds or more (a single seed has no spread to show). The best row by ' +
+    `${rankBy} accuracy is in bold, and the plots draw ${rankBy} accuracy. "${WEIGHTS_HEADER}" counts every ` +
+    'linear weight and no bias; "% of dense" compares with the dense network of the same widths, "path layers" ' +
+    'with its path-sparse layers only. MACs are forward multiply-adds per sample.\n'];
   for (const dataset of datasets) {
     const mine = groups.filter((g) => g.recipe.dataset === dataset);
-    sections.push(`## ${dataset}\n`, markdownTable(mine, fields.filter((f) => f !== 'dataset')));
+    sections.push(`## ${dataset}\n`, markdownTable(mine, fields.filter((f) => f !== 'dataset'), rankBy));
     const plot = async (suffix: string, title: string, xTitle: string, x: (g: GroupSummary) => number, xFormat: string):
       Promise<void> => {
-      const points = plotPoints(mine, seriesFields, x);
+      const points = plotPoints(mine, seriesFields, x, rankBy);
       const base = join(outDir, `${dataset}-${suffix}`);
-      const written = await writePlot(base, accuracyPlotSpec(points, { title, xTitle, xFormat }));
+      const written = await writePlot(base, accuracyPlotSpec(points, { title, xTitle, xFormat, yTitle: `${rankBy} accuracy (%)` }));
       files.push(written.svg, written.png);
       sections.push(`![${title}](${dataset}-${suffix}.svg)\n`);
     };
