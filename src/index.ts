@@ -39,11 +39,12 @@ export type { OptimizerSpec } from './train/optimizer.js';
 export { learningRate } from './train/schedule.js';
 export type { ScheduleSpec } from './train/schedule.js';
 export { train } from './train/trainer.js';
-export type { BatchProgress, EpochReport, TrainConfig, TrainHooks } from './train/trainer.js';
+export type { BatchProgress, EpochReport, TrainConfig, TrainHooks, TrainResult } from './train/trainer.js';
 export { countCorrect, evaluate } from './train/evaluate.js';
 export type { Evaluation } from './train/evaluate.js';
 
 export type { DataSplit, Dataset } from './data/dataset.js';
+export { holdOutValidation } from './data/validation-split.js';
 export { fillBatch } from './data/batch.js';
 export { idxDataset, parseIdx } from './data/idx.js';
 export { parseCifar10 } from './data/cifar10.js';
