@@ -6,7 +6,8 @@
  *   node --import tsx bench/train-run.ts '{"engine":"tfjs","model":"dense","tfjsMatMul":"explicit-transpose","limit":6000,"warmupBatches":10}'
  *
  * Trains one MNIST epoch (batch 128, Adam lr 0.003) of the 784-1024-1024-10 MLP: sobolnet's
- * default recipe (`sobolnet train` with --epochs 1: plain Sobol' paths of fan-in 32, dense output
+ * default recipe (`sobolnet train --epochs 1 --validation 0`, from the defaults of
+ * experiment/run-recipe.ts: plain Sobol' paths of fan-in 32, bit-reversed hidden units, dense output
  * layer, He init, seed 1, cosine schedule) for a path or dense model, or TensorFlow.js
  * (tf.layers dense relu / dense relu / dense softmax, model.fit, wasm backend; stock kernels, or
  * with the BatchMatMul fix of bench/lib/tfjs-wasm.ts). Before the timed
@@ -14,18 +15,21 @@
  * The last stdout line is `@@result <json>`: epoch seconds (evaluation excluded), samples/s,
  * test accuracy after the epoch, peak RSS in MiB.
  */
-import { DEFAULTS } from '../src/cli/train-command.js';
+import { completeRecipe, defaultWidths, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, trainConfigOf, type RunRecipe } from '../src/experiment/run-recipe.js';
 import type { DataSplit, Dataset } from '../src/data/dataset.js';
 import { loadDataset } from '../src/data/node/load-dataset.js';
 import { Model } from '../src/model/model.js';
-import type { ModelSpec } from '../src/model/model-spec.js';
-import { train, type TrainConfig } from '../src/train/trainer.js';
+import { train } from '../src/train/trainer.js';
 
 import { loadKernels } from './lib/backends.js';
 import { RESULT_MARK, type TrainJob, type TrainResult } from './lib/train-job.js';
 
-const SEED = 1;
-const LR = 0.003;
+/** `sobolnet train --epochs 1` (with --source dense for the dense model): the defaults of run-recipe.ts. */
+const recipe = (model: 'path' | 'dense'): RunRecipe => completeRecipe({ widths: defaultWidths('mnist'), epochs: 1, validation: 0,
+  ...(model === 'dense' ? { source: 'dense' } : {}) }, 'bench');
+const DEFAULTS = { hidden: NETWORK_DEFAULTS.hidden, batch: RECIPE_DEFAULTS.batch };
+/** The learning rate tfjs trains with: the recipe's (Adam's default). */
+const LR = trainConfigOf(recipe('dense')).learningRate;
 
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;   // maxRSS is in KiB
 
@@ -38,20 +42,9 @@ async function runSobolnet(job: TrainJob): Promise<TrainResult> {
   const data = loadDataset('mnist');
   const kernels = await loadKernels({ backend: job.backend ?? 'reference', threads: job.threads ?? null });
   if (typeof kernels === 'string') throw new Error(`backend ${job.backend}: ${kernels}`);
-  const widths = [data.train.features, ...DEFAULTS.hidden, data.train.classes];
-  const spec: ModelSpec = {
-    widths,
-    paths: job.model === 'path'
-      ? { source: { kind: 'sobol' }, paths: { fanIn: DEFAULTS.fanIn }, order: 'natural', duplicates: 'merge' }
-      : null,
-    outputLayer: 'dense', batchNorm: false, init: { kind: 'he', seed: SEED },
-  };
-  const config: TrainConfig = {
-    epochs: 1, batchSize: DEFAULTS.batch, learningRate: LR,
-    optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
-    schedule: { kind: 'cosine', finalFraction: 0 }, seed: SEED,
-    ...(job.limit !== null ? { limit: job.limit } : {}),
-  };
+  const r = recipe(job.model);
+  const spec = modelSpecOf(r, NETWORK_DEFAULTS.fanIn);
+  const config = { ...trainConfigOf(r), ...(job.limit !== null ? { limit: job.limit } : {}) };
   if (job.warmupBatches > 0) {
     const warm: DataSplit = { train: data.train, test: truncated(data.test, 256) };
     train(new Model(spec, kernels), warm, { ...config, limit: job.warmupBatches * DEFAULTS.batch });

@@ -5,7 +5,7 @@
  *   npm run bench:train [-- --quick] [-- --repeats 5 --limit 6000 --backends wasm-threads --tfjs-stock-repeats 0]
  *
  * Runs, round-robin (round r runs each once, so that load drifts hit all of them alike):
- * - the Sobol' path MLP (fan-in 32, dense output layer; `sobolnet train` defaults, --epochs 1)
+ * - the Sobol' path MLP (fan-in 32, bit-reversed hidden units, dense output layer; `sobolnet train` defaults, --epochs 1)
  *   on every sobolnet backend available (threaded backends with each --threads count);
  * - the dense MLP of the same widths on our fastest backend (the first that the selector's
  *   availableBackends() lists), with each thread count;
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`MNIST training, one epoch of ${samples} samples, batch 128, Adam lr 0.003${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
     `each run in its own process; ${args.repeats} repeats round-robin (stock tfjs: ${stockRepeats}); ${args.warmup} warm-up batches on a throwaway model before each timed epoch`,
     `sobolnet backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource})`,
-    'sobolnet recipe: `sobolnet train` defaults with --epochs 1 (plain Sobol\' paths, fan-in 32, dense output layer, He init, seed 1, cosine schedule to 0 over the epoch);',
+    'sobolnet recipe: `sobolnet train` defaults with --epochs 1 --validation 0 (plain Sobol\' paths, fan-in 32, bit-reversed hidden units, dense output layer, He init, seed 1, cosine schedule to 0 over the epoch);',
     'tfjs: dense relu / dense relu / dense softmax, glorot-uniform init, constant lr, model.fit shuffle=true, wasm backend',
   ]);
 

@@ -7,6 +7,7 @@ import { evaluate } from '../train/evaluate.js';
 import { SobolnetError } from '../core/errors.js';
 import { dataForRecipe } from '../experiment/run-record.js';
 import { INPUT_ORDERS, type InputOrder } from '../experiment/run-recipe.js';
+import { checkThreadsApply } from './check-threads-apply.js';
 import { parseInteger } from './parse.js';
 
 interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; threads?: number; json: boolean }
@@ -21,6 +22,7 @@ export function registerEval(program: Command): void {
     .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
     .option('--json', 'print the result as JSON', false)
     .action((file: string, o: EvalOptions) => {
+      checkThreadsApply(o.backend, o.threads);
       const { model, meta } = loadModel(file, selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads }));
       const name = o.dataset ?? (meta.dataset as DatasetName | undefined);
       if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) {

@@ -5,7 +5,9 @@ import { BACKEND_NAMES, type BackendName } from '../kernels/node/select-kernels.
 import { runExperiment } from '../experiment/node/run-experiment.js';
 import { parseInteger } from './parse.js';
 import { formatDuration } from './summary.js';
-import { DEFAULTS } from './train-command.js';
+import { NETWORK_DEFAULTS } from '../experiment/run-recipe.js';
+import { checkThreadsApply } from './check-threads-apply.js';
+import { SobolnetError } from '../core/errors.js';
 
 interface ExperimentCliOptions {
   out?: string;
@@ -33,11 +35,13 @@ export function registerExperiment(program: Command): void {
 }
 
 async function runExperimentCommand(specPath: string, o: ExperimentCliOptions): Promise<void> {
+  checkThreadsApply(o.backend, o.threads);
+  if (o.out?.trim() === '') throw new SobolnetError(`--out must name a folder, got ${JSON.stringify(o.out)}`);
   const say = (line: string): void => { if (!o.quiet) process.stderr.write(line + '\n'); };
   const eta = (s: number | null): string => s === null ? 'time left unknown yet' : `about ${formatDuration(s)} left`;
   const outDir = o.out ?? join('runs', 'experiments', basename(specPath, extname(specPath)));
   const outcome = await runExperiment({
-    specPath, outDir, backend: o.backend, defaultFanIn: DEFAULTS.fanIn,
+    specPath, outDir, backend: o.backend, defaultFanIn: NETWORK_DEFAULTS.fanIn,
     ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.data !== undefined ? { dataDir: o.data } : {}),
     ...(o.maxRuns !== undefined ? { maxRuns: o.maxRuns } : {}), reportOnly: o.reportOnly,
   }, {

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * The sobolnet command line. Bad input ends with one line on stderr and exit code 1; an
- * unexpected failure (a bug) is reported as an internal error with its stack trace.
+ * unexpected failure (a bug) is reported as an internal error with its stack trace. SIGINT and
+ * SIGTERM end it with `sobolnet: interrupted` and exit 130 / 143 (interrupt.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { SobolnetError } from '../core/errors.js';
 import { registerEval } from './eval-command.js';
 import { registerExperiment } from './experiment-command.js';
+import { installInterruptHandlers } from './interrupt.js';
 import { registerTopology } from './topology-command.js';
 import { registerTrain } from './train-command.js';
 
@@ -35,4 +37,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+installInterruptHandlers();
 process.exitCode = await main(process.argv);

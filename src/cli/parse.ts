@@ -6,8 +6,14 @@ import { InvalidArgumentError } from 'commander';
 
 export function parseInteger(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const text = value.trim();
+    // Compared as text: a number beyond 2^53 - 1 has already lost its last digits as a double.
+    if (/^-?\d+$/.test(text) && BigInt(text) > BigInt(max)) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER
+        ? `the value must be at most ${max} (2^53 − 1).` : `expected an integer in [${min}, ${max}].`);
+    }
+    const n = Number(text);
+    if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`expected an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}].`);
     }
     return n;

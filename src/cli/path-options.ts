@@ -24,14 +24,14 @@ export interface PathOptions {
 
 export function addPathOptions(command: Command, sources: readonly string[], defaultFanIn: number): Command {
   return command
-    .addOption(new Option('--source <kind>', 'where the paths come from').choices(sources).default('sobol'))
-    .option('--seed <n>', 'seed of scrambling, random walks, random masks, initialisation and shuffling', parseInteger(0), 1)
+    .addOption(new Option('--source <kind>', 'where the paths come from').choices(sources).default(RECIPE_DEFAULTS.source))
+    .option('--seed <n>', 'seed of scrambling, random walks, random masks, initialisation and shuffling', parseInteger(0), RECIPE_DEFAULTS.seed)
     .option('--paths <P>', 'total number of paths (instead of --fan-in)', parseInteger(1))
     .option('--fan-in <K>', `paths per unit of the widest path layer: P = K × max width (default ${defaultFanIn})`, parseInteger(1))
     .option('--components <list>', 'Sobol\' component driving each layer, e.g. 0,1,2 (default 0,1,2,...)', parseIntegerList)
-    .addOption(new Option('--order <order>', 'enumeration order of the Sobol\' points').choices(['natural', 'gray']).default('natural'))
+    .addOption(new Option('--order <order>', 'enumeration order of the Sobol\' points').choices(['natural', 'gray']).default(RECIPE_DEFAULTS.order))
     .addOption(new Option('--duplicates <policy>', 'repeated edges: merge into one weight, or keep as parallel weights')
-      .choices(['merge', 'keep']).default('merge'))
+      .choices(['merge', 'keep']).default(RECIPE_DEFAULTS.duplicates))
     .addOption(new Option('--hidden-order <order>',
       'storage order of the hidden units: bit-reversed keeps the gathered rows off the same cache sets (same network, faster kernels)')
       .choices(UNIT_ORDERS).default(RECIPE_DEFAULTS.hiddenOrder));

@@ -6,6 +6,9 @@ import { formatStatsTable } from '../topology/stats-table.js';
 import { topologyStats } from '../topology/stats.js';
 import { topologyHash } from '../topology/topology-hash.js';
 import { hiddenUnitOrders } from '../topology/unit-order.js';
+import { checkIndexFits, estimateMemory, memoryLayoutOf } from '../model/memory-estimate.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { memoryLimitsOf } from '../model/node/memory-limits.js';
 import { parseWidths } from './parse.js';
 import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 
@@ -22,6 +25,10 @@ export function registerTopology(program: Command): void {
     .action((o: TopologyOptions) => {
       const paths = pathSpecOf(o, DEFAULT_FAN_IN);
       if (!paths) throw new SobolnetError('a topology needs a path source, got dense');
+      // Its index arrays must fit before any is built (every layer a path layer, no training).
+      const spec: ModelSpec = { widths: o.widths, paths, outputLayer: 'path', batchNorm: false, init: { kind: 'qmc-normal' } };
+      checkIndexFits(estimateMemory(memoryLayoutOf(spec, { batch: 1, evalBatch: 1, optimizer: 'sgd' })),
+        memoryLimitsOf('reference').hostMemory, '--widths or --fan-in/--paths');
       // As in a model whose layers are all path layers: the first and last widths keep their order.
       const { hiddenOrder = 'natural', ...rest } = paths;
       const topology = buildTopology({ ...rest, widths: o.widths, unitOrders: hiddenUnitOrders(o.widths.length, hiddenOrder, false) });
@@ -30,8 +37,9 @@ export function registerTopology(program: Command): void {
         process.stdout.write(JSON.stringify({ spec: topology.spec, hash: topologyHash(topology), layers: stats }, null, 2) + '\n');
       } else {
         process.stdout.write(`widths ${o.widths.join('-')}, ${topology.spec.source.kind}, ${topology.spec.pathCount} paths, ` +
-          `components ${topology.spec.components.join(',')}, ${topology.spec.order} order, duplicates ${topology.spec.duplicates}, ` +
-          `hidden units ${hiddenOrder}\n`);
+          `components ${topology.spec.components.join(',')}, ${topology.spec.order} order, duplicates ${topology.spec.duplicates}` +
+          // Only hidden layers are relabelled: without one, the order is not a property of the topology.
+          `${o.widths.length > 2 ? `, hidden units ${hiddenOrder}` : ''}\n`);
         process.stdout.write(formatStatsTable(stats) + '\n');
       }
     });

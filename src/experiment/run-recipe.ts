@@ -86,6 +86,26 @@ export const RECIPE_DEFAULTS = {
 } as const satisfies Partial<RunRecipe>;
 
 /**
+ * The defaults that are not fields of a recipe: the hidden widths when no widths are given, and
+ * the fan-in of a path network given no path count (a recipe leaves its count out, so that its key
+ * stays the same whichever default applies).
+ */
+export const NETWORK_DEFAULTS = { hidden: [1024, 1024], fanIn: 32 } as const;
+
+/** Input features and classes of each data set (its files are checked against them when loaded). */
+export const DATASET_SHAPES = {
+  mnist: { features: 784, classes: 10 },
+  'fashion-mnist': { features: 784, classes: 10 },
+  cifar10: { features: 3072, classes: 10 },
+} as const satisfies Record<RecipeDataset, { features: number; classes: number }>;
+
+/** The default widths on `dataset`: its features, NETWORK_DEFAULTS.hidden, its classes. */
+export function defaultWidths(dataset: RecipeDataset): number[] {
+  const { features, classes } = DATASET_SHAPES[dataset];
+  return [features, ...NETWORK_DEFAULTS.hidden, classes];
+}
+
+/**
  * What a recorded recipe that lacks a field meant, for fields added after records existed whose
  * default is not what runs before them used: hidden units were stored in natural order, and no
  * training samples were held out for validation.
@@ -172,15 +192,46 @@ export function checkRecipeField(name: string, value: unknown, where: string, la
 }
 
 /**
- * Fills in the defaults and validates every field and their combination, and the model and
- * topology specs they make. `where` names the origin in errors ('' for none); `label` names fields.
+ * Fields that apply to some recipes only: [field, the field that decides, the value it must have].
+ * Giving one where it does not apply is an error, so that no option is silently ignored.
  */
-export function completeRecipe(fields: object, where: string, label: FieldLabel = (f) => f): RunRecipe {
+const APPLIES_ONLY_WITH: readonly (readonly [keyof RunRecipe, keyof RunRecipe, string])[] = [
+  ['initValue', 'init', 'constant'], ['initSign', 'init', 'fixed-sign'], ['keepSign', 'init', 'fixed-sign'],
+  ['momentum', 'optimizer', 'sgd'], ['stepEvery', 'schedule', 'step'], ['stepGamma', 'schedule', 'step'],
+];
+
+export interface CompleteRecipeOptions {
+  /**
+   * A recorded recipe holds every field, those that do not apply to it included (at their
+   * defaults): skip the check that each given field applies.
+   */
+  readonly recorded?: boolean;
+}
+
+/**
+ * Fills in the defaults and validates every field and their combination (a field given where it
+ * does not apply is an error), the widths against the data set, and the model and topology specs
+ * they make. `fields` are those given; `where` names the origin in errors ('' for none); `label`
+ * names fields.
+ */
+export function completeRecipe(fields: object, where: string, label: FieldLabel = (f) => f,
+  options: CompleteRecipeOptions = {}): RunRecipe {
   const at = prefix(where);
   for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where, label);
   const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
+  if (options.recorded !== true) {
+    for (const [field, by, value] of APPLIES_ONLY_WITH) {
+      check(!Object.hasOwn(fields, field) || r[by] === value, () =>
+        `${at}${label(field)} applies only with ${label(by)} ${value}, got ${label(by)} ${String(r[by])}`);
+    }
+  }
   check(r.widths !== undefined, () => `${at}widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
   check(r.widths.length >= 2, () => `${at}widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
+  const shape = DATASET_SHAPES[r.dataset];
+  check(r.widths[0] === shape.features, () =>
+    `${at}${label('widths')} must start with the ${shape.features} input features of ${r.dataset}, got ${r.widths[0]}`);
+  check(r.widths[r.widths.length - 1] === shape.classes, () =>
+    `${at}${label('widths')} must end with the ${shape.classes} classes of ${r.dataset}, got ${r.widths[r.widths.length - 1]}`);
   const counts = (['fanIn', 'paths', 'density', 'pathsPerLayer'] as const).filter((k) => r[k] !== undefined);
   const given = counts.map((k) => `${label(k)} ${String(r[k])}`).join(' and ');
   if (r.source === 'dense') {

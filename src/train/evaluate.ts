@@ -29,8 +29,11 @@ export function countCorrect(logits: Floats, labels: Int32Array, C: number, B: n
   return correct;
 }
 
+/** The default evaluation batch (the memory estimate counts its activations). */
+export const EVAL_BATCH = 1000;
+
 /** Accuracy and loss of `model` on every sample of `data`, in batches of `batchSize`. */
-export function evaluate(model: Model, data: Dataset, batchSize = 1000): Evaluation {
+export function evaluate(model: Model, data: Dataset, batchSize = EVAL_BATCH): Evaluation {
   const D = data.features, C = model.classes, N = data.count;
   const order = identityOrder(N);
   const x = model.kernels.alloc(model.precision, D * batchSize);

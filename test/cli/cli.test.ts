@@ -35,10 +35,49 @@ describe('sobolnet CLI', () => {
     expectOneLineError(sobolnet('train', '--source', 'halton'), /'halton'.*Allowed choices are sobol/);
     expectOneLineError(sobolnet('train', '--lr', '-1'), /--lr.*'-1'/);
     expectOneLineError(sobolnet('train', '--widths', '100-64-10'), /--widths must start with the 784 input features of mnist, got 100/);
-    expectOneLineError(sobolnet('train', '--keep-sign'), /^sobolnet: --keep-sign needs --init fixed-sign, got --init he$/);
+    expectOneLineError(sobolnet('train', '--keep-sign'), /^sobolnet: --keep-sign applies only with --init fixed-sign, got --init he$/);
     expectOneLineError(sobolnet('train', '--allocation', 'erdos-renyi'), /^sobolnet: --allocation erdos-renyi spreads a --density; give --density too$/);
     expectOneLineError(sobolnet('train', '--paths', '100', '--fan-in', '4'), /^sobolnet: give one of --fan-in, --paths, --density or --paths-per-layer, got --fan-in 4 and --paths 100$/);
     expectOneLineError(sobolnet('topology', '--widths', '64-64', '--components', '0,99999'), /99999/);
+    expectOneLineError(sobolnet('train', '--seed', '9007199254740993'), /--seed.*must be at most 9007199254740991 \(2\^53 − 1\)/);
+  });
+
+  it('rejects options that do not apply, but never their defaults', () => {
+    const cases: [string[], RegExp][] = [
+      [['--init-value', '0.1'], /^sobolnet: --init-value applies only with --init constant, got --init he$/],
+      [['--optimizer', 'adam', '--momentum', '0.9'], /^sobolnet: --momentum applies only with --optimizer sgd, got --optimizer adam$/],
+      [['--init-sign', 'negative'], /^sobolnet: --init-sign applies only with --init fixed-sign, got --init he$/],
+      [['--step-every', '3'], /^sobolnet: --step-every applies only with --schedule step, got --schedule cosine$/],
+      [['--schedule', 'constant', '--step-gamma', '0.5'], /^sobolnet: --step-gamma applies only with --schedule step, got --schedule constant$/],
+      [['--backend', 'reference', '--threads', '2'], /^sobolnet: --threads applies only with --backend auto, wasm-threads, wasm-fma-threads, got --backend reference$/],
+    ];
+    for (const [args, pattern] of cases) expectOneLineError(sobolnet('train', ...args), pattern);
+    // Given where they apply, they pass these checks (and fail later on purpose: a width that mnist lacks).
+    expectOneLineError(sobolnet('train', '--optimizer', 'sgd', '--momentum', '0.5', '--schedule', 'step', '--step-every', '2',
+      '--init', 'fixed-sign', '--init-sign', 'negative', '--keep-sign', '--widths', '784-64-11'), /--widths must end with the 10 classes of mnist, got 11/);
+  });
+
+  it('checks --out before loading data or training, and leaves no file behind', () => {
+    const before = readdirSync(tmpdir()).length;
+    expectOneLineError(sobolnet('train', '--out', ''), /^sobolnet: --out must name a file, got ""$/);
+    expectOneLineError(sobolnet('train', '--out', dir), /^sobolnet: --out .* is a folder, expected a file to write$/);
+    writeFileSync(join(dir, 'a-file'), 'x');
+    expectOneLineError(sobolnet('train', '--out', join(dir, 'a-file', 'model.sobolnet')), /^sobolnet: cannot create the folder of --out .*: .*a-file is a file$/);
+    expectOneLineError(sobolnet('train', '--out', '/proc/sobolnet/model.sobolnet'), /^sobolnet: cannot write --out \/proc\/sobolnet\/model\.sobolnet: the folder \/proc is not writable/);
+    // A writable --out passes: the run then fails on the memory check, and the probe left nothing.
+    expectOneLineError(sobolnet('train', '--out', join(dir, 'new', 'model.sobolnet'), '--backend', 'reference', '--source', 'dense',
+      '--widths', '784-16777216-10'), /needs about .* more than/);
+    expect(readdirSync(dir).sort()).toEqual(['a-file']);
+    expect(readdirSync(tmpdir()).length).toBeGreaterThanOrEqual(before);
+  });
+
+  it('refuses a model that does not fit in memory before allocating it, with the estimate, the limit and what to change', () => {
+    expectOneLineError(sobolnet('train', '--backend', 'wasm', '--widths', '784-4194304-4194304-10', '--fan-in', '16'),
+      /^sobolnet: the model needs about [\d.]+ GiB of wasm memory \(.*\), more than the [\d.]+ GiB left to the wasm backend .*make --widths, --fan-in\/--paths or --batch smaller, or use --backend reference$/);
+    expectOneLineError(sobolnet('train', '--backend', 'reference', '--widths', '784-16777216-10', '--fan-in', '1'),
+      /^sobolnet: the model needs about [\d.]+ (GiB|TiB) of memory \(.*\), more than the [\d.]+ GiB allowed on this machine .*--batch smaller$/);
+    expectOneLineError(sobolnet('train', '--backend', 'reference', '--source', 'dense', '--widths', '784-16777216-10'),
+      /^sobolnet: the model needs about .* more than .*: make --widths or --batch smaller$/);
   });
 
   it('names a missing or truncated dataset', () => {
@@ -100,5 +139,9 @@ describe('sobolnet CLI', () => {
     const table = sobolnet('topology', '--widths', '1024-1024-1024', '--fan-in', '16');
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/16\/16/);
+    expect(table.stdout).toMatch(/duplicates merge, hidden units bit-reversed\n/);
+    // Without a hidden layer no unit is relabelled: the order is not mentioned.
+    const flat = sobolnet('topology', '--widths', '64-64', '--fan-in', '4');
+    expect(flat.stdout.split('\n')[0]).toMatch(/^widths 64-64, sobol, 256 paths, .*duplicates merge$/);
   });
 });

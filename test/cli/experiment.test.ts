@@ -97,4 +97,22 @@ describe('sobolnet experiment', () => {
     expect(bad.stderr).toMatch(/bad\.json: grids\[0\]\.fanIn\[1\]: fanIn must be an integer.*"?many"?/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
+
+  it('checks every run against its data set and its memory before the first one trains', () => {
+    const widthsPath = join(dir, 'widths.json');
+    writeFileSync(widthsPath, JSON.stringify({ ...spec, grids: [{ widths: [[784, 64, 10], [784, 64, 11]] }] }));
+    const widths = sobolnet('experiment', widthsPath, '--out', join(dir, 'widths'));
+    expect(widths.status).toBe(1);
+    expect(widths.stderr.trim().split('\n')).toHaveLength(1);
+    expect(widths.stderr).toMatch(/widths\.json: grids\[0\] \{"widths":\[784,64,11\]\}: widths must end with the 10 classes of mnist, got 11$/);
+    expect(existsSync(join(dir, 'widths'))).toBe(false);
+
+    const hugePath = join(dir, 'huge.json');
+    writeFileSync(hugePath, JSON.stringify({ ...spec, grids: [{ source: ['sobol'], widths: [[784, 16, 10], [784, 4194304, 4194304, 10]] }] }));
+    const huge = sobolnet('experiment', hugePath, '--out', join(dir, 'huge'), '--backend', 'wasm');
+    expect(huge.status).toBe(1);
+    expect(huge.stderr.trim().split('\n')).toHaveLength(1);
+    expect(huge.stderr).toMatch(/huge\.json: run widths=784-4194304-4194304-10 seed=1: the model needs about [\d.]+ GiB of wasm memory .*more than/);
+    expect(existsSync(join(dir, 'huge'))).toBe(false);
+  });
 });

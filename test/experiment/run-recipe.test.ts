@@ -38,13 +38,30 @@ describe('run recipes', () => {
     expect(bad({})).toMatch(/widths is missing/);
     expect(bad({ widths, fanIn: 8, density: 0.1 })).toMatch(/^spec\.json: give one of fanIn, paths, density or pathsPerLayer, got fanIn 8 and density 0\.1$/);
     expect(bad({ widths, source: 'dense', fanIn: 8 })).toMatch(/dense run takes no fanIn/);
-    expect(bad({ widths, keepSign: true })).toMatch(/keepSign needs init fixed-sign, got init he/);
+    expect(bad({ widths, keepSign: true })).toMatch(/^spec\.json: keepSign applies only with init fixed-sign, got init he$/);
+    expect(bad({ widths, keepSign: false })).toMatch(/keepSign applies only with init fixed-sign/);
+    expect(bad({ widths, momentum: 0.9 })).toMatch(/^spec\.json: momentum applies only with optimizer sgd, got optimizer adam$/);
+    expect(bad({ widths, init: 'he', initValue: 0.5 })).toMatch(/initValue applies only with init constant, got init he/);
+    expect(bad({ widths, initSign: 'negative' })).toMatch(/initSign applies only with init fixed-sign/);
+    expect(bad({ widths, schedule: 'cosine', stepEvery: 2 })).toMatch(/stepEvery applies only with schedule step, got schedule cosine/);
+    expect(bad({ widths, stepGamma: 0.5 })).toMatch(/stepGamma applies only with schedule step/);
+    expect(bad({ widths: [784, 64, 11] })).toMatch(/^spec\.json: widths must end with the 10 classes of mnist, got 11$/);
+    expect(bad({ widths, dataset: 'cifar10' })).toMatch(/widths must start with the 3072 input features of cifar10, got 784/);
     expect(bad({ widths, allocation: 'erdos-renyi', fanIn: 8 })).toMatch(/allocation erdos-renyi spreads a density/);
     expect(bad({ widths: [784, 64, 64, 10], components: [1, 2, 3, 4] }))
       .toMatch(/^spec\.json: topology components must be an array of 3 entries/);
     expect(bad({ widths: [784, 64, 10], pathsPerLayer: [100, 100] })).toMatch(/perLayer must list 1 counts/);
     expect(bad({ widths, batchNorm: 'yes' })).toMatch(/batchNorm must be true or false, got "yes"/);
     for (const m of [bad({ widths, epochs: 1.5 }), bad({ widths, dataset: 'svhn' })]) expect(m.split('\n')).toHaveLength(1);
+  });
+
+  it('accepts fields where they apply, and a recorded recipe holding every field', () => {
+    const sgd = completeRecipe({ widths, optimizer: 'sgd', momentum: 0.5, schedule: 'step', stepEvery: 2, stepGamma: 0.5 }, 't');
+    expect(trainConfigOf(sgd)).toMatchObject({ optimizer: { kind: 'sgd', momentum: 0.5 }, schedule: { kind: 'step', every: 2, gamma: 0.5 } });
+    expect(completeRecipe({ widths, init: 'constant', initValue: 0.25 }, 't').initValue).toBe(0.25);
+    const recorded = completeRecipe({ widths }, 't');
+    expect(recipeKey(completeRecipe({ ...recorded }, 't', (f) => f, { recorded: true }))).toBe(recipeKey(recorded));
+    expect(() => completeRecipe({ ...recorded }, 't')).toThrow(/applies only with/);
   });
 
   it('keys a recipe by its content, whatever the order its fields were given in', () => {

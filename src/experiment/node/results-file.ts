@@ -70,7 +70,10 @@ export function lockResults(path: string): () => void {
       const fd = openSync(lock, 'wx');
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
-      return () => rmSync(lock, { force: true });
+      // An exit on SIGINT/SIGTERM (process.exit) skips the caller's `finally`: release then too.
+      const release = (): void => { process.off('exit', release); rmSync(lock, { force: true }); };
+      process.once('exit', release);
+      return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw new SobolnetError(`cannot create ${lock}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);

@@ -3,6 +3,9 @@
  * process loads the data, trains and answers with epoch reports and then the record (or an
  * error). A fresh process per run returns all memory (wasm memory only grows) and keeps one
  * failing run from taking the sweep down with it.
+ *
+ * A run dies with its sweep: while training (a synchronous loop, where no 'disconnect' event can
+ * arrive) every batch checks that the parent is still this process's parent, and exits if it is not.
  */
 import { SobolnetError } from '../../core/errors.js';
 import { loadDataset } from '../../data/node/load-dataset.js';
@@ -25,6 +28,13 @@ export type ChildMessage =
   | { readonly type: 'record'; readonly record: RunRecord }
   | { readonly type: 'error'; readonly message: string };
 
+/** The sweep that started this process; once it is gone, `process.ppid` names another process. */
+const parentPid = process.ppid;
+
+function exitIfOrphaned(): void {
+  if (process.ppid !== parentPid) process.exit(0);
+}
+
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
 }
@@ -35,6 +45,7 @@ async function serve(request: ChildRequest): Promise<void> {
     const kernels = selectKernels(request.backend, request.threads === undefined ? {} : { threads: request.threads });
     const pending: Promise<void>[] = [];
     const record = runRecipe(request.recipe, data, kernels, request.defaultFanIn, {
+      onBatch: exitIfOrphaned,
       onEpoch: (report) => { pending.push(send({ type: 'epoch', report })); },
     });
     await Promise.all(pending);

@@ -13,7 +13,7 @@ import type { Kernels } from '../kernels.js';
 import { referenceKernels } from '../reference-kernels.js';
 import { BACKEND_NAMES, type BackendName, type SelectKernelsOptions } from '../select-kernels.js';
 import { createWasmKernels, type WasmKernels, type WasmKernelsOptions } from '../wasm/create-wasm-kernels.js';
-import { WasmArena, type WasmBuild } from '../wasm/wasm-arena.js';
+import { RESERVED_BYTES, WasmArena, type WasmBuild } from '../wasm/wasm-arena.js';
 import { wasmSharedMemorySupported, wasmSimdSupported } from '../wasm/wasm-simd-supported.js';
 import { loadWasmModule, relaxedSimdAvailable, wasmModuleBuilt } from './load-wasm-module.js';
 import { WorkerPool } from './worker-pool.js';
@@ -42,6 +42,11 @@ export function sharedWasmArena(build: WasmBuild = 'simd'): WasmArena {
     arenas.set(build, arena);
   }
   return arena;
+}
+
+/** Bytes the process-wide wasm memory of `build` holds already (its reserved part when not created yet). */
+export function wasmArenaUsedBytes(build: WasmBuild = 'simd'): number {
+  return arenas.get(build)?.usedBytes ?? RESERVED_BYTES;
 }
 
 /** Backends that run here, fastest first ('reference' always). */
