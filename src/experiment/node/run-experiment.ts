@@ -20,6 +20,7 @@ import type { RunRecord } from '../run-record.js';
 import { pathLayerCount } from '../../model/model-spec.js';
 import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
+import { checkRecipeMemory } from './check-recipe-memory.js';
 import { writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
 import type { ChildMessage, ChildRequest } from './run-child.js';
@@ -83,6 +84,10 @@ const CHILD = fileURLToPath(new URL(`./run-child${extname(fileURLToPath(import.m
 function runInChild(request: ChildRequest, onEpoch: (r: EpochReport) => void): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A sweep that exits (the CLI's SIGINT/SIGTERM handler) takes its run along; after a kill -9
+    // the child notices by itself (run-child.ts).
+    const killChild = (): void => { child.kill(); };
+    process.once('exit', killChild);
     let settled = false;
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'epoch') onEpoch(m.report);
@@ -90,6 +95,7 @@ function runInChild(request: ChildRequest, onEpoch: (r: EpochReport) => void): P
       else { settled = true; reject(new SobolnetError(m.message)); }
     });
     child.on('exit', (code, signal) => {
+      process.off('exit', killChild);
       if (!settled) reject(new SobolnetError(`a run's process ended (${signal ?? `exit code ${code}`}) before its result`));
     });
     child.send(request);
@@ -107,6 +113,16 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
   const spec = parseExperimentSpecText(text, o.specPath);
   const plan = planRuns(spec, o.specPath);
   const fields = varyingFields(plan);
+  // Every run must fit in memory before anything is written or trained (planRuns has checked
+  // each recipe, and its widths against its data set, already).
+  for (const run of o.reportOnly === true ? [] : plan) {
+    try {
+      checkRecipeMemory(run.recipe, o.backend, o.defaultFanIn, (f) => f);
+    } catch (e) {
+      if (e instanceof SobolnetError) throw new SobolnetError(`${o.specPath}: run ${runLabel(run.recipe, fields)}: ${e.message}`);
+      throw e;
+    }
+  }
   try {
     mkdirSync(o.outDir, { recursive: true });
   } catch (e) {
@@ -122,7 +138,8 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
     // what every run did then).
     // Records from before a field existed get that field's value of the time, not today's default.
     const records = read.records.map((r, i) => ({ ...r,
-      key: recipeKey(completeRecipe({ ...LEGACY_RECIPE_FIELDS, ...r.recipe }, `${resultsPath} record ${i + 1}`)) }));
+      key: recipeKey(completeRecipe({ ...LEGACY_RECIPE_FIELDS, ...r.recipe }, `${resultsPath} record ${i + 1}`, (f) => f,
+        { recorded: true })) }));
     const done = new Set(records.map((r) => r.key));
     const pending = plan.filter((run) => !done.has(run.key));
     let doneCount = plan.length - pending.length;
