@@ -10,22 +10,58 @@
  *
  * expands into (2 × 2 + 1) × 3 = 15 runs. The fields are those of a run recipe (run-recipe.ts).
  */
-import { check, SobolnetError } from '../core/errors.js';
+import { z } from 'zod';
+import { SobolnetError } from '../core/errors.js';
+import { parseWithSchema, SELF_CONTAINED, shortJson } from '../core/parse-with-schema.js';
 import { checkRecipeField, completeRecipe, recipeKey, RECIPE_FIELDS, type RunRecipe } from './run-recipe.js';
-import { RANK_BY, type RankBy } from './summarize.js';
+import { RANK_BY } from './summarize.js';
 
-export interface ExperimentSpec {
-  /** Names the output files: lower-case letters, digits and dashes. */
-  readonly name: string;
-  readonly description: string;
-  readonly base: Readonly<Record<string, unknown>>;
-  readonly grids: readonly Readonly<Record<string, readonly unknown[]>>[];
-  readonly seeds: readonly number[];
-  /** Fields whose values name a line in the plots and a block of the table (default: every varying field but counts and seed). */
-  readonly series?: readonly string[];
-  /** Which accuracy marks the table's best row and the plots draw (default: validation when every group has it). */
-  readonly rankBy?: RankBy;
+/** `error` of a schema: `must <what>, got <the value>`. */
+const expected = (what: string) => ({ error: (iss: { input?: unknown }) => `must ${what}, got ${shortJson(iss.input)}` });
+
+/** Adds an issue at `path` for each field value that checkRecipeField refuses (its message names the field). */
+function checkField(field: string, value: unknown, path: PropertyKey[], ctx: z.core.$RefinementCtx): void {
+  try {
+    checkRecipeField(field, value, '');
+  } catch (e) {
+    if (!(e instanceof SobolnetError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message, path, params: SELF_CONTAINED, input: value });
+  }
 }
+
+/** The fields common to every run: recipe fields but the seed. */
+const baseSchema = z.record(z.string(), z.unknown(), expected('be an object of recipe fields')).superRefine((base, ctx) => {
+  if ('seed' in base) ctx.addIssue({ code: 'custom', message: 'sets seed; list the seeds in "seeds" instead', input: base });
+  for (const [field, value] of Object.entries(base)) checkField(field, value, [field], ctx);
+});
+
+/** One grid: field -> the non-empty list of its values; never the seed. */
+const gridSchema = z.record(z.string(), z.array(z.unknown(), expected('be a non-empty list of values'))
+  .min(1, expected('be a non-empty list of values')).readonly(), expected('be an object of field: [values]'))
+  .superRefine((grid, ctx) => {
+    if ('seed' in grid) ctx.addIssue({ code: 'custom', message: 'varies seed; list the seeds in "seeds" instead', input: grid });
+    for (const [field, values] of Object.entries(grid)) values.forEach((v, i) => checkField(field, v, [field, i], ctx));
+  }).readonly();
+
+/** The schema of an experiment spec file (strict: unknown keys are errors). */
+export const experimentSpecSchema = z.strictObject({
+  /** Names the output files: lower-case letters, digits and dashes. */
+  name: z.string(expected('be lower-case letters, digits and dashes'))
+    .regex(/^[a-z0-9][a-z0-9-]*$/, expected('be lower-case letters, digits and dashes')),
+  description: z.string().default(''),
+  base: baseSchema.default({}).readonly(),
+  grids: z.array(gridSchema, expected('be a non-empty list of objects')).min(1, expected('be a non-empty list of objects')).readonly(),
+  seeds: z.array(z.int(expected('be an integer ≥ 0')).min(0, expected('be an integer ≥ 0')),
+    expected('be a non-empty list of integers ≥ 0')).min(1, expected('be a non-empty list of integers ≥ 0'))
+    .refine((seeds) => new Set(seeds).size === seeds.length, { error: (iss) => `repeat: ${shortJson(iss.input)}` }).readonly(),
+  /** Fields whose values name a line in the plots and a block of the table (default: every varying field but counts and seed). */
+  series: z.array(z.string()).refine((fields) => fields.every((f) => (RECIPE_FIELDS as readonly string[]).includes(f)),
+    expected('list recipe fields')).readonly().optional(),
+  /** Which accuracy marks the table's best row and the plots draw (default: validation when every group has it). */
+  rankBy: z.enum(RANK_BY).optional(),
+}, { error: (iss) => (iss.code === 'invalid_type' ? 'an experiment spec must be a JSON object' : undefined) }).readonly();
+
+export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;
 
 /** One run of an experiment: its recipe, identity, and the group it averages with (same recipe, other seed). */
 export interface PlannedRun {
@@ -34,50 +70,9 @@ export interface PlannedRun {
   readonly groupKey: string;
 }
 
-const SPEC_KEYS = ['name', 'description', 'base', 'grids', 'seeds', 'series', 'rankBy'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Validates parsed JSON as an experiment spec; `where` (the file) prefixes every error. */
 export function parseExperimentSpec(json: unknown, where: string): ExperimentSpec {
-  check(isObject(json), () => `${where}: an experiment spec must be a JSON object`);
-  for (const k of Object.keys(json)) {
-    check(SPEC_KEYS.includes(k), () => `${where}: unknown key "${k}" (keys: ${SPEC_KEYS.join(', ')})`);
-  }
-  const { name, description = '', base = {}, grids, seeds, series, rankBy } = json;
-  check(typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name), () =>
-    `${where}: name must be lower-case letters, digits and dashes, got ${JSON.stringify(name)}`);
-  check(typeof description === 'string', () => `${where}: description must be a string`);
-  check(isObject(base), () => `${where}: base must be an object of recipe fields, got ${JSON.stringify(base)}`);
-  check(!('seed' in base), () => `${where}: base sets seed; list the seeds in "seeds" instead`);
-  for (const [field, value] of Object.entries(base)) checkRecipeField(field, value, `${where}: base`);
-  check(Array.isArray(grids) && grids.length > 0, () => `${where}: grids must be a non-empty list of objects`);
-  grids.forEach((grid: unknown, g) => {
-    const at = `${where}: grids[${g}]`;
-    check(isObject(grid), () => `${at} must be an object of field: [values]`);
-    for (const [field, values] of Object.entries(grid)) {
-      check(field !== 'seed', () => `${at} varies seed; list the seeds in "seeds" instead`);
-      check(Array.isArray(values) && values.length > 0, () =>
-        `${at}.${field} must be a non-empty list of values, got ${JSON.stringify(values)}`);
-      values.forEach((v: unknown, i: number) => checkRecipeField(field, v, `${at}.${field}[${i}]`));
-    }
-  });
-  check(Array.isArray(seeds) && seeds.length > 0 && seeds.every((s) => Number.isSafeInteger(s) && (s as number) >= 0),
-    () => `${where}: seeds must be a non-empty list of integers ≥ 0, got ${JSON.stringify(seeds)}`);
-  check(new Set(seeds).size === seeds.length, () => `${where}: seeds repeat: ${JSON.stringify(seeds)}`);
-  if (series !== undefined) {
-    check(Array.isArray(series) && series.every((f) => typeof f === 'string' && RECIPE_FIELDS.includes(f as keyof RunRecipe)),
-      () => `${where}: series must list recipe fields, got ${JSON.stringify(series)}`);
-  }
-  check(rankBy === undefined || (RANK_BY as readonly unknown[]).includes(rankBy), () =>
-    `${where}: rankBy must be one of ${RANK_BY.join(', ')}, got ${JSON.stringify(rankBy)}`);
-  return {
-    name, description, base, grids: grids as ExperimentSpec['grids'], seeds: seeds as number[],
-    ...(series !== undefined ? { series: series as string[] } : {}),
-    ...(rankBy !== undefined ? { rankBy: rankBy as RankBy } : {}),
-  };
+  return parseWithSchema(experimentSpecSchema, json, where);
 }
 
 /** Parses the text of a spec file. */
