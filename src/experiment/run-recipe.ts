@@ -8,7 +8,7 @@
  */
 import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
 import type { InitSpec } from '../layers/init.js';
-import { topologySpecOf, validateModelSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
+import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
 import { resolveTopologySpec } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
@@ -80,7 +80,7 @@ export interface RunRecipe {
 /** The defaults of every field that has one (those of `sobolnet train`). */
 export const RECIPE_DEFAULTS = {
   dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
-  hiddenOrder: 'bit-reversed', outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
+  hiddenOrder: DEFAULT_HIDDEN_ORDER, outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
   validation: 5000,
 } as const satisfies Partial<RunRecipe>;

@@ -12,10 +12,12 @@ import { duplicatePolicySchema, pathCountSchema, pathSourceSchema, type Topology
 import { hiddenUnitOrders, UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 
 /**
- * The hidden-unit order of a path spec that names none. A model file always stores it explicitly
- * (encodeModel fills it in), so changing this default never changes what a saved file means.
+ * The hidden-unit order of a path spec that names none: bit-reversed, the faster storage of the
+ * same network (the default of `sobolnet train` and of run recipes, which read it from here). A
+ * model file always stores it explicitly (encodeModel fills it in; files from before it was stored
+ * decode as 'natural'), so changing this default never changes what a saved file means.
  */
-export const DEFAULT_HIDDEN_ORDER: UnitOrder = 'natural';
+export const DEFAULT_HIDDEN_ORDER: UnitOrder = 'bit-reversed';
 
 /**
  * The part of a topology spec that does not depend on the widths, and the storage order of the

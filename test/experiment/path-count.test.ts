@@ -24,12 +24,12 @@ describe('path counts from a density', () => {
   }
 
   it('counts a dense output layer in full', () => {
-    const r = completeRecipe({ widths: [64, 32, 10], density: 0.5 }, 't');
+    const r = completeRecipe({ widths: [784, 32, 10], density: 0.5 }, 't');
     const P = resolveDensity(r, 32).paths!;
-    const pathEdges = buildTopology({ widths: [64, 32], source: { kind: 'sobol' }, paths: { total: P } }).layers[0].edges;
+    const pathEdges = buildTopology({ widths: [784, 32], source: { kind: 'sobol' }, paths: { total: P } }).layers[0].edges;
     expect(weightsAt(r, P)).toBe(pathEdges + 32 * 10);
-    expect(weightsAt(r, P)).toBeLessThanOrEqual(0.5 * (64 * 32 + 320));
-    expect(weightsAt(r, P + 1)).toBeGreaterThan(0.5 * (64 * 32 + 320));
+    expect(weightsAt(r, P)).toBeLessThanOrEqual(0.5 * (784 * 32 + 320));
+    expect(weightsAt(r, P + 1)).toBeGreaterThan(0.5 * (784 * 32 + 320));
   });
 
   it('leaves recipes without a density alone and refuses densities below one path', () => {

@@ -18,7 +18,7 @@ import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, 
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
 import { pathLayerCount } from '../../model/model-spec.js';
-import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, recipeKey, type RunRecipe } from '../run-recipe.js';
+import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, NETWORK_DEFAULTS, recipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
 import { checkRecipeMemory } from './check-recipe-memory.js';
 import { writePlot } from './render-plot.js';
@@ -57,8 +57,8 @@ const COUNT_FIELDS: readonly (keyof RunRecipe)[] = ['fanIn', 'paths', 'density']
 /** A rough cost of a run in multiply-adds, for the time estimate only. */
 export function estimatedCost(r: RunRecipe): number {
   const w = r.widths;
-  const pathLayers = pathLayerCount(modelSpecOf({ ...r, density: undefined }, 32));
-  const P = r.paths ?? (r.fanIn ?? 32) * Math.max(...w.slice(0, pathLayers + 1));
+  const pathLayers = pathLayerCount(modelSpecOf({ ...r, density: undefined }, NETWORK_DEFAULTS.fanIn));
+  const P = r.paths ?? (r.fanIn ?? NETWORK_DEFAULTS.fanIn) * Math.max(...w.slice(0, pathLayers + 1));
   let macs = 0, units = 0;
   for (let l = 0; l + 1 < w.length; l++) {
     const dense = w[l] * w[l + 1];
