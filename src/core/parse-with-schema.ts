@@ -24,6 +24,12 @@ export function shortJson(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** `text` on one line: control characters (newlines...) escaped as in JSON. */
+export function oneLine(text: string): string {
+  const control = (c: string): boolean => c < ' ' || c === '\u007f' || c === '\u2028' || c === '\u2029';
+  return Array.from(text, (c) => (control(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
+}
+
 /** `spec.paths[0].kind` from a zod path. */
 export function pathString(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
@@ -89,6 +95,5 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value, { error: message, reportInput: true });
   if (result.success) return result.data;
-  const line = formatIssue(result.error.issues[0]).replace(/\s*\n\s*/g, ' ');
-  throw new SobolnetError(`${where}: ${line}`);
+  throw new SobolnetError(oneLine(`${where}: ${formatIssue(result.error.issues[0])}`));
 }

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { SobolnetError } from '../core/errors.js';
-import { parseWithSchema, SELF_CONTAINED, shortJson } from '../core/parse-with-schema.js';
+import { oneLine, parseWithSchema, SELF_CONTAINED, shortJson } from '../core/parse-with-schema.js';
 import { checkRecipeField, completeRecipe, recipeKey, RECIPE_FIELDS, type RunRecipe } from './run-recipe.js';
 import { RANK_BY } from './summarize.js';
 
@@ -81,7 +81,7 @@ export function parseExperimentSpecText(text: string, where: string): Experiment
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new SobolnetError(`${where}: not valid JSON (${(e as Error).message})`);
+    throw new SobolnetError(oneLine(`${where}: not valid JSON (${(e as Error).message})`));
   }
   return parseExperimentSpec(json, where);
 }
