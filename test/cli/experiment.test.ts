@@ -105,7 +105,7 @@ describe('sobolnet experiment', () => {
     const widths = sobolnet('experiment', widthsPath, '--out', join(dir, 'widths'));
     expect(widths.status).toBe(1);
     expect(widths.stderr.trim().split('\n')).toHaveLength(1);
-    expect(widths.stderr).toMatch(/widths\.json: grids\[0\] \{"widths":\[784,64,11\]\}: widths must end with the 10 classes of mnist, got 11$/);
+    expect(widths.stderr.trim()).toMatch(/widths\.json: grids\[0\] \{"widths":\[784,64,11\]\}: widths must end with the 10 classes of mnist, got 11$/);
     expect(existsSync(join(dir, 'widths'))).toBe(false);
 
     const hugePath = join(dir, 'huge.json');
@@ -113,7 +113,7 @@ describe('sobolnet experiment', () => {
     const huge = sobolnet('experiment', hugePath, '--out', join(dir, 'huge'), '--backend', 'wasm');
     expect(huge.status).toBe(1);
     expect(huge.stderr.trim().split('\n')).toHaveLength(1);
-    expect(huge.stderr).toMatch(/huge\.json: run widths=784-4194304-4194304-10 seed=1: the model needs about [\d.]+ GiB of wasm memory .*more than/);
+    expect(huge.stderr.trim()).toMatch(/huge\.json: run widths=784-4194304-4194304-10 seed=1: the model needs about [\d.]+ GiB of wasm memory .*more than/);
     expect(existsSync(join(dir, 'huge'))).toBe(false);
   });
 });
