@@ -39,6 +39,9 @@ describe('sobolnet CLI', () => {
     expectOneLineError(sobolnet('train', '--allocation', 'erdos-renyi'), /^sobolnet: --allocation erdos-renyi spreads a --density; give --density too$/);
     expectOneLineError(sobolnet('train', '--paths', '100', '--fan-in', '4'), /^sobolnet: give one of --fan-in, --paths, --density or --paths-per-layer, got --fan-in 4 and --paths 100$/);
     expectOneLineError(sobolnet('topology', '--widths', '64-64', '--components', '0,99999'), /99999/);
+  });
+
+  it('names the largest seed when one is beyond 2^53 - 1 (where the parsed number loses its last digits)', () => {
     expectOneLineError(sobolnet('train', '--seed', '9007199254740993'), /--seed.*must be at most 9007199254740991 \(2\^53 − 1\)/);
   });
 
