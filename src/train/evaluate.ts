@@ -6,6 +6,7 @@ import type { Floats } from '../core/floats.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { Dataset } from '../data/dataset.js';
+import { Scratch } from '../layers/scratch.js';
 import { SoftmaxCrossEntropy } from '../layers/softmax-cross-entropy.js';
 import type { Model } from '../model/model.js';
 
@@ -32,13 +33,29 @@ export function countCorrect(logits: Floats, labels: Int32Array, C: number, B: n
 /** The default evaluation batch (the memory estimate counts its activations). */
 export const EVAL_BATCH = 1000;
 
+/**
+ * The input batch and loss of each model's evaluations, kept between calls: a backend with its own
+ * memory (wasm) never frees an allocation, so a fresh batch per call (validation after every epoch,
+ * test at the end) would grow its memory by D × batch floats each time.
+ */
+const buffers = new WeakMap<Model, { readonly x: Scratch; readonly loss: SoftmaxCrossEntropy }>();
+
+function buffersOf(model: Model): { readonly x: Scratch; readonly loss: SoftmaxCrossEntropy } {
+  let b = buffers.get(model);
+  if (b === undefined) {
+    b = { x: new Scratch(model.kernels), loss: new SoftmaxCrossEntropy(model.kernels) };
+    buffers.set(model, b);
+  }
+  return b;
+}
+
 /** Accuracy and loss of `model` on every sample of `data`, in batches of `batchSize`. */
 export function evaluate(model: Model, data: Dataset, batchSize = EVAL_BATCH): Evaluation {
   const D = data.features, C = model.classes, N = data.count;
   const order = identityOrder(N);
-  const x = model.kernels.alloc(model.precision, D * batchSize);
+  const { x: scratch, loss } = buffersOf(model);
+  const x = scratch.view(model.precision, D * batchSize);
   const labels = new Int32Array(batchSize);
-  const loss = new SoftmaxCrossEntropy(model.kernels);
   let correct = 0, lossSum = 0;
   for (let start = 0; start < N; start += batchSize) {
     const B = Math.min(batchSize, N - start);
