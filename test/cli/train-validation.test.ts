@@ -38,7 +38,7 @@ describe('sobolnet train: divergence and the validation split', () => {
     const out = join(dir, 'validated.sobolnet');
     const r = sobolnet(...small, '--limit', '2000', '--validation', '2000', '--out', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^epoch 1\/2 .* train \d+\.\d\d %  validation \d+\.\d\d %/m);
+    expect(r.stderr).toMatch(/^epoch 1\/2 .* train \d+\.\d\d % {2}validation \d+\.\d\d %/m);
     expect(r.stderr).not.toMatch(/test/);
     expect(r.stdout).toMatch(/dataset\s+mnist: 2000 of 58000 samples trained, 2000 held out for validation, 10000 test/);
     const validation = Number(/validation accuracy\s+(\d+\.\d\d) %/.exec(r.stdout)?.[1]);
