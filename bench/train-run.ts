@@ -5,7 +5,7 @@
  *   node --import tsx bench/train-run.ts '{"engine":"sobolnet","model":"path","backend":"reference","threads":null,"limit":null,"warmupBatches":10}'
  *   node --import tsx bench/train-run.ts '{"engine":"tfjs","model":"dense","tfjsMatMul":"explicit-transpose","limit":6000,"warmupBatches":10}'
  *
- * Trains one MNIST epoch (batch 128, Adam lr 0.003) of the 784-1024-1024-10 MLP: sobolnet's
+ * Trains one MNIST epoch (batch 128, Adam at the default learning rate) of the 784-1024-1024-10 MLP: sobolnet's
  * default recipe (`sobolnet train --epochs 1 --validation 0`, from the defaults of
  * experiment/run-recipe.ts: plain Sobol' paths of fan-in 32, bit-reversed hidden units, dense output
  * layer, He init, seed 1, cosine schedule) for a path or dense model, or TensorFlow.js

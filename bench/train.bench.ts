@@ -1,5 +1,5 @@
 /**
- * One MNIST training epoch (60000 samples, batch 128, Adam lr 0.003) of the 784-1024-1024-10 MLP,
+ * One MNIST training epoch (60000 samples, batch 128, Adam at the library's default learning rate) of the 784-1024-1024-10 MLP,
  * each run in its own child process (bench/train-run.ts):
  *
  *   npm run bench:train [-- --quick] [-- --repeats 5 --limit 6000 --backends wasm-threads --tfjs-stock-repeats 0]
@@ -28,6 +28,7 @@ import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, printTable, summarise } from './lib/timing.js';
 import { RESULT_MARK, type TrainJob, type TrainResult } from './lib/train-job.js';
+import { DEFAULT_LEARNING_RATES } from '../src/experiment/run-recipe.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   if (!(Number.isInteger(stockRepeats) && stockRepeats >= 0)) throw new Error(`--tfjs-stock-repeats needs an integer >= 0, got ${stockArg}`);
   const configs = backendConfigs(args.backends, args.threads);
   const samples = limit ?? 60000;
-  const machine = printHeader(`MNIST training, one epoch of ${samples} samples, batch 128, Adam lr 0.003${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
+  const machine = printHeader(`MNIST training, one epoch of ${samples} samples, batch 128, Adam lr ${DEFAULT_LEARNING_RATES.adam}${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
     `each run in its own process; ${args.repeats} repeats round-robin (stock tfjs: ${stockRepeats}); ${args.warmup} warm-up batches on a throwaway model before each timed epoch`,
     `sobolnet backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource})`,
     'sobolnet recipe: `sobolnet train` defaults with --epochs 1 --validation 0 (plain Sobol\' paths, fan-in 32, bit-reversed hidden units, dense output layer, He init, seed 1, cosine schedule to 0 over the epoch);',

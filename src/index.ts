@@ -48,7 +48,9 @@ export { holdOutValidation } from './data/validation-split.js';
 export { fillBatch } from './data/batch.js';
 export { idxDataset, parseIdx } from './data/idx.js';
 export { parseCifar10 } from './data/cifar10.js';
-export { completeRecipe, modelSpecOf, recipeKey, trainConfigOf, RECIPE_DEFAULTS } from './experiment/run-recipe.js';
+export {
+  completeRecipe, DEFAULT_LEARNING_RATES, modelSpecOf, NETWORK_DEFAULTS, recipeKey, trainConfigOf, RECIPE_DEFAULTS,
+} from './experiment/run-recipe.js';
 export type { RunRecipe } from './experiment/run-recipe.js';
 export { parseExperimentSpec, planRuns } from './experiment/experiment-spec.js';
 export type { ExperimentSpec, PlannedRun } from './experiment/experiment-spec.js';

@@ -39,5 +39,5 @@ export function addPathOptions(command: Command, sources: readonly string[], def
 
 /** The PathSpec of the options, or null for `--source dense`. */
 export function pathSpecOf(options: PathOptions, defaultFanIn: number): PathSpec | null {
-  return recipePathSpec({ ...RECIPE_DEFAULTS, ...options, widths: [] }, defaultFanIn);
+  return recipePathSpec({ ...RECIPE_DEFAULTS, ...options }, defaultFanIn);
 }

@@ -9,7 +9,7 @@ import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
 import { checkRecipeMemory } from '../experiment/node/check-recipe-memory.js';
 import {
-  completeRecipe, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
+  completeRecipe, DEFAULT_LEARNING_RATES, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
   type InputOrder, type RunRecipe,
 } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
@@ -75,7 +75,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--init-sign <sign>', 'the sign of --init fixed-sign').choices(['positive', 'negative']).default(RECIPE_DEFAULTS.initSign))
     .option('--keep-sign', 'with --init fixed-sign: keep every weight on its sign during training', RECIPE_DEFAULTS.keepSign)
     .addOption(new Option('--optimizer <kind>', 'optimiser').choices(['adam', 'sgd']).default(RECIPE_DEFAULTS.optimizer))
-    .option('--lr <rate>', 'learning rate (default 0.003 for adam, 0.05 for sgd)', parseNumber(0, 100, true))
+    .option('--lr <rate>', `learning rate (default ${DEFAULT_LEARNING_RATES.adam} for adam, chosen on validation accuracy; ${DEFAULT_LEARNING_RATES.sgd} for sgd)`, parseNumber(0, 100, true))
     .option('--momentum <m>', 'sgd momentum', parseNumber(0, 0.9999), RECIPE_DEFAULTS.momentum)
     .option('--weight-decay <wd>', 'weight decay (decoupled for adam)', parseNumber(0, 1), RECIPE_DEFAULTS.weightDecay)
     .addOption(new Option('--schedule <kind>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']).default(RECIPE_DEFAULTS.schedule))

@@ -58,8 +58,11 @@ export interface RunRecipe {
   readonly initSign: 'positive' | 'negative';
   readonly keepSign: boolean;
   readonly optimizer: OptimizerSpec['kind'];
-  /** Default 0.003 for adam, 0.05 for sgd. */
-  readonly lr?: number;
+  /**
+   * The learning rate; completeRecipe fills in DEFAULT_LEARNING_RATES[optimizer] when none is
+   * given, so every recipe and record names the rate it ran with.
+   */
+  readonly lr: number;
   readonly momentum: number;
   readonly weightDecay: number;
   readonly schedule: ScheduleSpec['kind'];
@@ -84,6 +87,16 @@ export const RECIPE_DEFAULTS = {
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
   validation: 5000,
 } as const satisfies Partial<RunRecipe>;
+
+/**
+ * The learning rate of each optimizer when a recipe gives none. Adam's 0.01 was chosen on the
+ * validation accuracy of the default network (experiments/adam-lr.json, docs/RESULTS.md); before
+ * issue #9 it was 0.003, chosen on test accuracy (LEGACY_LEARNING_RATES).
+ */
+export const DEFAULT_LEARNING_RATES = { adam: 0.01, sgd: 0.05 } as const satisfies Record<RunRecipe['optimizer'], number>;
+
+/** The learning rates that records without an `lr` field ran with (the defaults until issue #9). */
+export const LEGACY_LEARNING_RATES = { adam: 0.003, sgd: 0.05 } as const satisfies Record<RunRecipe['optimizer'], number>;
 
 /**
  * The defaults that are not fields of a recipe: the hidden widths when no widths are given, and
@@ -111,6 +124,15 @@ export function defaultWidths(dataset: RecipeDataset): number[] {
  * training samples were held out for validation.
  */
 export const LEGACY_RECIPE_FIELDS = { hiddenOrder: 'natural', validation: 0 } as const satisfies Partial<RunRecipe>;
+
+/**
+ * The fields of a recorded recipe as it ran: LEGACY_RECIPE_FIELDS and the legacy learning rate of
+ * its optimizer where the record predates them, then the record's own fields.
+ */
+export function recordedRecipeFields(recorded: object): object {
+  const optimizer = (recorded as { optimizer?: unknown }).optimizer === 'sgd' ? 'sgd' : RECIPE_DEFAULTS.optimizer;
+  return { ...LEGACY_RECIPE_FIELDS, lr: LEGACY_LEARNING_RATES[optimizer], ...recorded };
+}
 
 type FieldCheck = (value: unknown, name: string) => void;
 
@@ -256,7 +278,15 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
     if (e instanceof SobolnetError) throw new SobolnetError(`${at}${e.message}`);
     throw e;
   }
-  return r;
+  return { ...r, lr: r.lr ?? DEFAULT_LEARNING_RATES[r.optimizer] };
+}
+
+/**
+ * The identity of a recorded run: its recipe as it ran (recordedRecipeFields), completed and keyed.
+ * A record of a planned run has the planned run's key, whenever the record was written.
+ */
+export function recordedRecipeKey(recorded: object, where: string): string {
+  return recipeKey(completeRecipe(recordedRecipeFields(recorded), where, (f) => f, { recorded: true }));
 }
 
 /** The canonical JSON of a recipe (fields in the order of RECIPE_FIELDS): its identity in a results file. */
@@ -278,7 +308,8 @@ function pathSource(kind: Exclude<RecipeSource, 'dense'>, seed: number): PathSou
  * The PathSpec of a recipe (null for dense). A density must have been resolved into a path count
  * first (experiment/density.ts); without any count, `defaultFanIn` applies.
  */
-export function pathSpecOf(r: RunRecipe, defaultFanIn: number): PathSpec | null {
+export function pathSpecOf(r: Pick<RunRecipe, 'source' | 'seed' | 'density' | 'paths' | 'fanIn' | 'pathsPerLayer' |
+  'components' | 'order' | 'duplicates' | 'hiddenOrder'>, defaultFanIn: number): PathSpec | null {
   if (r.source === 'dense') return null;
   check(r.density === undefined, () => `density ${r.density} must be resolved into a path count first`);
   if (r.paths !== undefined && r.fanIn !== undefined) {
@@ -331,7 +362,7 @@ function scheduleSpecOf(r: RunRecipe): ScheduleSpec {
 /** The training configuration of a recipe. */
 export function trainConfigOf(r: RunRecipe): TrainConfig {
   return {
-    epochs: r.epochs, batchSize: r.batch, learningRate: r.lr ?? (r.optimizer === 'adam' ? 0.003 : 0.05),
+    epochs: r.epochs, batchSize: r.batch, learningRate: r.lr,
     optimizer: optimizerSpecOf(r), schedule: scheduleSpecOf(r), seed: r.seed,
     ...(r.limit !== undefined ? { limit: r.limit } : {}),
   };

@@ -1,7 +1,7 @@
 /** Run recipes: defaults, validation with the bad value named, identity, and the specs they make. */
 import { describe, expect, it } from 'vitest';
 import { SobolnetError } from '../../src/core/errors.js';
-import { completeRecipe, modelSpecOf, recipeKey, trainConfigOf } from '../../src/experiment/run-recipe.js';
+import { completeRecipe, modelSpecOf, recipeKey, recordedRecipeKey, trainConfigOf } from '../../src/experiment/run-recipe.js';
 
 describe('run recipes', () => {
   const widths = [784, 64, 10];
@@ -10,14 +10,31 @@ describe('run recipes', () => {
     const r = completeRecipe({ widths }, 'test');
     expect(r).toMatchObject({ dataset: 'mnist', source: 'sobol', seed: 1, inputOrder: 'raster', epochs: 10, batch: 128,
       optimizer: 'adam', schedule: 'cosine', init: 'he', batchNorm: false, outputLayer: 'dense' });
-    expect(trainConfigOf(r)).toMatchObject({ learningRate: 0.003, batchSize: 128, epochs: 10, seed: 1 });
-    expect(trainConfigOf({ ...r, optimizer: 'sgd' }).learningRate).toBe(0.05);
+    // The learning rate is resolved into the recipe, so its key names the rate it runs with.
+    expect(r.lr).toBe(0.01);
+    expect(trainConfigOf(r)).toMatchObject({ learningRate: 0.01, batchSize: 128, epochs: 10, seed: 1 });
+    expect(completeRecipe({ widths, optimizer: 'sgd' }, 'test').lr).toBe(0.05);
+    expect(completeRecipe({ widths, lr: 0.2 }, 'test').lr).toBe(0.2);
+    expect(recipeKey(r)).toContain('"lr":0.01');
     expect(modelSpecOf(r, 32).paths).toMatchObject({ source: { kind: 'sobol' }, paths: { fanIn: 32 } });
     expect(modelSpecOf({ ...r, source: 'random-walk', seed: 7, paths: 500 }, 32).paths)
       .toMatchObject({ source: { kind: 'random-walk', seed: 7 }, paths: { total: 500 } });
     expect(modelSpecOf({ ...r, source: 'dense' }, 32).paths).toBeNull();
     expect(modelSpecOf({ ...r, init: 'fixed-sign', initSign: 'negative', keepSign: true }, 32).init)
       .toEqual({ kind: 'fixed-sign', sign: -1, keepSign: true });
+  });
+
+  it('keys a record without lr by the rate it ran with (0.003 for adam, 0.05 for sgd, before issue #9)', () => {
+    const old = { ...completeRecipe({ widths, validation: 0, hiddenOrder: 'natural' }, 'test'), lr: undefined };
+    delete old.lr;
+    expect(recordedRecipeKey(old, 'test')).toBe(recipeKey(completeRecipe({ widths, validation: 0, hiddenOrder: 'natural', lr: 0.003 }, 'test')));
+    const oldSgd = { ...old, optimizer: 'sgd' };
+    expect(recordedRecipeKey(oldSgd, 'test')).toBe(recipeKey(completeRecipe({ widths, validation: 0, hiddenOrder: 'natural', optimizer: 'sgd' }, 'test')));
+    // Fields a record lacks mean what runs did then: natural hidden order, no validation split.
+    const { hiddenOrder: _h, validation: _v, ...older } = old;
+    expect(recordedRecipeKey(older, 'test')).toBe(recordedRecipeKey(old, 'test'));
+    // A record that names its rate keeps it.
+    expect(recordedRecipeKey({ ...old, lr: 0.01 }, 'test')).toContain('"lr":0.01');
   });
 
   it('rejects bad fields with one line that names the field and the value', () => {

@@ -18,7 +18,7 @@ import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, 
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
 import { pathLayerCount } from '../../model/model-spec.js';
-import { completeRecipe, LEGACY_RECIPE_FIELDS, modelSpecOf, NETWORK_DEFAULTS, recipeKey, type RunRecipe } from '../run-recipe.js';
+import { modelSpecOf, NETWORK_DEFAULTS, recordedRecipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
 import { checkRecipeMemory } from './check-recipe-memory.js';
 import { writePlot } from './render-plot.js';
@@ -133,13 +133,9 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
   try {
     const read = readResults(resultsPath);
     const dropped = read.dropped;
-    // A record's identity is recomputed from its recipe with today's defaults, so that records
-    // written before a field existed still match the runs they are (the field's default being
-    // what every run did then).
-    // Records from before a field existed get that field's value of the time, not today's default.
-    const records = read.records.map((r, i) => ({ ...r,
-      key: recipeKey(completeRecipe({ ...LEGACY_RECIPE_FIELDS, ...r.recipe }, `${resultsPath} record ${i + 1}`, (f) => f,
-        { recorded: true })) }));
+    // A record's identity is recomputed from its recipe: a field it lacks (it predates the field)
+    // gets the value every run had then, not today's default (recordedRecipeFields).
+    const records = read.records.map((r, i) => ({ ...r, key: recordedRecipeKey(r.recipe, `${resultsPath} record ${i + 1}`) }));
     const done = new Set(records.map((r) => r.key));
     const pending = plan.filter((run) => !done.has(run.key));
     let doneCount = plan.length - pending.length;
