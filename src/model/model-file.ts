@@ -129,6 +129,12 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels, what: string, p
     readFloats(view, at, a.value);
     const bad = firstNonFinite(a.value);
     check(bad < 0, () => `${what}: array ${a.name} holds ${String(a.value[bad])} at index ${bad}; model weights must be finite`);
+    if (a.name.endsWith('runningVar')) {
+      // Batch norm divides by sqrt(runningVar + eps): a negative variance makes every output NaN.
+      const negative = a.value.findIndex((v) => v < 0);
+      check(negative < 0, () =>
+        `${what}: array ${a.name} holds ${String(a.value[negative])} at index ${negative}; running variances must be ≥ 0`);
+    }
     at += 4 * a.value.length;
   }
   return { model, meta: header.meta };

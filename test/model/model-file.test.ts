@@ -117,6 +117,17 @@ describe('model files', () => {
       .toBe(`n.sobolnet: array ${arrays[2].name} holds Infinity at index 7; model weights must be finite`);
   });
 
+  it('refuses a negative batch-norm running variance, which would make every output NaN', () => {
+    const model = new Model(spec, referenceKernels);
+    const variance = model.namedArrays().find((a) => a.name.endsWith('runningVar'));
+    if (variance === undefined) throw new Error('the spec has batch norm');
+    variance.value[3] = -0.5;
+    expect(line(() => decodeModel(encodeModel(model), referenceKernels, 'v.sobolnet')))
+      .toBe(`v.sobolnet: array ${variance.name} holds -0.5 at index 3; running variances must be ≥ 0`);
+    variance.value[3] = 0;
+    expect(decodeModel(encodeModel(model), referenceKernels, 'v.sobolnet').model.namedArrays().length).toBe(model.namedArrays().length);
+  });
+
   it('prefixes semantic spec errors with the file', () => {
     const bytes = encodeModel(new Model(spec, referenceKernels));
     const edited = withHeader(bytes, (h) => {
