@@ -1,21 +1,19 @@
 /**
- * What SIGINT (Ctrl-C) and SIGTERM do to a command: show the cursor again on a terminal, remove
- * the temporary files of unfinished atomic writes, print `sobolnet: interrupted` and exit 130 or
- * 143 (128 + the signal's number). A sweep's training child is stopped by that exit (runInChild).
+ * What SIGINT (Ctrl-C) and SIGTERM do to a command: show the cursor again on a terminal, print
+ * `sobolnet: interrupted` and exit 130 or 143 (128 + the signal's number). That exit releases a
+ * sweep's results lock and stops its training child (their 'exit' listeners). No temporary file
+ * can be half-written then: atomic writes are synchronous, so the handler never runs during one.
  *
  * A JavaScript signal handler runs only when the event loop does, so it would hold a signal back
  * until a synchronous training loop ends. Around such a loop the handlers are suspended: the
  * signal then ends the process at once, with the status a shell reports as the same 130 / 143.
  */
-import { removeInFlightTempFiles } from '../core/node/atomic-write.js';
-
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 type Signal = keyof typeof EXIT_CODES;
 const SIGNALS = Object.keys(EXIT_CODES) as Signal[];
 
 function interrupted(signal: Signal): void {
   if (process.stderr.isTTY) process.stderr.write('\x1b[?25h');
-  removeInFlightTempFiles();
   process.stderr.write('sobolnet: interrupted\n');
   process.exit(EXIT_CODES[signal]);
 }

@@ -7,13 +7,13 @@ import { InvalidArgumentError } from 'commander';
 export function parseInteger(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const text = value.trim();
+    const integer = /^-?\d+$/.test(text);
     // Compared as text: a number beyond 2^53 - 1 has already lost its last digits as a double.
-    if (/^-?\d+$/.test(text) && BigInt(text) > BigInt(max)) {
-      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER
-        ? `the value must be at most ${max} (2^53 − 1).` : `expected an integer in [${min}, ${max}].`);
+    if (integer && max === Number.MAX_SAFE_INTEGER && BigInt(text) > BigInt(max)) {
+      throw new InvalidArgumentError(`the value must be at most ${max} (2^53 − 1).`);
     }
     const n = Number(text);
-    if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+    if (!integer || !Number.isSafeInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`expected an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}].`);
     }
     return n;

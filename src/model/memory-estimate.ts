@@ -12,8 +12,7 @@
  */
 import { check } from '../core/errors.js';
 import type { Precision } from '../core/floats.js';
-import { resolveTopologySpec, pathsOfPair } from '../topology/resolve-spec.js';
-import { pathLayerCount, topologySpecOf, type ModelSpec } from './model-spec.js';
+import { linearLayerPaths, pathLayerCount, type ModelSpec } from './model-spec.js';
 
 /** The shape of a model and of its training, all the estimate needs. */
 export interface MemoryLayout {
@@ -55,16 +54,12 @@ export interface MemoryEstimate {
 export function memoryLayoutOf(spec: ModelSpec, train: { batch: number; evalBatch: number; optimizer: 'adam' | 'sgd' },
   precision: Precision = 'f32'): MemoryLayout {
   const w = spec.widths;
-  const pathLayers = pathLayerCount(spec);
-  const topology = topologySpecOf(spec);
-  const resolved = topology === null ? null : resolveTopologySpec(topology);
-  const weights = w.slice(1).map((O, l) => {
-    const dense = w[l] * O;
-    if (resolved === null || l >= pathLayers) return dense;
-    const paths = pathsOfPair(resolved, l);
-    return resolved.duplicates === 'keep' ? paths : Math.min(paths, dense);
+  const { topology, paths } = linearLayerPaths(spec);
+  const weights = paths.map((P, l) => {
+    const dense = w[l] * w[l + 1];
+    return P === null ? dense : topology?.duplicates === 'keep' ? P : Math.min(P, dense);
   });
-  return { widths: w, weights, pathLayers, batchNorm: spec.batchNorm, ...train, precision };
+  return { widths: w, weights, pathLayers: pathLayerCount(spec), batchNorm: spec.batchNorm, ...train, precision };
 }
 
 /** The bytes of `m`, by kind. */

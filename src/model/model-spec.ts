@@ -8,7 +8,7 @@ import { check, checkInt, SobolnetError } from '../core/errors.js';
 import { initSpecSchema } from '../layers/init.js';
 import { SOBOL_ORDERS } from '../sequences/sobol.js';
 import { pathsOfPair, resolveTopologySpec } from '../topology/resolve-spec.js';
-import { duplicatePolicySchema, pathCountSchema, pathSourceSchema, type TopologySpec } from '../topology/spec.js';
+import { duplicatePolicySchema, pathCountSchema, pathSourceSchema, type ResolvedTopologySpec, type TopologySpec } from '../topology/spec.js';
 import { hiddenUnitOrders, UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 
 /**
@@ -90,13 +90,18 @@ export function validateModelSpec(spec: ModelSpec): void {
  */
 export function modelBuildCost(spec: ModelSpec): number {
   validateModelSpec(spec);
+  const w = spec.widths;
+  return linearLayerPaths(spec).paths.reduce<number>((cost, P, l) =>
+    cost + (P === null ? w[l] * w[l + 1] + w[l + 1] : P + w[l] + w[l + 1]), 0);
+}
+
+/**
+ * The paths P_l that each linear layer of `spec` generates (null for a dense layer), and the
+ * resolved topology spec they come from (null without path layers); nothing is generated.
+ */
+export function linearLayerPaths(spec: ModelSpec): { readonly topology: ResolvedTopologySpec | null; readonly paths: (number | null)[] } {
   const tspec = topologySpecOf(spec);
-  const resolved = tspec === null ? null : resolveTopologySpec(tspec);
-  const paths = pathLayerCount(spec);
-  let cost = 0;
-  for (let l = 0; l + 1 < spec.widths.length; l++) {
-    const I = spec.widths[l], O = spec.widths[l + 1];
-    cost += resolved !== null && l < paths ? pathsOfPair(resolved, l) + I + O : I * O + O;
-  }
-  return cost;
+  const topology = tspec === null ? null : resolveTopologySpec(tspec);
+  const pathLayers = pathLayerCount(spec);
+  return { topology, paths: spec.widths.slice(1).map((_, l) => (topology !== null && l < pathLayers ? pathsOfPair(topology, l) : null)) };
 }

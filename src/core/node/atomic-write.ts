@@ -4,15 +4,13 @@
  * or an error leaves either the old file or the new one, never half of one.
  *
  * Nothing is left behind either: a write first removes the temporary files of the same target
- * whose process no longer runs (left by a kill during a save), its own on any error, and
- * `removeInFlightTempFiles` (called on SIGINT/SIGTERM) those of the writes still under way.
+ * whose process no longer runs (left by a kill during a save), and its own on any error. A write
+ * is synchronous, so no JavaScript signal handler can run while its temporary file exists.
  */
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SobolnetError } from '../errors.js';
 import { processAlive } from './process-alive.js';
-
-const inFlight = new Set<string>();
 
 function tempName(name: string, pid: number): string {
   return `.${name}.${pid}.tmp`;
@@ -38,12 +36,6 @@ function removeStaleTempFiles(path: string): void {
   }
 }
 
-/** Removes the temporary files of the writes of this process that have not finished. */
-export function removeInFlightTempFiles(): void {
-  for (const tmp of inFlight) rmSync(tmp, { force: true });
-  inFlight.clear();
-}
-
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   removeStaleTempFiles(path);
   const tmp = join(dirname(path), tempName(basename(path), process.pid));
@@ -55,7 +47,6 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   } catch (e) {
     throw fail(e);
   }
-  inFlight.add(tmp);
   try {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
@@ -66,7 +57,5 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     try { closeSync(fd); } catch { /* already closed */ }
     rmSync(tmp, { force: true });
     throw fail(e);
-  } finally {
-    inFlight.delete(tmp);
   }
 }

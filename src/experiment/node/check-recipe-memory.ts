@@ -7,6 +7,7 @@ import { checkMemoryFits, estimateMemory, memoryLayoutOf, type MemoryEstimate } 
 import { memoryLimitsOf } from '../../model/node/memory-limits.js';
 import { EVAL_BATCH } from '../../train/evaluate.js';
 import { pathLayerCount } from '../../model/model-spec.js';
+import { denseWeightCount } from '../path-count.js';
 import { modelSpecOf, type FieldLabel, type RunRecipe } from '../run-recipe.js';
 
 /**
@@ -17,8 +18,7 @@ export function recipeMemoryEstimate(r: RunRecipe, defaultFanIn: number): Memory
   const spec = modelSpecOf({ ...r, density: undefined }, defaultFanIn);
   const layout = memoryLayoutOf(spec, { batch: r.batch, evalBatch: EVAL_BATCH, optimizer: r.optimizer });
   if (r.density === undefined) return estimateMemory(layout);
-  const w = r.widths;
-  const budget = Math.ceil(r.density * w.slice(1).reduce((n, O, l) => n + w[l] * O, 0));
+  const budget = Math.ceil(r.density * denseWeightCount(r.widths));
   const paths = pathLayerCount(spec);
   return estimateMemory({ ...layout, weights: layout.weights.map((dense, l) => (l < paths ? Math.min(dense, budget) : dense)) });
 }
