@@ -42,8 +42,9 @@ async function startAtFirstEpoch(args: string[]): Promise<{ proc: ChildProcess; 
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
   const proc = spawn(process.execPath, [...cli, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
+  // 'close', not 'exit': 'exit' may come before the last of stderr has been read from the pipe.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-    (resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+    (resolve) => proc.on('close', (code, signal) => resolve({ code, signal })));
   await new Promise<void>((resolve, reject) => {
     proc.stderr!.on('data', (chunk: Buffer) => { text += chunk.toString(); if (/epoch +1\//.test(text)) resolve(); });
     void exit.then(() => reject(new Error(`ended before its first epoch: ${text}`)));
