@@ -14,10 +14,18 @@
  * - Dense weights are row-major [O][I]: W[o * I + i].
  * - Kernels overwrite their destination unless the name says "Accumulate".
  * - Kernels know typed arrays and index arrays, never paths or topologies.
+ * - Images are x[C][H][W][B] (see conv-shape.ts): a channel is a unit of H*W*B values, so batch
+ *   normalisation over channels is batchNorm* with U = C and B = H*W*B, and a convolution's bias
+ *   gradient is biasBackward with B = Ho*Wo*B.
+ * - A path convolution is a sparse layer over channels (SparseIndex with I = Ci, O = Co) whose
+ *   edges are k×k kernels: W[E][k][k], edge-major in gather order, taps row-major. A dense
+ *   convolution's weights are W[Co][Ci][k][k] (PyTorch's order).
  *
- * Shape legend: B batch, I inputs, O outputs, E edges, C classes, N any length.
+ * Shape legend: B batch, I inputs, O outputs, E edges, C classes (or channels), N any length;
+ * images: Ci/Co channels, H×W input, Ho×Wo output, k kernel, s stride, p padding.
  */
 import type { Floats, Precision } from '../core/floats.js';
+import type { ConvShape, PoolShape } from './conv-shape.js';
 
 /** Gather form of a sparse layer (see the file comment). */
 export interface SparseIndex {
@@ -58,6 +66,43 @@ export interface Kernels {
   denseBackwardInput(dx: Floats, dy: Floats, W: Floats, I: number, O: number, B: number): void;
   /** dW[O,I] = dy[O,B] x[I,B]^T. */
   denseBackwardWeight(dW: Floats, dy: Floats, x: Floats, I: number, O: number, B: number): void;
+
+  /**
+   * Path convolution: y[Co,Ho,Wo,B] = bias[t] + sum over edges e into t, taps (i, j) of
+   * W[e,i,j] * x[src(e), ho*s+i-p, wo*s+j-p, b], with x zero outside the image. bias may be null.
+   * index.inputs = Ci, index.outputs = Co.
+   */
+  pathConvForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, shape: ConvShape, B: number): void;
+  /** dx[Ci,H,W,B] = the adjoint of pathConvForward (without bias) applied to dy[Co,Ho,Wo,B]. */
+  pathConvBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, shape: ConvShape, B: number): void;
+  /** dW[E,k,k]: dW[e,i,j] = sum over ho, wo, b of dy[tgt(e),ho,wo,b] * x[src(e), ho*s+i-p, wo*s+j-p, b]. */
+  pathConvBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, shape: ConvShape, B: number): void;
+
+  /** Dense convolution: as pathConvForward with every edge, weights W[Co,Ci,k,k]. bias may be null. */
+  convForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, shape: ConvShape, B: number): void;
+  /** dx[Ci,H,W,B] = the adjoint of convForward (without bias) applied to dy[Co,Ho,Wo,B]. */
+  convBackwardInput(dx: Floats, dy: Floats, W: Floats, shape: ConvShape, B: number): void;
+  /** dW[Co,Ci,k,k]: dW[o,c,i,j] = sum over ho, wo, b of dy[o,ho,wo,b] * x[c, ho*s+i-p, wo*s+j-p, b]. */
+  convBackwardWeight(dW: Floats, dy: Floats, x: Floats, shape: ConvShape, B: number): void;
+
+  /** y[C,Ho,Wo,B] = max of x over each window. */
+  maxPoolForward(y: Floats, x: Floats, shape: PoolShape, B: number): void;
+  /**
+   * dx[C,H,W,B]: each output's dy goes to the first position of its window (row-major) where x
+   * equals the output y; overlapping windows add up. Recomputing the argmax keeps no index array.
+   */
+  maxPoolBackward(dx: Floats, dy: Floats, x: Floats, y: Floats, shape: PoolShape, B: number): void;
+  /** y[C,Ho,Wo,B] = mean of x over each window (size² values). */
+  avgPoolForward(y: Floats, x: Floats, shape: PoolShape, B: number): void;
+  /** dx[C,H,W,B]: each dy / size² goes to every position of its window; overlapping windows add up. */
+  avgPoolBackward(dx: Floats, dy: Floats, shape: PoolShape, B: number): void;
+  /** y[C,B] = mean over the N positions of x[C,N,B] (N = H*W). */
+  globalAvgPoolForward(y: Floats, x: Floats, C: number, N: number, B: number): void;
+  /** dx[C,N,B] = dy[C,B] / N at every position. */
+  globalAvgPoolBackward(dx: Floats, dy: Floats, C: number, N: number, B: number): void;
+
+  /** y[N] = a[N] + b[N] (residual sums, and gradients meeting at a fork). y may alias a or b. */
+  add(y: Floats, a: Floats, b: Floats, N: number): void;
 
   /** db[O] = sum_b dy[O,B]. */
   biasBackward(db: Floats, dy: Floats, O: number, B: number): void;

@@ -268,6 +268,21 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         dy.byteOffset, xhat.byteOffset, invStd.byteOffset, gamma.byteOffset, B]);
     },
 
+    // Convolution, pooling and residual kernels: the reference until the wasm versions land.
+    pathConvForward: (...a) => ref.pathConvForward(...a),
+    pathConvBackwardInput: (...a) => ref.pathConvBackwardInput(...a),
+    pathConvBackwardWeight: (...a) => ref.pathConvBackwardWeight(...a),
+    convForward: (...a) => ref.convForward(...a),
+    convBackwardInput: (...a) => ref.convBackwardInput(...a),
+    convBackwardWeight: (...a) => ref.convBackwardWeight(...a),
+    maxPoolForward: (...a) => ref.maxPoolForward(...a),
+    maxPoolBackward: (...a) => ref.maxPoolBackward(...a),
+    avgPoolForward: (...a) => ref.avgPoolForward(...a),
+    avgPoolBackward: (...a) => ref.avgPoolBackward(...a),
+    globalAvgPoolForward: (...a) => ref.globalAvgPoolForward(...a),
+    globalAvgPoolBackward: (...a) => ref.globalAvgPoolBackward(...a),
+    add: (...a) => ref.add(...a),
+
     // dLogits[C,B] <- logits[C,B], labels[B]; returns the mean loss
     softmaxCrossEntropy(dLogits, logits, labels, C, B) {
       if (!(own(dLogits) && own(logits))) return ref.softmaxCrossEntropy(dLogits, logits, labels, C, B);
