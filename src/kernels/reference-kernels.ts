@@ -11,9 +11,13 @@
  *
  * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes, N any length.
  * Layout: element (unit u, sample b) is at u * B + b (see kernels.ts).
+ *
+ * The convolution, pooling and residual kernels live in reference-conv-kernels.ts and are spread
+ * in here.
  */
 import { allocFloats, type Floats } from '../core/floats.js';
 import type { Kernels, SparseIndex } from './kernels.js';
+import { referenceConvKernels } from './reference-conv-kernels.js';
 
 /** y[O,B] = bias[O] (or 0), the starting value of every forward kernel. */
 function fillRows(y: Floats, bias: Floats | null, O: number, B: number): void {
@@ -70,6 +74,8 @@ export const referenceKernels: Kernels = {
   name: 'reference',
 
   alloc: allocFloats,
+
+  ...referenceConvKernels,
 
   // y[O,B] <- x[I,B], W[E], bias[O] | null; four edges of a target per pass
   sparseForward(y, x, W, bias, index, B) {
