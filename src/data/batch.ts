@@ -1,22 +1,31 @@
 /**
  * Batching: raw dataset bytes -> the activation layout every kernel uses, unit-major with the
- * batch innermost (feature d of batch sample b at `d * B + b`).
+ * batch innermost (feature d of batch sample b at `d * B + b`; for images x[C][H][W][B], which a
+ * channel-major sample's bytes already are in).
  *
- * Normalisation is deliberately plain: a pixel byte p becomes p / 255 in [0, 1], computed in
- * float64 and rounded once into the destination precision. No mean/std standardisation: the
- * network's first layer (bias, or a normalisation layer) can absorb the offset.
+ * Pixel values: plain, a byte p becomes p / 255 in [0, 1], computed in float64 and rounded once
+ * into the destination precision; or, when the data set carries a per-channel normalisation
+ * (data/normalization.ts), (p / 255 - mean[c]) / std[c], read from a 256-entry float64 table per
+ * channel. Training batches may also be cropped and flipped on the way (data/augment.ts).
  *
- * Shape legend: B batch, N samples, D features.
+ * Shape legend: B batch, N samples, D features, C channels, H rows, W columns, S = H · W.
  */
 import { check, checkInt } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
+import type { CropFlip } from './augment.js';
 import type { Dataset } from './dataset.js';
+import { normalizationTable } from './normalization.js';
 
 /** The largest pixel byte; pixels are divided by it. */
 export const PIXEL_MAX = 255;
 
+/** p / 255 for every byte p: the plain values, as a table for the cropping loop (the same doubles the division gives). */
+const PLAIN_TABLE = Float64Array.from({ length: 256 }, (_, p) => p / PIXEL_MAX);
+
 /**
- * Copies samples order[start .. start+B) of `data` into x, scaled by 1/255, and their labels.
+ * Copies samples order[start .. start+B) of `data` into x, scaled by 1/255 or normalised per
+ * channel (data.normalization), and their labels; with `augment`, each sample cropped and flipped
+ * by the augmentation's next draw (training batches only).
  * x: [D][B] (unit-major, batch innermost; length >= D·B), labels: [B] (length >= B),
  * order: [>= start+B] sample indices in [0, N).
  *
@@ -31,6 +40,7 @@ export function fillBatch(
   order: Int32Array | Uint32Array,
   start: number,
   B: number,
+  augment: CropFlip | null = null,
 ): void {
   const D = data.features;
   const N = data.count;
@@ -47,11 +57,79 @@ export function fillBatch(
   }
   const pixels = data.pixels;
   const src = data.labels;
+  const norm = data.normalization;
+  if (augment !== null) {
+    const { channels: C, height: H, width: W } = augment.shape;
+    check(C * H * W === D, () => `augmentation of ${C}×${H}×${W} images does not fit the ${D} features of ${data.name}`);
+    check(norm === undefined || norm.mean.length === C, () =>
+      `${data.name} carries a normalisation of ${norm?.mean.length} channels, the augmentation has ${C}`);
+    const table = norm === undefined ? PLAIN_TABLE : normalizationTable(norm);
+    const channelStride = norm === undefined ? 0 : 256;
+    for (let b = 0; b < B; b++) {
+      const s = order[start + b];
+      labels[b] = src[s];
+      augment.next();
+      copyCropFlipped(x, B, b, pixels, s * D, table, channelStride, C, H, W, augment.offsetY, augment.offsetX, augment.flip);
+    }
+    return;
+  }
+  if (norm !== undefined) {
+    const C = norm.mean.length, S = D / C;
+    check(Number.isInteger(S), () => `${data.name} carries a normalisation of ${C} channels that does not divide its ${D} features`);
+    const table = normalizationTable(norm);
+    for (let b = 0; b < B; b++) {
+      const s = order[start + b];
+      labels[b] = src[s];
+      const base = s * D;
+      let o = b;
+      for (let c = 0; c < C; c++) {
+        const t = c * 256, from = base + c * S;
+        for (let k = 0; k < S; k++, o += B) x[o] = table[t + pixels[from + k]];
+      }
+    }
+    return;
+  }
   for (let b = 0; b < B; b++) {
     const s = order[start + b];
     labels[b] = src[s];
     const base = s * D;
     let o = b;
     for (let d = 0; d < D; d++, o += B) x[o] = pixels[base + d] / PIXEL_MAX;
+  }
+}
+
+/**
+ * Writes one sample, cropped at offset (oy, ox) and flipped when `flip`, into batch column b:
+ * out[c][y][x] = in[c][y + oy][flip ? W - 1 - x + ox : x + ox], 0 outside the image.
+ * x: [C][H][W][B], pixels: the sample's [C][H][W] bytes from `base`, table: values by channel
+ * (c * channelStride + p). Each output row is a run of zeros, a run of copied pixels and a run of
+ * zeros, so the inner loops have no bounds tests.
+ */
+function copyCropFlipped(x: Floats, B: number, b: number, pixels: Uint8Array, base: number, table: Float64Array,
+  channelStride: number, C: number, H: number, W: number, oy: number, ox: number, flip: boolean): void {
+  // Output columns [x0, x1) read inside the image; the others are padding.
+  const x0 = flip ? Math.max(0, ox) : Math.max(0, -ox);
+  const x1 = flip ? Math.min(W, W + ox) : Math.min(W, W - ox);
+  let o = b;
+  for (let c = 0; c < C; c++) {
+    const t = c * channelStride;
+    for (let y = 0; y < H; y++) {
+      const sy = y + oy;
+      if (sy < 0 || sy >= H) {
+        for (let q = 0; q < W; q++, o += B) x[o] = 0;
+        continue;
+      }
+      const row = base + (c * H + sy) * W;
+      let q = 0;
+      for (; q < x0; q++, o += B) x[o] = 0;
+      if (flip) {
+        const from = row + W - 1 + ox;
+        for (; q < x1; q++, o += B) x[o] = table[t + pixels[from - q]];
+      } else {
+        const from = row + ox;
+        for (; q < x1; q++, o += B) x[o] = table[t + pixels[from + q]];
+      }
+      for (; q < W; q++, o += B) x[o] = 0;
+    }
   }
 }

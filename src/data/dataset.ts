@@ -1,6 +1,7 @@
 /**
  * A labelled image data set held as raw bytes. Pixels stay `Uint8Array` (60000 × 784 bytes for
- * MNIST train, not 4× that in float32); `fillBatch` scales them to [0, 1] when it builds a batch.
+ * MNIST train, not 4× that in float32); `fillBatch` scales them to [0, 1] when it builds a batch,
+ * or normalises them per channel when the data set carries a `normalization`.
  *
  * Shape legend: N samples, D features (= product of `shape`), C classes.
  */
@@ -19,6 +20,18 @@ export interface Dataset {
   readonly pixels: Uint8Array;
   /** [N] class of each sample. */
   readonly labels: Uint8Array;
+  /**
+   * Per-channel normalisation of every batch built from this data set (data/normalization.ts);
+   * absent: pixel / 255. The training, validation and test parts of a split carry the same one.
+   */
+  readonly normalization?: ChannelNormalization;
+}
+
+/** Per-channel mean and divisor in units of pixel / 255 (data/normalization.ts). Both [C]. */
+export interface ChannelNormalization {
+  readonly mean: readonly number[];
+  /** The divisor of each channel: its standard deviation, or 1 where that is 0 (a constant channel is only centred). */
+  readonly std: readonly number[];
 }
 
 /**

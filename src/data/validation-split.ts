@@ -15,6 +15,7 @@ function samples(data: Dataset, start: number, count: number, name: string): Dat
     name, count, features: D, classes: data.classes, shape: data.shape,
     pixels: data.pixels.subarray(start * D, (start + count) * D),
     labels: data.labels.subarray(start, start + count),
+    ...(data.normalization ? { normalization: data.normalization } : {}),
   };
 }
 

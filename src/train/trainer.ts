@@ -9,7 +9,9 @@
  * Shape legend: B batch, C classes, D features, N samples.
  */
 import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
+import { CropFlip, type AugmentSpec } from '../data/augment.js';
 import { fillBatch } from '../data/batch.js';
+import { imageShapeOf } from '../data/image-shape.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { DataSplit } from '../data/dataset.js';
 import type { Model } from '../model/model.js';
@@ -37,6 +39,8 @@ export interface TrainConfig {
   readonly seed: number;
   /** Train on the first `limit` samples of the training part only (quick runs and tests). */
   readonly limit?: number;
+  /** Crop and flip the training batches (data/augment.ts; drawn from `seed`); absent: no augmentation. */
+  readonly augment?: AugmentSpec;
 }
 
 export interface BatchProgress {
@@ -100,6 +104,9 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
   check(data.train.classes === model.classes, () =>
     `the model's output width ${model.classes} does not match the ${data.train.classes} classes of ${data.train.name}`);
 
+  // Training batches only: evaluate() fills its batches without augmentation.
+  const augment = config.augment === undefined ? null
+    : new CropFlip(config.augment, config.seed, imageShapeOf(data.train.shape, data.train.name));
   const N = Math.min(data.train.count, config.limit ?? data.train.count);
   const D = model.inputs, C = model.classes, Bmax = config.batchSize;
   const batches = Math.ceil(N / Bmax);
@@ -115,12 +122,13 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
 
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     rng.shuffle(order);
+    augment?.startEpoch(epoch);
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0;
     for (let batch = 0; batch < batches; batch++) {
       const start = batch * Bmax, B = Math.min(Bmax, N - start);
       const xb = x.subarray(0, D * B), lb = labels.subarray(0, B);
-      fillBatch(xb, labels, data.train, order, start, B);
+      fillBatch(xb, labels, data.train, order, start, B, augment);
       const logits = model.forward(xb, B, true);
       correct += countCorrect(logits, lb, C, B);
       const step = loss.lossAndGradient(logits, lb, C, B);
