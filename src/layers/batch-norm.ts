@@ -6,7 +6,14 @@
  * (the PyTorch convention); inference forward uses the running statistics. gamma starts at 1,
  * beta at 0, the running mean at 0 and the running variance at 1.
  *
- * Shape legend: B batch, U units.
+ * Over channels: with `spatial` = N > 1 the U units are the channels of images x[U][N][B]
+ * (N = H·W positions, conv-shape.ts), and each channel is normalised over all of its N·B values
+ * with one gamma and beta, as PyTorch's BatchNorm2d does. With the batch innermost those N·B
+ * values are one contiguous run, so the kernels are the per-unit ones called with U and N·B in
+ * place of B, and the unbiased variance above uses N·B for B. With N = 1 this is the per-unit
+ * layer it always was, to the bit.
+ *
+ * Shape legend: B batch, U units (channels), N positions per unit.
  */
 import { check, checkInt, checkNumber } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
@@ -17,9 +24,13 @@ import { Scratch } from './scratch.js';
 
 export class BatchNorm implements Layer {
   readonly kind = 'batchnorm';
+  /** U·N */
   readonly inputs: number;
+  /** U·N */
   readonly outputs: number;
-  /** One scale-and-shift per unit (in inference the statistics fold into it). */
+  /** U: the normalised units (channels), each with its own gamma, beta and statistics. */
+  readonly units: number;
+  /** One scale-and-shift per value, U·N (in inference the statistics fold into it). */
   readonly macsPerSample: number;
   needsInputGradient = true;
   readonly gamma: Param;
@@ -40,10 +51,13 @@ export class BatchNorm implements Layer {
     private readonly kernels: Kernels,
     U: number,
     readonly precision: Precision,
+    readonly spatial = 1,
     readonly momentum = 0.1,
     readonly eps = 1e-5,
   ) {
-    this.inputs = this.outputs = this.macsPerSample = checkInt(U, 'batch-norm units', 1);
+    this.units = checkInt(U, 'batch-norm units', 1);
+    checkInt(spatial, 'batch-norm positions per unit', 1);
+    this.inputs = this.outputs = this.macsPerSample = U * spatial;
     checkNumber(momentum, 'batch-norm momentum', 0, 1);
     check(Number.isFinite(eps) && eps > 0, () => `batch-norm eps must be a positive number, got ${eps}`);
     this.gamma = createParam(kernels, 'gamma', precision, U, false);
@@ -59,23 +73,25 @@ export class BatchNorm implements Layer {
     this.y = this.xhat = this.yBuffer.view(precision, 0);
   }
 
-  // x[U,B] -> y[U,B]; training: batch statistics (kept for backward) and running-statistics update
+  // x[U,N,B] -> y[U,N,B]; training: batch statistics over N·B values per unit (kept for backward)
+  // and running-statistics update
   forward(x: Floats, B: number, training: boolean): Floats {
-    const U = this.outputs;
-    checkInput(x, U, B, 'batch norm');
+    const U = this.units;
+    checkInput(x, this.inputs, B, 'batch norm');
     this.batch = B;
-    this.y = this.yBuffer.view(this.precision, U * B);
-    this.xhat = this.xhatBuffer.view(this.precision, U * B);
+    const n = this.spatial * B;
+    this.y = this.yBuffer.view(this.precision, U * n);
+    this.xhat = this.xhatBuffer.view(this.precision, U * n);
     this.trained = training;
     const rm = this.runningMean.value;
     const rv = this.runningVar.value;
     if (!training) {
-      this.kernels.batchNormInference(this.y, x, rm, rv, this.gamma.value, this.beta.value, this.eps, U, B);
+      this.kernels.batchNormInference(this.y, x, rm, rv, this.gamma.value, this.beta.value, this.eps, U, n);
       return this.y;
     }
     const { mean, invStd, momentum: m, eps } = this;
-    this.kernels.batchNormForward(this.y, this.xhat, mean, invStd, x, this.gamma.value, this.beta.value, eps, U, B);
-    const unbias = B > 1 ? B / (B - 1) : 1;
+    this.kernels.batchNormForward(this.y, this.xhat, mean, invStd, x, this.gamma.value, this.beta.value, eps, U, n);
+    const unbias = n > 1 ? n / (n - 1) : 1;
     for (let u = 0; u < U; u++) {
       const r = invStd[u];
       const variance = 1 / (r * r) - eps;
@@ -85,14 +101,15 @@ export class BatchNorm implements Layer {
     return this.y;
   }
 
-  // dy[U,B] -> dx[U,B]; dGamma[U], dBeta[U]. Only after a training forward.
+  // dy[U,N,B] -> dx[U,N,B]; dGamma[U], dBeta[U]. Only after a training forward.
   backward(dy: Floats): Floats {
-    const { outputs: U, batch: B } = this;
-    checkGradient(dy, U, B, 'batch norm');
+    const { units: U, batch: B } = this;
+    checkGradient(dy, this.outputs, B, 'batch norm');
     check(this.trained, () => 'batch norm: backward needs a training-mode forward, got an inference-mode one');
-    const dx = this.dxBuffer.view(this.precision, U * B);
+    const n = this.spatial * B;
+    const dx = this.dxBuffer.view(this.precision, U * n);
     this.kernels.batchNormBackward(dx, this.gamma.grad, this.beta.grad, dy, this.xhat, this.invStd,
-      this.gamma.value, U, B);
+      this.gamma.value, U, n);
     return this.needsInputGradient ? dx : dx.subarray(0, 0);
   }
 

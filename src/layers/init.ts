@@ -1,7 +1,15 @@
 /**
- * Weight initialisers for linear layers (path-sparse and dense). Every variant scales per target
- * unit by its own fan-in, read from the CSR offsets by target; a dense layer uses the implicit
- * offsets o * I (`denseTargetOffsets`, re-exported here). Biases start at 0.
+ * Weight initialisers for linear layers (path-sparse and dense) and convolutions. Every variant
+ * scales per target unit by its own fan-in, read from the CSR offsets by target; a dense layer
+ * uses the implicit offsets o * I (`denseTargetOffsets`, re-exported here). Biases start at 0.
+ *
+ * Convolutions: an edge (input channel -> output channel) carries `taps` = k² weights, stored
+ * edge-major (W[E][k][k] in gather order, or W[Co][Ci][k][k], whose edge o * Ci + c is the same
+ * thing), so weight element m = e * taps + tap. The fan-in of output channel t is (edges into t)
+ * * taps, and each of the taps weights of an edge is initialised like an edge weight of a linear
+ * layer with that fan-in, taking element index m wherever the text below says e (the he stream
+ * draws in element order; qmc-normal and fixed-sign read point m). A linear layer has taps = 1:
+ * every formula below is then exactly the one for linear layers.
  *
  * - he:         N(0, 2 / fanIn), pseudo-random from a seeded Rng. Layer l draws from the stream
  *               `new Rng(layerSeed(seed, l))`, so layers (and seeds) get different streams.
@@ -14,7 +22,7 @@
  * - fixed-sign: deterministic magnitudes |qmc-normal| (default component 64 + l), all with one
  *               sign; keepSign: the optimiser clamps the weights to that sign (signConstraint).
  *
- * Shape legend: O outputs (targets), I inputs, E edges.
+ * Shape legend: O outputs (targets), I inputs, E edges, T taps per edge.
  */
 import { z } from 'zod';
 import { check, checkInt, checkNumber } from '../core/errors.js';
@@ -77,39 +85,43 @@ function qmcNormals(E: number, component: number): (e: number) => number {
   return (e) => inverseNormalCdf((((x[e] ^ QMC_INIT_SHIFT) >>> 0) + 0.5) * 2 ** -32);
 }
 
-// W[e] <- factor(fanIn of e's target) * value(e), edges in order (targets from targetOffsets[O+1])
-function fillPerTarget(W: Floats, targetOffsets: Int32Array, factor: (fanIn: number) => number,
-  value: (e: number) => number): void {
+// W[E*T] <- factor(fanIn of m's target) * value(m), elements m in order (targets from
+// targetOffsets[O+1] over edges; element m belongs to edge floor(m / T); fanIn = edges * T)
+function fillPerTarget(W: Floats, targetOffsets: Int32Array, taps: number, factor: (fanIn: number) => number,
+  value: (m: number) => number): void {
   const O = targetOffsets.length - 1;
   for (let t = 0; t < O; t++) {
-    const start = targetOffsets[t];
-    const end = targetOffsets[t + 1];
+    const start = targetOffsets[t] * taps;
+    const end = targetOffsets[t + 1] * taps;
     const f = factor(end - start);
-    for (let e = start; e < end; e++) W[e] = f * value(e);
+    for (let m = start; m < end; m++) W[m] = f * value(m);
   }
 }
 
 /**
- * W[E] <- the initial weights of linear layer number `layer` (0 = the first linear layer).
- * targetOffsets[O+1] is the CSR by target (denseTargetOffsets for a dense layer).
+ * W[E*T] <- the initial weights of weight layer number `layer` (0 = the first one).
+ * targetOffsets[O+1] is the CSR by target over edges (denseTargetOffsets for a dense layer);
+ * every edge has `taps` consecutive weights (k² for a convolution, 1 for a linear layer).
  */
-export function initialiseWeights(W: Floats, targetOffsets: Int32Array, init: InitSpec, layer: number): void {
+export function initialiseWeights(W: Floats, targetOffsets: Int32Array, init: InitSpec, layer: number, taps = 1): void {
   checkInt(layer, 'layer number', 0);
+  checkInt(taps, 'weights per edge', 1);
   const O = targetOffsets.length - 1;
-  check(O >= 0 && targetOffsets[0] === 0 && targetOffsets[O] === W.length, () =>
-    `init: targetOffsets must run from 0 to the ${W.length} weights, got ${targetOffsets[0]} .. ${targetOffsets[O]}`);
+  check(O >= 0 && targetOffsets[0] === 0 && targetOffsets[O] * taps === W.length, () => taps === 1
+    ? `init: targetOffsets must run from 0 to the ${W.length} weights, got ${targetOffsets[0]} .. ${targetOffsets[O]}`
+    : `init: targetOffsets must run from 0 to the ${W.length} weights / ${taps} taps, got ${targetOffsets[0]} .. ${targetOffsets[O]}`);
   const he = (fanIn: number): number => Math.sqrt(2 / fanIn);
   switch (init.kind) {
     case 'he': {
       checkInt(init.seed, 'he init seed', Number.MIN_SAFE_INTEGER);
       const rng = new Rng(layerSeed(init.seed, layer));
-      fillPerTarget(W, targetOffsets, he, () => rng.nextNormal());
+      fillPerTarget(W, targetOffsets, taps, he, () => rng.nextNormal());
       return;
     }
     case 'constant': {
       const value = init.value;
       if (value === undefined) {
-        fillPerTarget(W, targetOffsets, (fanIn) => 1 / Math.sqrt(fanIn), () => 1);
+        fillPerTarget(W, targetOffsets, taps, (fanIn) => 1 / Math.sqrt(fanIn), () => 1);
       } else {
         checkNumber(value, 'constant init value', Number.NEGATIVE_INFINITY);
         W.fill(value);
@@ -120,13 +132,13 @@ export function initialiseWeights(W: Floats, targetOffsets: Int32Array, init: In
       const sign = init.sign;
       check(sign === 1 || sign === -1, () => `fixed-sign init sign must be 1 or -1, got ${String(sign)}`);
       const normal = qmcNormals(W.length, defaultInitComponent(layer));
-      fillPerTarget(W, targetOffsets, he, (e) => sign * Math.abs(normal(e)));
+      fillPerTarget(W, targetOffsets, taps, he, (m) => sign * Math.abs(normal(m)));
       return;
     }
     case 'qmc-normal': {
       const component = init.component ?? defaultInitComponent(layer);
       checkInt(component, 'qmc-normal init component', 0);
-      fillPerTarget(W, targetOffsets, he, qmcNormals(W.length, component));
+      fillPerTarget(W, targetOffsets, taps, he, qmcNormals(W.length, component));
       return;
     }
     default:
@@ -134,16 +146,19 @@ export function initialiseWeights(W: Floats, targetOffsets: Int32Array, init: In
   }
 }
 
-/** The parts of a linear layer (PathLinear, DenseLinear) that initialisation touches. */
+/** The parts of a weight layer (PathLinear, DenseLinear, PathConv2d, Conv2d) that initialisation touches. */
 export interface InitialisableLayer {
   readonly weight: Param;
   readonly bias: Param | null;
+  /** CSR offsets by target over edges [O+1]. */
   readonly targetOffsets: Int32Array;
+  /** Weights per edge: k² for a convolution; absent (1) for a linear layer. */
+  readonly taps?: number;
 }
 
-/** Initialises a linear layer: weights per `init`, bias 0, and the weights' sign constraint. */
+/** Initialises a weight layer: weights per `init`, bias 0, and the weights' sign constraint. */
 export function initialiseLayer(target: InitialisableLayer, init: InitSpec, layer: number): void {
-  initialiseWeights(target.weight.value, target.targetOffsets, init, layer);
+  initialiseWeights(target.weight.value, target.targetOffsets, init, layer, target.taps ?? 1);
   target.weight.signConstraint = signConstraintOf(init);
   target.bias?.value.fill(0);
 }

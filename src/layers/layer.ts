@@ -26,7 +26,8 @@ export interface NamedArray {
   readonly value: Floats;
 }
 
-export type LayerKind = 'path' | 'dense' | 'relu' | 'batchnorm';
+export type LayerKind = 'path' | 'dense' | 'relu' | 'batchnorm'
+  | 'path-conv' | 'conv' | 'maxpool' | 'avgpool' | 'global-avgpool' | 'flatten' | 'residual';
 
 export interface Layer {
   readonly kind: LayerKind;
