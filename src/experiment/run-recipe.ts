@@ -7,6 +7,9 @@
  * knows a run is done when a record with the same key is there.
  */
 import { check, checkInt, checkNumber, SobolnetError } from '../core/errors.js';
+import { AUGMENT_KINDS, DEFAULT_CROP_PADDING, type AugmentKind } from '../data/augment.js';
+import type { ImageShape } from '../data/image-shape.js';
+import { NORMALIZATIONS, type NormalizationKind } from '../data/normalization.js';
 import type { InitSpec } from '../layers/init.js';
 import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
 import { resolveTopologySpec } from '../topology/resolve-spec.js';
@@ -78,6 +81,19 @@ export interface RunRecipe {
    * existed held none out.
    */
   readonly validation: number;
+  /**
+   * Input values: 'per-channel', (pixel / 255 - mean) / std with each channel's mean and std over
+   * the training samples (after the validation split and the limit); 'none', pixel / 255.
+   * Default by data set (DATASET_INPUT_DEFAULTS); records written before this field used 'none'.
+   */
+  readonly normalization: NormalizationKind;
+  /**
+   * Augmentation of the training batches: 'crop-flip', a random crop of the image padded by
+   * `cropPadding` zeros and a horizontal flip, drawn from the seed (data/augment.ts); or 'none'.
+   * Default by data set (DATASET_INPUT_DEFAULTS); records written before this field used 'none'.
+   */
+  readonly augment: AugmentKind;
+  readonly cropPadding: number;
 }
 
 /** The defaults of every field that has one (those of `sobolnet train`). */
@@ -85,7 +101,7 @@ export const RECIPE_DEFAULTS = {
   dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
   hiddenOrder: DEFAULT_HIDDEN_ORDER, outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
-  validation: 5000,
+  validation: 5000, cropPadding: DEFAULT_CROP_PADDING,
 } as const satisfies Partial<RunRecipe>;
 
 /**
@@ -105,12 +121,32 @@ export const LEGACY_LEARNING_RATES = { adam: 0.003, sgd: 0.05 } as const satisfi
  */
 export const NETWORK_DEFAULTS = { hidden: [1024, 1024], fanIn: 32 } as const;
 
-/** Input features and classes of each data set (its files are checked against them when loaded). */
+/**
+ * Input features, classes and image shape of each data set (its files are checked against them
+ * when loaded); features = channels × height × width, the sample's bytes in x[C][H][W] order.
+ */
 export const DATASET_SHAPES = {
-  mnist: { features: 784, classes: 10 },
-  'fashion-mnist': { features: 784, classes: 10 },
-  cifar10: { features: 3072, classes: 10 },
-} as const satisfies Record<RecipeDataset, { features: number; classes: number }>;
+  mnist: { features: 784, classes: 10, channels: 1, height: 28, width: 28 },
+  'fashion-mnist': { features: 784, classes: 10, channels: 1, height: 28, width: 28 },
+  cifar10: { features: 3072, classes: 10, channels: 3, height: 32, width: 32 },
+} as const satisfies Record<RecipeDataset, { features: number; classes: number } & ImageShape>;
+
+/** The image shape of `dataset`'s samples: { channels, height, width } (1×28×28 for MNIST, 3×32×32 for CIFAR-10). */
+export function datasetImageShape(dataset: RecipeDataset): ImageShape {
+  const { channels, height, width } = DATASET_SHAPES[dataset];
+  return { channels, height, width };
+}
+
+/**
+ * The input pipeline of each data set when a recipe names none: CIFAR-10 normalised per channel,
+ * cropped and flipped (the usual CIFAR recipe); MNIST-like data as pixel / 255 and unaugmented,
+ * as every run before these fields.
+ */
+export const DATASET_INPUT_DEFAULTS = {
+  mnist: { normalization: 'none', augment: 'none' },
+  'fashion-mnist': { normalization: 'none', augment: 'none' },
+  cifar10: { normalization: 'per-channel', augment: 'crop-flip' },
+} as const satisfies Record<RecipeDataset, Pick<RunRecipe, 'normalization' | 'augment'>>;
 
 /** The default widths on `dataset`: its features, NETWORK_DEFAULTS.hidden, its classes. */
 export function defaultWidths(dataset: RecipeDataset): number[] {
@@ -123,7 +159,9 @@ export function defaultWidths(dataset: RecipeDataset): number[] {
  * default is not what runs before them used: hidden units were stored in natural order, and no
  * training samples were held out for validation.
  */
-export const LEGACY_RECIPE_FIELDS = { hiddenOrder: 'natural', validation: 0 } as const satisfies Partial<RunRecipe>;
+export const LEGACY_RECIPE_FIELDS = {
+  hiddenOrder: 'natural', validation: 0, normalization: 'none', augment: 'none',
+} as const satisfies Partial<RunRecipe>;
 
 /**
  * The fields of a recorded recipe as it ran: LEGACY_RECIPE_FIELDS and the legacy learning rate of
@@ -184,6 +222,9 @@ const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
   batch: integer(1, 65_536),
   limit: integer(1),
   validation: integer(0),
+  normalization: oneOf(NORMALIZATIONS),
+  augment: oneOf(AUGMENT_KINDS),
+  cropPadding: integer(0, 1 << 10),
 };
 
 export const RECIPE_FIELDS = Object.keys(FIELDS) as (keyof RunRecipe)[];
@@ -220,6 +261,7 @@ export function checkRecipeField(name: string, value: unknown, where: string, la
 const APPLIES_ONLY_WITH: readonly (readonly [keyof RunRecipe, keyof RunRecipe, string])[] = [
   ['initValue', 'init', 'constant'], ['initSign', 'init', 'fixed-sign'], ['keepSign', 'init', 'fixed-sign'],
   ['momentum', 'optimizer', 'sgd'], ['stepEvery', 'schedule', 'step'], ['stepGamma', 'schedule', 'step'],
+  ['cropPadding', 'augment', 'crop-flip'],
 ];
 
 export interface CompleteRecipeOptions {
@@ -240,7 +282,8 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
   options: CompleteRecipeOptions = {}): RunRecipe {
   const at = prefix(where);
   for (const [name, value] of Object.entries(fields)) checkRecipeField(name, value, where, label);
-  const r = { ...RECIPE_DEFAULTS, ...fields } as RunRecipe & { widths?: readonly number[] };
+  const dataset = (fields as { dataset?: RecipeDataset }).dataset ?? RECIPE_DEFAULTS.dataset;
+  const r = { ...RECIPE_DEFAULTS, ...DATASET_INPUT_DEFAULTS[dataset], ...fields } as RunRecipe & { widths?: readonly number[] };
   if (options.recorded !== true) {
     for (const [field, by, value] of APPLIES_ONLY_WITH) {
       check(!Object.hasOwn(fields, field) || r[by] === value, () =>
@@ -266,6 +309,13 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
   }
   if (r.keepSign) {
     check(r.init === 'fixed-sign', () => `${at}${label('keepSign')} needs ${label('init')} fixed-sign, got ${label('init')} ${r.init}`);
+  }
+  if (r.augment === 'crop-flip') {
+    const image = datasetImageShape(r.dataset);
+    check(r.inputOrder === 'raster', () => `${at}${label('augment')} crop-flip crops and flips images, so it needs ` +
+      `${label('inputOrder')} raster, got ${label('inputOrder')} ${r.inputOrder} (give ${label('augment')} none)`);
+    check(r.cropPadding < Math.min(image.height, image.width), () => `${at}${label('cropPadding')} must be less than ` +
+      `the ${image.height}×${image.width} images of ${r.dataset}, got ${r.cropPadding}`);
   }
   // The model and topology specs check the rest (components per layer, path counts per pair...)
   // now, so that a bad grid point fails before a sweep starts rather than when its turn comes.
@@ -365,5 +415,6 @@ export function trainConfigOf(r: RunRecipe): TrainConfig {
     epochs: r.epochs, batchSize: r.batch, learningRate: r.lr,
     optimizer: optimizerSpecOf(r), schedule: scheduleSpecOf(r), seed: r.seed,
     ...(r.limit !== undefined ? { limit: r.limit } : {}),
+    ...(r.augment === 'crop-flip' ? { augment: { kind: 'crop-flip', padding: r.cropPadding } } : {}),
   };
 }

@@ -5,7 +5,8 @@
  *
  * "Weights" means linear weights, biases excluded (WEIGHTS_MEANING), here and in every table.
  */
-import type { DataSplit } from '../data/dataset.js';
+import type { ChannelNormalization, DataSplit } from '../data/dataset.js';
+import { channelStatistics, withNormalization } from '../data/normalization.js';
 import { hilbertOrdered, reorderPixels, shuffledPixelOrder } from '../data/pixel-order.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Model } from '../model/model.js';
@@ -59,16 +60,22 @@ export interface RunRecord {
   readonly seconds: number;               // the whole run: topology, training, evaluation
   readonly backend: string;
   readonly finishedAt: string;            // ISO time
+  /** The per-channel mean and std the inputs were normalised with (recipe.normalization 'per-channel'); absent for pixel / 255. */
+  readonly normalization?: ChannelNormalization;
 }
 
 /**
  * The data a recipe trains on: the split as loaded, or with its pixels reordered (see
  * pixel-order.ts), with the recipe's validation samples held out of the training part
- * (validation-split.ts). `label` names the validation field in errors.
+ * (validation-split.ts), and with normalization 'per-channel' the statistics of the samples it
+ * trains on (the first `limit` of the training part; never validation or test samples) attached
+ * to all three parts (data/normalization.ts). `label` names the validation field in errors.
  */
-export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder' | 'seed' | 'validation'>, data: DataSplit,
-  label: FieldLabel = (f) => f): DataSplit {
-  return holdOutValidation(inInputOrder(r, data), r.validation, label('validation'));
+export function dataForRecipe(r: Pick<RunRecipe, 'inputOrder' | 'seed' | 'validation'> & Partial<Pick<RunRecipe, 'normalization' | 'limit'>>,
+  data: DataSplit, label: FieldLabel = (f) => f): DataSplit {
+  const split = holdOutValidation(inInputOrder(r, data), r.validation, label('validation'));
+  if (r.normalization !== 'per-channel') return split;
+  return withNormalization(split, channelStatistics(split.train, Math.min(split.train.count, r.limit ?? split.train.count)));
 }
 
 /** The split with its pixels in the recipe's input order. */
@@ -126,5 +133,6 @@ export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defau
     seconds: (performance.now() - started) / 1000,
     backend: kernels.name,
     finishedAt: now().toISOString(),
+    ...(data.train.normalization ? { normalization: data.train.normalization } : {}),
   };
 }
