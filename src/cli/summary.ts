@@ -5,6 +5,9 @@
  */
 import type { DataSplit } from '../data/dataset.js';
 import { linearWeightCount, WEIGHTS_MEANING } from '../experiment/run-record.js';
+import { shapeText } from '../model/layer-spec.js';
+import { denseCost } from '../model/model-cost.js';
+import { isGraphSpec } from '../model/model-spec.js';
 import type { Model } from '../model/model.js';
 import type { TrainResult } from '../train/trainer.js';
 
@@ -16,29 +19,16 @@ export interface SummaryInput {
   readonly out: string | null;
 }
 
-/**
- * Parameters (weights, biases, batch-norm scales and shifts) and multiply-adds of the dense network
- * with the same widths (and the same batch norm); its linear weights are its multiply-adds.
- */
-export function denseCounterpart(model: Model): { parameters: number; macsPerSample: number } {
-  const w = model.spec.widths;
-  let parameters = 0, macs = 0;
-  for (let l = 0; l + 1 < w.length; l++) {
-    parameters += w[l] * w[l + 1] + w[l + 1];
-    macs += w[l] * w[l + 1];
-    if (model.spec.batchNorm && l + 2 < w.length) parameters += 2 * w[l + 1];
-  }
-  return { parameters, macsPerSample: macs };
-}
-
 function describeNetwork(model: Model): string {
   const s = model.spec;
-  if (!s.paths) return `${s.widths.join('-')}, dense`;
+  const shape = isGraphSpec(s) ? `graph of ${s.layers.length} layers on ${shapeText(s.input)}` : s.widths.join('-');
+  if (!s.paths) return `${shape}, dense`;
   const p = s.paths.paths;
-  const count = 'fanIn' in p ? `fan-in ${p.fanIn}` : 'total' in p ? `${p.total} paths` : `${p.perLayer.join('/')} paths per layer pair`;
+  const count = 'fanIn' in p ? `fan-in ${p.fanIn}` : 'total' in p ? `${p.total} paths`
+    : 'fraction' in p ? `channel fan-in ${p.fraction} of the inputs` : `${p.perLayer.join('/')} paths per layer pair`;
   const seed = 'seed' in s.paths.source ? ` (seed ${s.paths.source.seed})` : '';
-  return `${s.widths.join('-')}, ${s.paths.source.kind}${seed} paths, ${count}, ${s.outputLayer} output layer` +
-    (s.batchNorm ? ', batch norm' : '') + `, init ${s.init.kind}`;
+  const mlp = isGraphSpec(s) ? '' : `, ${s.outputLayer} output layer` + (s.batchNorm ? ', batch norm' : '');
+  return `${shape}, ${s.paths.source.kind}${seed} paths, ${count}${mlp}, init ${s.init.kind}`;
 }
 
 export function formatDuration(seconds: number): string {
@@ -48,7 +38,7 @@ export function formatDuration(seconds: number): string {
 
 export function printSummary({ model, data, result, seconds, out }: SummaryInput): void {
   const reports = result.epochs;
-  const dense = denseCounterpart(model);
+  const dense = denseCost(model.spec);
   const weights = linearWeightCount(model);
   const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)} %`;
   const densities = model.topology
@@ -64,10 +54,10 @@ export function printSummary({ model, data, result, seconds, out }: SummaryInput
     ['validation accuracy', result.validation
       ? `${(100 * result.validation.accuracy).toFixed(2)} %  (loss ${result.validation.loss.toFixed(4)})` : 'none (--validation 0)'],
     ['test accuracy', `${(100 * result.test.accuracy).toFixed(2)} %  (loss ${result.test.loss.toFixed(4)})`],
-    ['weights', `${weights.toLocaleString('en-US')}  = ${pct(weights, dense.macsPerSample)} of dense ` +
-      `${dense.macsPerSample.toLocaleString('en-US')}  (${WEIGHTS_MEANING})`],
+    ['weights', `${weights.toLocaleString('en-US')}  = ${pct(weights, dense.weights)} of dense ` +
+      `${dense.weights.toLocaleString('en-US')}  (${WEIGHTS_MEANING})`],
     ['parameters', `${model.parameterCount.toLocaleString('en-US')}  = ${pct(model.parameterCount, dense.parameters)} of dense ` +
-      `${dense.parameters.toLocaleString('en-US')}  (with biases${model.spec.batchNorm ? ' and batch norm' : ''})`],
+      `${dense.parameters.toLocaleString('en-US')}  (with biases and any batch norm)`],
     ['path density', densities],
     ['MACs/sample', `${model.macsPerSample.toLocaleString('en-US')}  vs dense ${dense.macsPerSample.toLocaleString('en-US')}  (${(dense.macsPerSample / model.macsPerSample).toFixed(1)}× fewer)`],
     ['time', `${formatDuration(seconds)} in all, ${formatDuration(trainSeconds)} training, ${Math.round(samples / trainSeconds)} samples/s`],

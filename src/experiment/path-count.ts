@@ -6,9 +6,9 @@
  * count density this way, over all layers.
  */
 import { check } from '../core/errors.js';
-import { pathLayerCount, topologySpecOf, type ModelSpec } from '../model/model-spec.js';
+import { pathLayerCount, topologySpecOf, type MlpSpec } from '../model/model-spec.js';
 import { buildTopology } from '../topology/build-topology.js';
-import { modelSpecOf, type RunRecipe } from './run-recipe.js';
+import { mlpSpecOf, mlpWidths, type RunRecipe } from './run-recipe.js';
 
 /** Linear weights of the dense network with these widths: sum of w[l] * w[l+1]. */
 export function denseWeightCount(widths: readonly number[]): number {
@@ -18,7 +18,7 @@ export function denseWeightCount(widths: readonly number[]): number {
 }
 
 /** Linear weights of a model spec: path edges of the generated topology plus its dense layers. */
-export function weightCount(spec: ModelSpec): number {
+export function weightCount(spec: MlpSpec): number {
   const topologySpec = topologySpecOf(spec);
   const pathLayers = pathLayerCount(spec);
   const edges = topologySpec ? buildTopology(topologySpec).layers.reduce((n, c) => n + c.edges, 0) : 0;
@@ -34,17 +34,19 @@ export function weightCount(spec: ModelSpec): number {
  * paths (at least 1), for the largest scale s (found to 1e-9 relative) within the budget.
  */
 export function resolveDensity(r: RunRecipe, defaultFanIn: number): RunRecipe {
-  if (r.density === undefined || r.source === 'dense') return r;
+  // A preset's density is a channel fraction per path layer (graphSpecOf), not a weight budget.
+  if (r.density === undefined || r.source === 'dense' || r.arch !== 'mlp') return r;
   const { density, ...rest } = r;
-  const denseWeights = denseWeightCount(r.widths);
+  const widths = mlpWidths(r);
+  const denseWeights = denseWeightCount(widths);
   const budget = density * denseWeights;
   const cleared = { ...rest, fanIn: undefined, paths: undefined, pathsPerLayer: undefined };
   if (r.allocation === 'erdos-renyi') {
-    const pairs = pathLayerCount(modelSpecOf(cleared, defaultFanIn));
+    const pairs = pathLayerCount(mlpSpecOf(cleared, defaultFanIn));
     const perLayerAt = (s: number): number[] =>
-      Array.from({ length: pairs }, (_, l) => Math.max(1, Math.round(s * (r.widths[l] + r.widths[l + 1]))));
+      Array.from({ length: pairs }, (_, l) => Math.max(1, Math.round(s * (widths[l] + widths[l + 1]))));
     const fits = (s: number): boolean =>
-      weightCount(modelSpecOf({ ...cleared, pathsPerLayer: perLayerAt(s) }, defaultFanIn)) <= budget;
+      weightCount(mlpSpecOf({ ...cleared, pathsPerLayer: perLayerAt(s) }, defaultFanIn)) <= budget;
     check(fits(0), () => `density ${density} is below what one path per layer pair gives`);
     let lo = 0, hi = 1;
     while (fits(hi) && hi < denseWeights) { lo = hi; hi *= 2; }
@@ -54,7 +56,7 @@ export function resolveDensity(r: RunRecipe, defaultFanIn: number): RunRecipe {
     }
     return { ...cleared, pathsPerLayer: perLayerAt(lo) };
   }
-  const weightsAt = (paths: number): number => weightCount(modelSpecOf({ ...cleared, paths }, defaultFanIn));
+  const weightsAt = (paths: number): number => weightCount(mlpSpecOf({ ...cleared, paths }, defaultFanIn));
   check(weightsAt(1) <= budget, () =>
     `density ${density} is below what one path gives (${weightsAt(1)} of ${denseWeights} weights)`);
   let lo = 1, hi = 2;

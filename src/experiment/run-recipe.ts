@@ -11,7 +11,10 @@ import { AUGMENT_KINDS, DEFAULT_CROP_PADDING, type AugmentKind } from '../data/a
 import type { ImageShape } from '../data/image-shape.js';
 import { NORMALIZATIONS, type NormalizationKind } from '../data/normalization.js';
 import type { InitSpec } from '../layers/init.js';
-import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
+import type { GraphPathCount, GraphSpec } from '../model/graph-spec.js';
+import { ARCHITECTURES, CONV_PRESETS, type Architecture } from '../model/presets.js';
+import type { LayerSpec } from '../model/layer-spec.js';
+import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type MlpSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
 import { resolveTopologySpec } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
 import type { OptimizerSpec } from '../train/optimizer.js';
@@ -28,8 +31,10 @@ export type InputOrder = (typeof INPUT_ORDERS)[number];
 
 export interface RunRecipe {
   readonly dataset: RecipeDataset;
-  /** All widths, input first, classes last. */
-  readonly widths: readonly number[];
+  /** The architecture: an MLP of `widths`, or a convolutional preset (model/presets.ts). */
+  readonly arch: Architecture;
+  /** All widths, input first, classes last (arch mlp only). */
+  readonly widths?: readonly number[];
   /** Order of the input features: raster (as stored), along a Hilbert curve over the image, or shuffled by the seed. */
   readonly inputOrder: InputOrder;
   readonly source: RecipeSource;
@@ -98,7 +103,7 @@ export interface RunRecipe {
 
 /** The defaults of every field that has one (those of `sobolnet train`). */
 export const RECIPE_DEFAULTS = {
-  dataset: 'mnist', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
+  dataset: 'mnist', arch: 'mlp', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
   hiddenOrder: DEFAULT_HIDDEN_ORDER, outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
   validation: 5000, cropPadding: DEFAULT_CROP_PADDING,
@@ -192,6 +197,7 @@ const integers = (min: number, max: number): FieldCheck => (v, name) => {
 /** Every field of a recipe and the check of its value. */
 const FIELDS: Record<keyof RunRecipe, FieldCheck> = {
   dataset: oneOf(RECIPE_DATASETS),
+  arch: oneOf(ARCHITECTURES),
   widths: integers(1, 1 << 24),
   inputOrder: oneOf(INPUT_ORDERS),
   source: oneOf(RECIPE_SOURCES),
@@ -260,7 +266,8 @@ export function checkRecipeField(name: string, value: unknown, where: string, la
  */
 const APPLIES_ONLY_WITH: readonly (readonly [keyof RunRecipe, keyof RunRecipe, string])[] = [
   ['initValue', 'init', 'constant'], ['initSign', 'init', 'fixed-sign'], ['keepSign', 'init', 'fixed-sign'],
-  ['momentum', 'optimizer', 'sgd'], ['stepEvery', 'schedule', 'step'], ['stepGamma', 'schedule', 'step'],
+  ['momentum', 'optimizer', 'sgd'], ['widths', 'arch', 'mlp'], ['outputLayer', 'arch', 'mlp'], ['batchNorm', 'arch', 'mlp'],
+  ['allocation', 'arch', 'mlp'], ['inputOrder', 'arch', 'mlp'], ['stepEvery', 'schedule', 'step'], ['stepGamma', 'schedule', 'step'],
   ['cropPadding', 'augment', 'crop-flip'],
 ];
 
@@ -290,13 +297,7 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
         `${at}${label(field)} applies only with ${label(by)} ${value}, got ${label(by)} ${String(r[by])}`);
     }
   }
-  check(r.widths !== undefined, () => `${at}widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
-  check(r.widths.length >= 2, () => `${at}widths must list an input and an output width, got ${JSON.stringify(r.widths)}`);
-  const shape = DATASET_SHAPES[r.dataset];
-  check(r.widths[0] === shape.features, () =>
-    `${at}${label('widths')} must start with the ${shape.features} input features of ${r.dataset}, got ${r.widths[0]}`);
-  check(r.widths[r.widths.length - 1] === shape.classes, () =>
-    `${at}${label('widths')} must end with the ${shape.classes} classes of ${r.dataset}, got ${r.widths[r.widths.length - 1]}`);
+  if (r.arch === 'mlp') checkWidths(r.widths, r.dataset, at, label);
   const counts = (['fanIn', 'paths', 'density', 'pathsPerLayer'] as const).filter((k) => r[k] !== undefined);
   const given = counts.map((k) => `${label(k)} ${String(r[k])}`).join(' and ');
   if (r.source === 'dense') {
@@ -320,7 +321,8 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
   // The model and topology specs check the rest (components per layer, path counts per pair...)
   // now, so that a bad grid point fails before a sweep starts rather than when its turn comes.
   try {
-    const spec = modelSpecOf({ ...r, density: undefined }, 1);
+    // An MLP's density is resolved into paths later (it builds topologies); a preset's is a fraction per layer.
+    const spec = modelSpecOf(r.arch === 'mlp' ? { ...r, density: undefined } : r, 1);
     validateModelSpec(spec);
     const topology = topologySpecOf(spec);
     if (topology) resolveTopologySpec(topology);
@@ -329,6 +331,23 @@ export function completeRecipe(fields: object, where: string, label: FieldLabel 
     throw e;
   }
   return { ...r, lr: r.lr ?? DEFAULT_LEARNING_RATES[r.optimizer] };
+}
+
+/** Checks the widths of an MLP recipe against its data set. */
+function checkWidths(widths: readonly number[] | undefined, dataset: RecipeDataset, at: string, label: FieldLabel): void {
+  check(widths !== undefined, () => `${at}widths is missing (e.g. "widths": [784, 1024, 1024, 10])`);
+  check(widths.length >= 2, () => `${at}widths must list an input and an output width, got ${JSON.stringify(widths)}`);
+  const shape = DATASET_SHAPES[dataset];
+  check(widths[0] === shape.features, () =>
+    `${at}${label('widths')} must start with the ${shape.features} input features of ${dataset}, got ${widths[0]}`);
+  check(widths[widths.length - 1] === shape.classes, () =>
+    `${at}${label('widths')} must end with the ${shape.classes} classes of ${dataset}, got ${widths[widths.length - 1]}`);
+}
+
+/** The widths of an MLP recipe (completeRecipe has checked them); an error for a convolutional one. */
+export function mlpWidths(r: Pick<RunRecipe, 'arch' | 'widths'>): readonly number[] {
+  check(r.arch === 'mlp' && r.widths !== undefined, () => `arch ${r.arch} has no widths (they belong to arch mlp)`);
+  return r.widths as readonly number[];
 }
 
 /**
@@ -386,12 +405,40 @@ export function initSpecOf(r: RunRecipe): InitSpec {
   }
 }
 
-/** The model spec of a recipe. */
-export function modelSpecOf(r: RunRecipe, defaultFanIn: number): ModelSpec {
+/** The MLP spec of an arch mlp recipe. */
+export function mlpSpecOf(r: RunRecipe, defaultFanIn: number): MlpSpec {
   return {
-    widths: r.widths, paths: pathSpecOf(r, defaultFanIn), outputLayer: r.outputLayer, batchNorm: r.batchNorm,
+    widths: mlpWidths(r), paths: pathSpecOf(r, defaultFanIn), outputLayer: r.outputLayer, batchNorm: r.batchNorm,
     init: initSpecOf(r),
   };
+}
+
+/**
+ * The graph spec of a convolutional recipe: its preset on the data set's images. A density is the
+ * channel fan-in of every path layer as a fraction of its input channels (C/4 is 0.25); a fan-in
+ * is the same for every path layer (at most its inputs).
+ */
+export function graphSpecOf(r: RunRecipe, defaultFanIn: number): GraphSpec {
+  check(r.arch !== 'mlp', () => 'an arch mlp recipe has an MLP spec (mlpSpecOf)');
+  const preset = CONV_PRESETS[r.arch];
+  const input = datasetImageShape(r.dataset);
+  const layers = preset.layers(DATASET_SHAPES[r.dataset].classes);
+  const pathSpec = pathSpecOf({ ...r, density: undefined }, defaultFanIn);
+  if (pathSpec === null) return { input, layers: layers.map(denseLayer), paths: null, init: initSpecOf(r) };
+  const paths: GraphPathCount = r.density !== undefined ? { fraction: r.density } : pathSpec.paths;
+  return { input, layers, paths: { ...pathSpec, paths, hiddenOrder: r.hiddenOrder }, init: initSpecOf(r) };
+}
+
+/** A layer spec with every path layer made dense (residual blocks included): the dense counterpart. */
+function denseLayer(spec: LayerSpec): LayerSpec {
+  if (spec.kind === 'linear' || spec.kind === 'conv') return { ...spec, path: false };
+  if (spec.kind === 'residual') return { ...spec, body: spec.body.map(denseLayer), shortcut: spec.shortcut.map(denseLayer) };
+  return spec;
+}
+
+/** The model spec of a recipe. */
+export function modelSpecOf(r: RunRecipe, defaultFanIn: number): ModelSpec {
+  return r.arch === 'mlp' ? mlpSpecOf(r, defaultFanIn) : graphSpecOf(r, defaultFanIn);
 }
 
 function optimizerSpecOf(r: RunRecipe): OptimizerSpec {

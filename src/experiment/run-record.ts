@@ -10,19 +10,18 @@ import { channelStatistics, withNormalization } from '../data/normalization.js';
 import { hilbertOrdered, reorderPixels, shuffledPixelOrder } from '../data/pixel-order.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Model } from '../model/model.js';
+import { denseCost, densePathLayerWeights, pathWeightCountOf, weightCountOf } from '../model/model-cost.js';
 import { pathLayerCount } from '../model/model-spec.js';
 import { train, type TrainHooks } from '../train/trainer.js';
 import { holdOutValidation } from '../data/validation-split.js';
-import { denseWeightCount, resolveDensity } from './path-count.js';
+import { resolveDensity } from './path-count.js';
 import { modelSpecOf, recipeKey, trainConfigOf, type FieldLabel, type RunRecipe } from './run-recipe.js';
 
 /** What "weights" counts, in the words every table and summary uses. */
 export const WEIGHTS_MEANING = 'linear weights, biases excluded';
 
-/** Linear weights of `model` (biases excluded): one per multiply-add, E for a path layer, I * O for a dense one. */
-export function linearWeightCount(model: Model): number {
-  return model.layers.reduce((n, l) => n + (l.kind === 'path' || l.kind === 'dense' ? l.macsPerSample : 0), 0);
-}
+/** Linear weights of `model` (biases excluded): E for a path layer, I * O for a dense one, E·k² and Ci·Co·k² for convolutions. */
+export const linearWeightCount = weightCountOf;
 
 export interface RunRecord {
   /** recipeKey(recipe): the run's identity. */
@@ -106,7 +105,8 @@ export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defau
   const last = result.epochs[result.epochs.length - 1];
   const weights = linearWeightCount(model);
   const pathLayers = pathLayerCount(spec);
-  const pathLayerWeights = model.topology ? model.topology.layers.reduce((n, c) => n + c.edges, 0) : weights;
+  const pathLayerWeights = model.topology ? pathWeightCountOf(model) : weights;
+  const dense = denseCost(spec);
   const trainSamples = result.trainSamples;
   return {
     key: recipeKey(r),
@@ -121,12 +121,12 @@ export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defau
     trainAccuracy: last.trainAccuracy,
     trainLoss: last.trainLoss,
     weights,
-    denseWeights: denseWeightCount(r.widths),
+    denseWeights: dense.weights,
     pathLayerWeights,
-    pathLayerDenseWeights: denseWeightCount(pathLayers > 0 ? r.widths.slice(0, pathLayers + 1) : r.widths),
+    pathLayerDenseWeights: pathLayers > 0 ? densePathLayerWeights(spec) : dense.weights,
     parameters: model.parameterCount,
     macsPerSample: model.macsPerSample,
-    denseMacsPerSample: denseWeightCount(r.widths),
+    denseMacsPerSample: dense.macsPerSample,
     trainMacs: 3 * model.macsPerSample * trainSamples * r.epochs,
     trainSamples,
     trainSeconds: result.epochs.reduce((t, e) => t + e.seconds, 0),

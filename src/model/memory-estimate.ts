@@ -12,7 +12,10 @@
  */
 import { check } from '../core/errors.js';
 import type { Precision } from '../core/floats.js';
-import { linearLayerPaths, pathLayerCount, type ModelSpec } from './model-spec.js';
+import { graphTopologySpec, placedLayers, type GraphSpec } from './graph-spec.js';
+import { unitsOf } from './layer-spec.js';
+import { isGraphSpec, linearLayerPaths, pathLayerCount, type MlpSpec, type ModelSpec } from './model-spec.js';
+import { pathsOfPair, resolveTopologySpec } from '../topology/resolve-spec.js';
 
 /** The shape of a model and of its training, all the estimate needs. */
 export interface MemoryLayout {
@@ -51,7 +54,7 @@ export interface MemoryEstimate {
 }
 
 /** The layout of a model spec trained with `batch`, evaluated with `evalBatch`, by `optimizer`. */
-export function memoryLayoutOf(spec: ModelSpec, train: { batch: number; evalBatch: number; optimizer: 'adam' | 'sgd' },
+export function memoryLayoutOf(spec: MlpSpec, train: { batch: number; evalBatch: number; optimizer: 'adam' | 'sgd' },
   precision: Precision = 'f32'): MemoryLayout {
   const w = spec.widths;
   const { topology, paths } = linearLayerPaths(spec);
@@ -91,6 +94,69 @@ export function estimateMemory(m: MemoryLayout): MemoryEstimate {
   const D = w[0], C = w[L];
   act += array(D * B) + C * B + array(D * Be) + C * Be; // input batch and loss gradient, training and evaluation
   const optimizer = (m.optimizer === 'adam' ? 2 : 1) * params;
+  const parameters = (params + state) * f, gradients = params * f;
+  const activations = act * f;
+  return {
+    parameters, gradients, optimizer: optimizer * f, activations,
+    kernelBytes: parameters + gradients + optimizer * f + activations,
+    indexBytes: 4 * index, wasmIndexBytes: 4 * wasmIndex, largestArray: largest,
+  };
+}
+
+/** Training shape for an estimate. */
+export interface TrainShape {
+  readonly batch: number;
+  readonly evalBatch: number;
+  readonly optimizer: 'adam' | 'sgd';
+}
+
+/** The estimate of any model spec: exact for an MLP (estimateMemory), an upper bound for a graph (estimateGraphMemory). */
+export function estimateModelMemory(spec: ModelSpec, train: TrainShape, precision: Precision = 'f32'): MemoryEstimate {
+  return isGraphSpec(spec) ? estimateGraphMemory(spec, train, precision) : estimateMemory(memoryLayoutOf(spec, train, precision));
+}
+
+/**
+ * An upper bound on the memory of a graph model: per layer its parameters (a path layer's edges
+ * bounded by its paths), its output and input gradient for a training batch, its output for an
+ * evaluation batch, batch norm's normalised copy, and the path layers' index arrays.
+ */
+export function estimateGraphMemory(spec: GraphSpec, train: TrainShape, precision: Precision = 'f32'): MemoryEstimate {
+  const f = precision === 'f64' ? 8 : 4;
+  const { batch: B, evalBatch: Be } = train;
+  const tspec = graphTopologySpec(spec);
+  const topology = tspec === null ? null : resolveTopologySpec(tspec);
+  let params = 0, state = 0, act = 0, index = 0, wasmIndex = 0, largest = 0, pathLayer = 0;
+  const array = (n: number): number => { largest = Math.max(largest, n); return n; };
+  for (const { placed } of placedLayers(spec).layers) {
+    const s = placed.spec;
+    const I = unitsOf(placed.input), O = unitsOf(placed.output);
+    if (s.kind === 'residual') {
+      act += array(O * B) + array(I * B) + array(O * Be);
+      continue;
+    }
+    act += array(O * B) + array(I * B) + array(O * Be);
+    if (s.kind === 'batchnorm') {
+      const C = placed.input.channels;
+      params += 2 * C;
+      state += 4 * C;
+      act += array(O * B) + array(O * Be); // xhat
+    }
+    if (s.kind !== 'linear' && s.kind !== 'conv') continue;
+    const taps = s.kind === 'conv' ? s.kernel * s.kernel : 1;
+    const inputs = s.kind === 'conv' ? placed.input.channels : I;
+    const bias = s.kind === 'conv' && !s.bias ? 0 : s.outputs;
+    if (s.path && topology !== null) {
+      const E = Math.min(pathsOfPair(topology, pathLayer++), inputs * s.outputs);
+      params += array(E * taps) + bias;
+      index += (s.outputs + 1) + (inputs + 1) + 3 * E;
+      wasmIndex += (s.outputs + 1) + (inputs + 1) + 8 * E;
+    } else {
+      params += array(inputs * s.outputs * taps) + bias;
+    }
+  }
+  const D = unitsOf(spec.input);
+  act += array(D * B) + array(D * Be);
+  const optimizer = (train.optimizer === 'adam' ? 2 : 1) * params;
   const parameters = (params + state) * f, gradients = params * f;
   const activations = act * f;
   return {

@@ -20,8 +20,8 @@ import { parseWithSchema } from '../core/parse-with-schema.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { topologyHash } from '../topology/topology-hash.js';
 import { Model } from './model.js';
-import { modelHeaderSchema, type ModelHeader } from './model-header-schema.js';
-import { DEFAULT_HIDDEN_ORDER, modelBuildCost, modelSpecSchema, type ModelSpec } from './model-spec.js';
+import { modelHeaderSchemaFor, type ModelHeader } from './model-header-schema.js';
+import { DEFAULT_HIDDEN_ORDER, modelBuildCost, modelSpecSchemaFor, type ModelSpec } from './model-spec.js';
 
 export const MODEL_FORMAT_VERSION = 1;
 const MAGIC = 'SOBOLNET';
@@ -39,7 +39,7 @@ export type ModelMeta = Record<string, unknown>;
 
 /** The spec as stored: keys in schema order, the hidden-unit order named even when defaulted. */
 function storedSpec(spec: ModelSpec): ModelSpec {
-  const parsed = parseWithSchema(modelSpecSchema, spec, 'model spec');
+  const parsed: ModelSpec = parseWithSchema(modelSpecSchemaFor(spec), spec, 'model spec');
   return parsed.paths === null || parsed.paths.hiddenOrder !== undefined ? parsed
     : { ...parsed, paths: { ...parsed.paths, hiddenOrder: DEFAULT_HIDDEN_ORDER } };
 }
@@ -104,7 +104,7 @@ export function decodeModel(bytes: Uint8Array, kernels: Kernels, what: string, p
   } catch {
     throw corrupt('the header is not JSON');
   }
-  const header = parseWithSchema(modelHeaderSchema, json, `${what}: model header`);
+  const header = parseWithSchema(modelHeaderSchemaFor(json), json, `${what}: model header`);
 
   // Everything the header promises must be present before anything is built.
   const floats = header.arrays.reduce((n, a) => n + a.length, 0);

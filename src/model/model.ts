@@ -1,50 +1,41 @@
 /**
- * A feed-forward classifier: linear layers (path-sparse or dense), optional batch
- * normalisation, ReLU between layers, softmax cross-entropy on top.
+ * A classifier built from a model spec (model-spec.ts): an MLP (linear layers, path-sparse or
+ * dense, optional batch normalisation, ReLU between them) or a graph of convolutions, pooling and
+ * residual blocks; softmax cross-entropy on top (in the trainer). Both are built by the same
+ * builder: an MLP is the graph of its linear, batch-norm and ReLU layers.
  *
- * Shape legend: B batch, D input features, C classes.
+ * Shape legend: B batch, D input units (C·H·W of an image), C classes.
  */
 import type { Floats, Precision } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
-import { BatchNorm } from '../layers/batch-norm.js';
-import { DenseLinear } from '../layers/dense-linear.js';
-import { initialiseLayer } from '../layers/init.js';
 import type { Layer, NamedArray, Param } from '../layers/layer.js';
-import { PathLinear } from '../layers/path-linear.js';
-import { Relu } from '../layers/relu.js';
+import { Residual } from '../layers/residual.js';
 import { buildTopology, type Topology } from '../topology/build-topology.js';
-import { pathLayerCount, topologySpecOf, validateModelSpec, type ModelSpec } from './model-spec.js';
+import { buildLayers } from './build-layers.js';
+import { placedLayers } from './graph-spec.js';
+import { unitsOf, type ImageShape } from './layer-spec.js';
+import { isGraphSpec, layersOf, pathLayerCount, topologySpecOf, validateModelSpec, type ModelSpec } from './model-spec.js';
 
 export class Model {
   readonly layers: readonly Layer[];
   readonly topology: Topology | null;
+  /** The shape of one input sample (an MLP's input is D×1×1). */
+  readonly inputShape: ImageShape;
+  readonly inputs: number;
+  readonly classes: number;
 
   constructor(readonly spec: ModelSpec, readonly kernels: Kernels, readonly precision: Precision = 'f32') {
     validateModelSpec(spec);
     const tspec = topologySpecOf(spec);
     this.topology = tspec === null ? null : buildTopology(tspec);
-    const layers: Layer[] = [];
-    const linearCount = spec.widths.length - 1;
-    const paths = pathLayerCount(spec);
-    for (let l = 0; l < linearCount; l++) {
-      const I = spec.widths[l], O = spec.widths[l + 1];
-      const linear = l < paths && this.topology
-        ? new PathLinear(kernels, this.topology.layers[l], precision)
-        : new DenseLinear(kernels, I, O, precision);
-      initialiseLayer(linear, spec.init, l);
-      // The first layer's input is data: no gradient to propagate, which saves a whole pass.
-      if (l === 0) linear.needsInputGradient = false;
-      layers.push(linear);
-      if (l < linearCount - 1) {
-        if (spec.batchNorm) layers.push(new BatchNorm(kernels, O, precision));
-        layers.push(new Relu(kernels, O));
-      }
-    }
-    this.layers = layers;
+    const { input, layers } = layersOf(spec);
+    this.inputShape = input;
+    this.inputs = unitsOf(input);
+    this.layers = buildLayers(layers, input, { kernels, precision, init: spec.init, topology: this.topology });
+    this.classes = isGraphSpec(spec) ? unitsOf(placedLayers(spec).output) : spec.widths[spec.widths.length - 1];
+    // The first layer's input is data: no gradient to propagate, which saves a whole pass.
+    this.layers[0].needsInputGradient = false;
   }
-
-  get inputs(): number { return this.spec.widths[0]; }
-  get classes(): number { return this.spec.widths[this.spec.widths.length - 1]; }
 
   /** x[D,B] -> logits[C,B]. */
   forward(x: Floats, B: number, training: boolean): Floats {
@@ -63,23 +54,41 @@ export class Model {
     return this.layers.flatMap((layer) => [...layer.params()]);
   }
 
-  /** Every array saved in a model file, in a fixed order: parameters then state. */
+  /**
+   * Every array saved in a model file, in a fixed order: per layer its parameters then its state,
+   * named `<layer>.<kind>.<array>`, where a layer inside a residual block is `<block>.body.<i>` or
+   * `<block>.shortcut.<i>` (an MLP's names are what they always were: `0.path.weight`, ...).
+   */
   namedArrays(): NamedArray[] {
     const out: NamedArray[] = [];
-    this.layers.forEach((layer, i) => {
-      for (const p of layer.params()) out.push({ name: `${i}.${layer.kind}.${p.name}`, value: p.value });
-      for (const s of layer.state()) out.push({ name: `${i}.${layer.kind}.${s.name}`, value: s.value });
-    });
+    const visit = (layers: readonly Layer[], prefix: string): void => {
+      layers.forEach((layer, i) => {
+        const where = prefix === '' ? String(i) : `${prefix}.${i}`;
+        if (layer instanceof Residual) {
+          visit(layer.body, `${where}.body`);
+          visit(layer.shortcut, `${where}.shortcut`);
+          return;
+        }
+        for (const p of layer.params()) out.push({ name: `${where}.${layer.kind}.${p.name}`, value: p.value });
+        for (const s of layer.state()) out.push({ name: `${where}.${layer.kind}.${s.name}`, value: s.value });
+      });
+    };
+    visit(this.layers, '');
     return out;
   }
 
   /** Trainable weights (edges and biases and normalisation parameters). */
   get parameterCount(): number {
-    return this.layers.reduce((n, layer) => n + layer.params().reduce((m, p) => m + p.value.length, 0), 0);
+    return this.params().reduce((n, p) => n + p.value.length, 0);
   }
 
   /** Multiply-adds per sample of one forward pass. */
   get macsPerSample(): number {
     return this.layers.reduce((n, layer) => n + layer.macsPerSample, 0);
+  }
+
+  /** Number of path layers. */
+  get pathLayers(): number {
+    return pathLayerCount(this.spec);
   }
 }

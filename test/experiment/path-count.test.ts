@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { denseWeightCount, resolveDensity, weightCount } from '../../src/experiment/path-count.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
-import { completeRecipe, modelSpecOf, type RunRecipe } from '../../src/experiment/run-recipe.js';
+import { completeRecipe, mlpSpecOf, type RunRecipe } from '../../src/experiment/run-recipe.js';
 
 const weightsAt = (r: RunRecipe, paths: number): number =>
-  weightCount(modelSpecOf({ ...r, density: undefined, paths }, 32));
+  weightCount(mlpSpecOf({ ...r, density: undefined, paths }, 32));
 
 describe('path counts from a density', () => {
   it('counts dense weights over every linear layer', () => {
@@ -48,7 +48,7 @@ describe('Erdős–Rényi allocation of a density', () => {
     expect(per).toHaveLength(3);
     expect(per[0] / per[1]).toBeCloseTo(1084 / 400, 2);
     expect(per[1] / per[2]).toBeCloseTo(400 / 110, 1);
-    const weights = weightCount(modelSpecOf(resolved, 32));
+    const weights = weightCount(mlpSpecOf(resolved, 32));
     expect(weights).toBeLessThanOrEqual(0.02 * 266_200);
     expect(weights).toBeGreaterThan(0.019 * 266_200);
   });

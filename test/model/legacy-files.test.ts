@@ -31,6 +31,15 @@ describe('model files written before the header schema', () => {
     });
   }
 
+  it('batch-norm-7db9637.sobolnet (an MLP with batch norm, written before graph models) loads and evaluates bit for bit', () => {
+    const bytes = readFileSync(join(dir, 'batch-norm-7db9637.sobolnet'));
+    const { model, meta } = decodeModel(bytes, referenceKernels, 'batch-norm');
+    expect(meta).toEqual({ dataset: 'fixture', written: 'sobolnet 7db9637' });
+    expect(Array.from(model.forward(fixedBatch(model.inputs), B, false))).toEqual(logits['batch-norm-7db9637']);
+    // Re-encoding gives the same bytes: the MLP form of the spec and the array names are unchanged.
+    expect(Buffer.from(encodeModel(model, meta)).equals(bytes)).toBe(true);
+  });
+
   it('reads a stored path spec without hiddenOrder as natural, and stores it explicitly from then on', () => {
     const bytes = readFileSync(join(dir, 'legacy-no-hidden-order.sobolnet'));
     expect((headerOf(bytes) as { spec: { paths: object } }).spec.paths).not.toHaveProperty('hiddenOrder');

@@ -11,7 +11,7 @@ import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import {
   checkMemoryFits, estimateMemory, memoryLayoutOf, type MemoryLimits,
 } from '../../src/model/memory-estimate.js';
-import type { ModelSpec } from '../../src/model/model-spec.js';
+import type { MlpSpec } from '../../src/model/model-spec.js';
 import { Model } from '../../src/model/model.js';
 import { EVAL_BATCH } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
@@ -32,7 +32,7 @@ function countingKernels(): { kernels: Kernels; bytes: () => number } {
 }
 
 /** Allocated bytes of a model trained one epoch and evaluated once, and its index bytes. */
-function measured(spec: ModelSpec, batch: number, optimizer: 'adam' | 'sgd'): { kernelBytes: number; indexBytes: number; edges: number[] } {
+function measured(spec: MlpSpec, batch: number, optimizer: 'adam' | 'sgd'): { kernelBytes: number; indexBytes: number; edges: number[] } {
   const { kernels, bytes } = countingKernels();
   const model = new Model(spec, kernels);
   // More samples than a batch in each part: evaluation runs in batches of EVAL_BATCH and a remainder.
@@ -48,14 +48,14 @@ function measured(spec: ModelSpec, batch: number, optimizer: 'adam' | 'sgd'): { 
   return { kernelBytes: bytes(), indexBytes, edges: layers.map((c) => c.sources.length) };
 }
 
-const pathSpec = (over: Partial<ModelSpec> = {}): ModelSpec => ({
+const pathSpec = (over: Partial<MlpSpec> = {}): MlpSpec => ({
   widths: [32, 96, 48, 4],
   paths: { source: { kind: 'sobol' }, paths: { fanIn: 4 }, order: 'natural', duplicates: 'keep', hiddenOrder: 'bit-reversed' },
   outputLayer: 'dense', batchNorm: false, init: { kind: 'he', seed: 1 }, ...over,
 });
 
 describe('memory estimate', () => {
-  const cases: [string, ModelSpec, number, 'adam' | 'sgd'][] = [
+  const cases: [string, MlpSpec, number, 'adam' | 'sgd'][] = [
     ['path layers, adam', pathSpec(), 32, 'adam'],
     ['path layers with batch norm, sgd', pathSpec({ batchNorm: true }), 50, 'sgd'],
     ['every layer a path layer, a batch above the evaluation batch', pathSpec({ outputLayer: 'path' }), 1100, 'adam'],

@@ -17,8 +17,9 @@ import type { EpochReport } from '../../train/trainer.js';
 import { parseExperimentSpecText, planRuns, varyingFields, type ExperimentSpec, type PlannedRun } from '../experiment-spec.js';
 import { accuracyPlotSpec } from '../plot-specs.js';
 import type { RunRecord } from '../run-record.js';
+import { denseCost } from '../../model/model-cost.js';
 import { pathLayerCount } from '../../model/model-spec.js';
-import { modelSpecOf, NETWORK_DEFAULTS, recordedRecipeKey, type RunRecipe } from '../run-recipe.js';
+import { graphSpecOf, mlpWidths, modelSpecOf, NETWORK_DEFAULTS, recordedRecipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
 import { checkRecipeMemory } from './check-recipe-memory.js';
 import { writePlot } from './render-plot.js';
@@ -56,7 +57,13 @@ const COUNT_FIELDS: readonly (keyof RunRecipe)[] = ['fanIn', 'paths', 'density']
 
 /** A rough cost of a run in multiply-adds, for the time estimate only. */
 export function estimatedCost(r: RunRecipe): number {
-  const w = r.widths;
+  const samples = r.limit ?? 60_000;
+  if (r.arch !== 'mlp') {
+    // A preset: its dense multiply-adds scaled by the path layers' density (a rough upper bound).
+    const dense = denseCost(graphSpecOf({ ...r, source: 'dense', density: undefined, fanIn: undefined, paths: undefined, pathsPerLayer: undefined }, 1));
+    return r.epochs * samples * 3 * dense.macsPerSample * (r.source === 'dense' ? 1 : Math.min(1, 2 * (r.density ?? 0.25)));
+  }
+  const w = mlpWidths(r);
   const pathLayers = pathLayerCount(modelSpecOf({ ...r, density: undefined }, NETWORK_DEFAULTS.fanIn));
   const P = r.paths ?? (r.fanIn ?? NETWORK_DEFAULTS.fanIn) * Math.max(...w.slice(0, pathLayers + 1));
   let macs = 0, units = 0;
@@ -65,7 +72,6 @@ export function estimatedCost(r: RunRecipe): number {
     macs += l < pathLayers ? (r.density !== undefined ? r.density * dense : Math.min(P, dense)) : dense;
     units += w[l + 1];
   }
-  const samples = r.limit ?? 60_000;
   return r.epochs * samples * (3 * macs + 60 * units); // 60 per unit: element-wise work and evaluation, roughly
 }
 
