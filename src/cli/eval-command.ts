@@ -1,6 +1,8 @@
 /** `sobolnet eval <model>`: reload a model file, verify it, and measure its test accuracy. */
 import { Option, type Command } from 'commander';
+import { imageShapeOf } from '../data/image-shape.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
+import { checkNormalization, withNormalization } from '../data/normalization.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { loadModel } from '../model/node/model-io.js';
 import { evaluate } from '../train/evaluate.js';
@@ -34,7 +36,10 @@ export function registerEval(program: Command): void {
       }
       const seed = typeof meta.train === 'object' && meta.train !== null ? (meta.train as { seed?: unknown }).seed : undefined;
       if (inputOrder === 'shuffled' && typeof seed !== 'number') throw new SobolnetError(`${file} records no seed for its shuffled input order`);
-      const data = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number, validation: 0 }, loadDataset(name, o.data));
+      const split = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number, validation: 0 }, loadDataset(name, o.data));
+      // A model trained on normalised inputs carries the training statistics; without them, pixel / 255.
+      const data = meta.normalization === undefined ? split : withNormalization(split,
+        checkNormalization(meta.normalization, imageShapeOf(split.test.shape, split.test.name).channels, `${file}: its normalization`));
       const result = evaluate(model, data.test);
       const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
       if (o.json) {
