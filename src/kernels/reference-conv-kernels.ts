@@ -5,20 +5,27 @@
  *
  * Layout x[C][H][W][B] (conv-shape.ts): a channel is a block of H*W*B values, and one weight tap
  * (i, j) of an edge c -> t moves the whole input channel c, shifted by (i - p, j - p) and
- * subsampled by s, onto the output channel t. Every convolution kernel is therefore a loop over
- * (edge, tap) pairs calling one of three channel primitives:
- *   tapAxpy    y[t]  += w * shift(x[c])        forward
- *   tapAdjoint dx[c] += w * shift^T(dy[t])     backward input (same index pairs, roles swapped)
- *   tapDot     sum of dy[t] * shift(x[c])      backward weight
- * Each primitive clips the tap to the output positions whose input position lies inside the
- * image (zero padding costs nothing), so the innermost loop runs over a contiguous run: the batch
- * B, or at stride 1 a whole output row segment of (w1 - w0 + 1) * B values.
+ * subsampled by s, onto the output channel t. Where that lands inside the image depends only on
+ * the shape and the tap, so each call first lists, per tap, the segments (output position, input
+ * position, length) that a tap covers (`tapSegments`): zero padding costs nothing, and a segment
+ * is a contiguous run of length*B values: a whole clipped output row at stride 1, one position's
+ * batch otherwise. Every convolution kernel is then a loop over (group of edges, tap) calling one
+ * of two primitives over those segments:
+ *   tapGather  dst += sum of w_q * shift(src_q) over up to four channels q, where dst is an
+ *              output channel (forward) or an input channel (backward input: the same segments
+ *              read the other way round);
+ *   tapDot     the sums over the segments of dy[t] * shift(x[c_q]), for up to four channels q
+ *              (backward weight).
+ * Four edges at a time share the tap's segments and read and round the destination once per
+ * pass instead of four times (the axpy4 of reference-kernels.ts, about 2x in V8); the rest go one
+ * by one.
  *
  * The backward input passes gather by input channel (the path convolution over the transpose
  * index, the dense one over o for each c), so no two iterations write the same channel.
  *
- * Precision follows reference-kernels.ts: axpy-style kernels accumulate in the destination,
- * reductions (tapDot) in a float64 local.
+ * Precision follows reference-kernels.ts: gathers accumulate in the destination (adding a sum of
+ * up to four products formed in float64), dots in float64 locals over the segments in order, so
+ * one (edge, tap) gives bit for bit the same dW whether it went in a group of four or alone.
  *
  * Shape legend: B batch, Ci/Co channels, H×W input, Ho×Wo output, k kernel, s stride, p padding,
  * E edges, C channels (pooling), N positions (global pooling) or any length.
@@ -44,73 +51,113 @@ function lastInside(tap: number, s: number, p: number, n: number, no: number): n
   return Math.min(no - 1, Math.floor((n - 1 + p - tap) / s));
 }
 
-/** y[yo+m] += w * x[xo+m] for m < n. */
-function axpy(y: Floats, yo: number, x: Floats, xo: number, w: number, n: number): void {
-  for (let m = 0; m < n; m++) y[yo + m] += w * x[xo + m];
+/** The segments of every tap: tap r = i*k + j covers segments start[r] .. start[r+1]-1. */
+interface TapSegments {
+  readonly start: Int32Array;   // [k*k+1]
+  /** [3 * segments]: output position ho*Wo + wo, input position h*W + w, length in positions */
+  readonly seg: Int32Array;
 }
 
-/** Sum over m < n of g[go+m] * x[xo+m]. */
-function dot(g: Floats, go: number, x: Floats, xo: number, n: number): number {
-  let sum = 0;
-  for (let m = 0; m < n; m++) sum += g[go + m] * x[xo + m];
-  return sum;
+// the segments of each tap of `shape` where the input position lies inside the image
+function tapSegments(shape: ConvShape): TapSegments {
+  const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, kernel: k, stride: s, padding: p } = shape;
+  const start = new Int32Array(k * k + 1);
+  const seg: number[] = [];
+  for (let i = 0; i < k; i++) {
+    const h0 = firstInside(i, s, p);
+    const h1 = lastInside(i, s, p, H, Ho);
+    for (let j = 0; j < k; j++) {
+      const w0 = firstInside(j, s, p);
+      const w1 = lastInside(j, s, p, W, Wo);
+      for (let ho = h0; ho <= h1 && w0 <= w1; ho++) {
+        const h = ho * s + i - p;
+        if (s === 1) seg.push(ho * Wo + w0, h * W + w0 + j - p, w1 - w0 + 1);
+        else for (let wo = w0; wo <= w1; wo++) seg.push(ho * Wo + wo, h * W + wo * s + j - p, 1);
+      }
+      start[i * k + j + 1] = seg.length / 3;
+    }
+  }
+  return { start, seg: Int32Array.from(seg) };
+}
+
+/** Which position of a segment a destination channel is indexed by. */
+const OUTPUT = 0;
+const INPUT = 1;
+
+/**
+ * Tap r over four channels: d[dc + (dst pos)*B + m] += w0 * src[a + (src pos)*B + m] + ... + w3 * src[f + ...]
+ * for every segment of r and m < its length * B. `side` says whether the destination is the
+ * output channel (forward) or the input channel (backward input); the sources are the other side.
+ */
+function tapGather4(d: Floats, dc: number, src: Floats, a: number, c: number, e: number, f: number,
+  w0: number, w1: number, w2: number, w3: number, t: TapSegments, r: number, side: number, B: number): void {
+  const seg = t.seg;
+  for (let g = t.start[r]; g < t.start[r + 1]; g++) {
+    const dOff = dc + seg[3 * g + side] * B;
+    const sOff = seg[3 * g + 1 - side] * B;
+    const n = seg[3 * g + 2] * B;
+    const sa = a + sOff;
+    const sc = c + sOff;
+    const se = e + sOff;
+    const sf = f + sOff;
+    for (let m = 0; m < n; m++) d[dOff + m] += w0 * src[sa + m] + w1 * src[sc + m] + w2 * src[se + m] + w3 * src[sf + m];
+  }
+}
+
+/** Tap r over one channel: d[dc + (dst pos)*B + m] += w * src[a + (src pos)*B + m]. */
+function tapGather(d: Floats, dc: number, src: Floats, a: number, w: number, t: TapSegments, r: number, side: number,
+  B: number): void {
+  const seg = t.seg;
+  for (let g = t.start[r]; g < t.start[r + 1]; g++) {
+    const dOff = dc + seg[3 * g + side] * B;
+    const sa = a + seg[3 * g + 1 - side] * B;
+    const n = seg[3 * g + 2] * B;
+    for (let m = 0; m < n; m++) d[dOff + m] += w * src[sa + m];
+  }
 }
 
 /**
- * One tap (i, j) of one edge, forward: y[yc + (ho,wo,b)] += w * x[xc + (ho*s+i-p, wo*s+j-p, b)]
- * over the output positions whose input lies inside the image. yc, xc: channel offsets.
- * `adjoint` swaps the roles: x[xc + input position] += w * y[yc + output position].
+ * Tap r, backward weight of four edges into one output channel: out[o + q*stride] = sum over the
+ * segments of dy[yc + (out pos)*B + m] * x[x_q + (in pos)*B + m] for q = 0..3 (x_q = a, c, e, f).
  */
-function tapAxpy(y: Floats, yc: number, x: Floats, xc: number, w: number, shape: ConvShape, i: number, j: number,
-  B: number, adjoint: boolean): void {
-  const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, stride: s, padding: p } = shape;
-  const h0 = firstInside(i, s, p);
-  const h1 = lastInside(i, s, p, H, Ho);
-  const w0 = firstInside(j, s, p);
-  const w1 = lastInside(j, s, p, W, Wo);
-  if (h0 > h1 || w0 > w1) return;
-  if (s === 1) {
-    const run = (w1 - w0 + 1) * B;
-    for (let ho = h0; ho <= h1; ho++) {
-      const yo = yc + (ho * Wo + w0) * B;
-      const xo = xc + ((ho + i - p) * W + w0 + j - p) * B;
-      if (adjoint) axpy(x, xo, y, yo, w, run);
-      else axpy(y, yo, x, xo, w, run);
-    }
-    return;
-  }
-  for (let ho = h0; ho <= h1; ho++) {
-    const yRow = yc + ho * Wo * B;
-    const xRow = xc + (ho * s + i - p) * W * B;
-    for (let wo = w0; wo <= w1; wo++) {
-      const yo = yRow + wo * B;
-      const xo = xRow + (wo * s + j - p) * B;
-      if (adjoint) axpy(x, xo, y, yo, w, B);
-      else axpy(y, yo, x, xo, w, B);
+function tapDot4(out: Floats, o: number, stride: number, dy: Floats, yc: number, x: Floats, a: number, c: number,
+  e: number, f: number, t: TapSegments, r: number, B: number): void {
+  const seg = t.seg;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let g = t.start[r]; g < t.start[r + 1]; g++) {
+    const yo = yc + seg[3 * g] * B;
+    const xOff = seg[3 * g + 1] * B;
+    const n = seg[3 * g + 2] * B;
+    const xa = a + xOff;
+    const xc = c + xOff;
+    const xe = e + xOff;
+    const xf = f + xOff;
+    for (let m = 0; m < n; m++) {
+      const v = dy[yo + m];
+      s0 += v * x[xa + m];
+      s1 += v * x[xc + m];
+      s2 += v * x[xe + m];
+      s3 += v * x[xf + m];
     }
   }
+  out[o] = s0;
+  out[o + stride] = s1;
+  out[o + 2 * stride] = s2;
+  out[o + 3 * stride] = s3;
 }
 
-/** One tap (i, j) of one edge, backward weight: sum over (ho, wo, b) of dy[yc + ...] * x[xc + ...]. */
-function tapDot(dy: Floats, yc: number, x: Floats, xc: number, shape: ConvShape, i: number, j: number, B: number): number {
-  const { inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, stride: s, padding: p } = shape;
-  const h0 = firstInside(i, s, p);
-  const h1 = lastInside(i, s, p, H, Ho);
-  const w0 = firstInside(j, s, p);
-  const w1 = lastInside(j, s, p, W, Wo);
+/** Tap r, backward weight of one edge: the sum over the segments of dy[yc + ...] * x[a + ...]. */
+function tapDot(dy: Floats, yc: number, x: Floats, a: number, t: TapSegments, r: number, B: number): number {
+  const seg = t.seg;
   let sum = 0;
-  if (h0 > h1 || w0 > w1) return sum;
-  if (s === 1) {
-    const run = (w1 - w0 + 1) * B;
-    for (let ho = h0; ho <= h1; ho++) {
-      sum += dot(dy, yc + (ho * Wo + w0) * B, x, xc + ((ho + i - p) * W + w0 + j - p) * B, run);
-    }
-    return sum;
-  }
-  for (let ho = h0; ho <= h1; ho++) {
-    const yRow = yc + ho * Wo * B;
-    const xRow = xc + (ho * s + i - p) * W * B;
-    for (let wo = w0; wo <= w1; wo++) sum += dot(dy, yRow + wo * B, x, xRow + (wo * s + j - p) * B, B);
+  for (let g = t.start[r]; g < t.start[r + 1]; g++) {
+    const yo = yc + seg[3 * g] * B;
+    const xa = a + seg[3 * g + 1] * B;
+    const n = seg[3 * g + 2] * B;
+    for (let m = 0; m < n; m++) sum += dy[yo + m] * x[xa + m];
   }
   return sum;
 }
@@ -125,21 +172,27 @@ function fillChannels(y: Floats, bias: Floats | null, Co: number, run: number): 
 }
 
 export const referenceConvKernels: ConvKernels = {
-  // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[E,k,k], bias[Co] | null; loops t, edges into t, taps
+  // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[E,k,k], bias[Co] | null; loops t, edges into t (four at a time), taps
   pathConvForward(y, x, W, bias, index, shape, B) {
     const { outputs: Co, targetOffsets, sources } = index;
     const { inHeight: H, inWidth: Wi, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
     fillChannels(y, bias, Co, outRun);
     for (let t = 0; t < Co; t++) {
-      for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) {
-        const xc = sources[e] * inRun;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) tapAxpy(y, t * outRun, x, xc, W[e * kk + i * k + j], shape, i, j, B, false);
+      const yc = t * outRun;
+      const end = targetOffsets[t + 1];
+      let e = targetOffsets[t];
+      for (; e + 4 <= end; e += 4) {
+        const [a, c, d, f] = [sources[e] * inRun, sources[e + 1] * inRun, sources[e + 2] * inRun, sources[e + 3] * inRun];
+        for (let r = 0; r < kk; r++) {
+          tapGather4(y, yc, x, a, c, d, f, W[e * kk + r], W[(e + 1) * kk + r], W[(e + 2) * kk + r], W[(e + 3) * kk + r],
+            taps, r, OUTPUT, B);
         }
       }
+      for (; e < end; e++) for (let r = 0; r < kk; r++) tapGather(y, yc, x, sources[e] * inRun, W[e * kk + r], taps, r, OUTPUT, B);
     }
   },
 
@@ -150,82 +203,106 @@ export const referenceConvKernels: ConvKernels = {
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
     dx.fill(0, 0, Ci * inRun);
     for (let c = 0; c < Ci; c++) {
-      for (let m = sourceOffsets[c]; m < sourceOffsets[c + 1]; m++) {
-        const yc = targets[m] * outRun;
-        const wo = edgeOf[m] * kk;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) tapAxpy(dy, yc, dx, c * inRun, W[wo + i * k + j], shape, i, j, B, true);
+      const xc = c * inRun;
+      const end = sourceOffsets[c + 1];
+      let j = sourceOffsets[c];
+      for (; j + 4 <= end; j += 4) {
+        const [a, b, d, f] = [targets[j] * outRun, targets[j + 1] * outRun, targets[j + 2] * outRun, targets[j + 3] * outRun];
+        const [e0, e1, e2, e3] = [edgeOf[j] * kk, edgeOf[j + 1] * kk, edgeOf[j + 2] * kk, edgeOf[j + 3] * kk];
+        for (let r = 0; r < kk; r++) {
+          tapGather4(dx, xc, dy, a, b, d, f, W[e0 + r], W[e1 + r], W[e2 + r], W[e3 + r], taps, r, INPUT, B);
         }
+      }
+      for (; j < end; j++) {
+        for (let r = 0; r < kk; r++) tapGather(dx, xc, dy, targets[j] * outRun, W[edgeOf[j] * kk + r], taps, r, INPUT, B);
       }
     }
   },
 
-  // dW[E,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]
+  // dW[E,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]; loops t, edges into t (four at a time), taps
   pathConvBackwardWeight(dW, dy, x, index, shape, B) {
     const { outputs: Co, targetOffsets, sources } = index;
     const { inHeight: H, inWidth: Wi, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
     for (let t = 0; t < Co; t++) {
-      for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) {
-        const xc = sources[e] * inRun;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) dW[e * kk + i * k + j] = tapDot(dy, t * outRun, x, xc, shape, i, j, B);
-        }
+      const yc = t * outRun;
+      const end = targetOffsets[t + 1];
+      let e = targetOffsets[t];
+      for (; e + 4 <= end; e += 4) {
+        const [a, c, d, f] = [sources[e] * inRun, sources[e + 1] * inRun, sources[e + 2] * inRun, sources[e + 3] * inRun];
+        for (let r = 0; r < kk; r++) tapDot4(dW, e * kk + r, kk, dy, yc, x, a, c, d, f, taps, r, B);
       }
+      for (; e < end; e++) for (let r = 0; r < kk; r++) dW[e * kk + r] = tapDot(dy, yc, x, sources[e] * inRun, taps, r, B);
     }
   },
 
-  // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[Co,Ci,k,k], bias[Co] | null; loops o, c, taps
+  // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[Co,Ci,k,k], bias[Co] | null; loops o, c (four at a time), taps
   convForward(y, x, W, bias, shape, B) {
     const { inChannels: Ci, outChannels: Co, inHeight: H, inWidth: Wi, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
     fillChannels(y, bias, Co, outRun);
     for (let o = 0; o < Co; o++) {
-      for (let c = 0; c < Ci; c++) {
-        const wo = (o * Ci + c) * kk;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) tapAxpy(y, o * outRun, x, c * inRun, W[wo + i * k + j], shape, i, j, B, false);
+      const yc = o * outRun;
+      let c = 0;
+      for (; c + 4 <= Ci; c += 4) {
+        const w = (o * Ci + c) * kk;
+        for (let r = 0; r < kk; r++) {
+          tapGather4(y, yc, x, c * inRun, (c + 1) * inRun, (c + 2) * inRun, (c + 3) * inRun,
+            W[w + r], W[w + kk + r], W[w + 2 * kk + r], W[w + 3 * kk + r], taps, r, OUTPUT, B);
         }
       }
+      for (; c < Ci; c++) for (let r = 0; r < kk; r++) tapGather(y, yc, x, c * inRun, W[(o * Ci + c) * kk + r], taps, r, OUTPUT, B);
     }
   },
 
-  // dx[Ci,H,W,B] <- dy[Co,Ho,Wo,B], W[Co,Ci,k,k]; loops c, o, taps
+  // dx[Ci,H,W,B] <- dy[Co,Ho,Wo,B], W[Co,Ci,k,k]; loops c, o (four at a time), taps
   convBackwardInput(dx, dy, W, shape, B) {
     const { inChannels: Ci, outChannels: Co, inHeight: H, inWidth: Wi, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
+    const oStride = Ci * kk; // from W[o,c] to W[o+1,c]
     dx.fill(0, 0, Ci * inRun);
     for (let c = 0; c < Ci; c++) {
-      for (let o = 0; o < Co; o++) {
-        const wo = (o * Ci + c) * kk;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) tapAxpy(dy, o * outRun, dx, c * inRun, W[wo + i * k + j], shape, i, j, B, true);
+      const xc = c * inRun;
+      let o = 0;
+      for (; o + 4 <= Co; o += 4) {
+        const w = (o * Ci + c) * kk;
+        for (let r = 0; r < kk; r++) {
+          tapGather4(dx, xc, dy, o * outRun, (o + 1) * outRun, (o + 2) * outRun, (o + 3) * outRun,
+            W[w + r], W[w + oStride + r], W[w + 2 * oStride + r], W[w + 3 * oStride + r], taps, r, INPUT, B);
         }
       }
+      for (; o < Co; o++) for (let r = 0; r < kk; r++) tapGather(dx, xc, dy, o * outRun, W[(o * Ci + c) * kk + r], taps, r, INPUT, B);
     }
   },
 
-  // dW[Co,Ci,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]
+  // dW[Co,Ci,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]; loops o, c (four at a time), taps
   convBackwardWeight(dW, dy, x, shape, B) {
     const { inChannels: Ci, outChannels: Co, inHeight: H, inWidth: Wi, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     const inRun = H * Wi * B;
     const outRun = Ho * Wo * B;
     const kk = k * k;
+    const taps = tapSegments(shape);
     for (let o = 0; o < Co; o++) {
-      for (let c = 0; c < Ci; c++) {
-        const wo = (o * Ci + c) * kk;
-        for (let i = 0; i < k; i++) {
-          for (let j = 0; j < k; j++) dW[wo + i * k + j] = tapDot(dy, o * outRun, x, c * inRun, shape, i, j, B);
+      const yc = o * outRun;
+      let c = 0;
+      for (; c + 4 <= Ci; c += 4) {
+        for (let r = 0; r < kk; r++) {
+          tapDot4(dW, (o * Ci + c) * kk + r, kk, dy, yc, x, c * inRun, (c + 1) * inRun, (c + 2) * inRun, (c + 3) * inRun, taps, r, B);
         }
       }
+      for (; c < Ci; c++) for (let r = 0; r < kk; r++) dW[(o * Ci + c) * kk + r] = tapDot(dy, yc, x, c * inRun, taps, r, B);
     }
   },
 
