@@ -48,8 +48,11 @@ export { holdOutValidation } from './data/validation-split.js';
 export { fillBatch } from './data/batch.js';
 export { idxDataset, parseIdx } from './data/idx.js';
 export { parseCifar10 } from './data/cifar10.js';
+export { channelStatistics, withNormalization, type ChannelNormalization } from './data/normalization.js';
+export { CropFlip, type AugmentSpec } from './data/augment.js';
+export { imageShapeOf } from './data/image-shape.js';
 export {
-  completeRecipe, DEFAULT_LEARNING_RATES, modelSpecOf, NETWORK_DEFAULTS, recipeKey, trainConfigOf, RECIPE_DEFAULTS,
+  completeRecipe, datasetImageShape, DEFAULT_LEARNING_RATES, modelSpecOf, NETWORK_DEFAULTS, recipeKey, trainConfigOf, RECIPE_DEFAULTS,
 } from './experiment/run-recipe.js';
 export type { RunRecipe } from './experiment/run-recipe.js';
 export { parseExperimentSpec, planRuns } from './experiment/experiment-spec.js';
