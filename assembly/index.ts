@@ -9,3 +9,7 @@ export { biasBackward, denseBackwardWeight, denseGather } from './dense-kernels'
 export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
 export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm-kernels';
 export { softmaxCrossEntropy } from './softmax-cross-entropy';
+export { convBackwardInput, convBackwardWeight, convForward, pathConvBackwardInput, pathConvBackwardWeight,
+  pathConvForward } from './conv-kernels';
+export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgPoolForward, maxPoolBackward,
+  maxPoolForward } from './pool-kernels';

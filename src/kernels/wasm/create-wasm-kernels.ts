@@ -5,15 +5,18 @@
  *
  * With a `ParallelRunner` (the worker pool), a job is split into one contiguous range per thread:
  * output units for the forward and weight kernels, source units for the sparse backward input,
- * elements for element-wise kernels, samples for the softmax. A unit is computed the same way in
+ * elements for element-wise kernels, samples for the softmax; for convolutions output channels
+ * (forward, weights), input channels (backward input), channels (pooling). A unit is computed the same way in
  * any range, so results are bit-identical for any thread count. Jobs smaller than
  * `minParallelWork` run on the calling thread alone.
  *
- * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes, N length.
+ * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes (or channels), N length;
+ * images as in conv-shape.ts.
  */
 import { check } from '../../core/errors.js';
 import type { Floats, Precision } from '../../core/floats.js';
-import type { Kernels } from '../kernels.js';
+import type { ConvShape, PoolShape } from '../conv-shape.js';
+import type { Kernels, SparseIndex } from '../kernels.js';
 import { referenceKernels as ref } from '../reference-kernels.js';
 import { evenBounds } from './partition.js';
 import type { WasmArena } from './wasm-arena.js';
@@ -48,6 +51,29 @@ export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
 /** Throws unless `a` has at least n elements (a wasm kernel would otherwise touch its neighbours). */
 function need(kernel: string, what: string, a: ArrayLike<number>, n: number): void {
   check(a.length >= n, () => `${kernel}: ${what} has ${a.length} elements, needs ${n}`);
+}
+
+/** The geometry arguments of every convolution kernel: H, W, Ho, Wo, k, s, p. */
+function geometry(c: ConvShape): number[] {
+  return [c.inHeight, c.inWidth, c.outHeight, c.outWidth, c.kernel, c.stride, c.padding];
+}
+
+/** The geometry arguments of every pooling kernel: H, W, Ho, Wo, k, s. */
+function poolGeometry(c: PoolShape): number[] {
+  return [c.inHeight, c.inWidth, c.outHeight, c.outWidth, c.size, c.stride];
+}
+
+const inPlane = (c: ConvShape): number => c.inHeight * c.inWidth;
+const outPlane = (c: ConvShape): number => c.outHeight * c.outWidth;
+const taps = (c: ConvShape): number => c.kernel * c.kernel;
+/** Loads of a pooling pass: every window tap of every output. */
+const poolWork = (c: PoolShape, B: number): number => c.channels * c.outHeight * c.outWidth * c.size * c.size * B;
+
+/** Checks that a path convolution's index has the shape's channels; returns its edge count E. */
+function pathConvSizes(kernel: string, index: SparseIndex, shape: ConvShape): number {
+  check(index.inputs === shape.inChannels && index.outputs === shape.outChannels, () =>
+    `${kernel}: the index connects ${index.inputs} -> ${index.outputs} channels, the shape ${shape.inChannels} -> ${shape.outChannels}`);
+  return index.sources.length;
 }
 
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
@@ -268,20 +294,182 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         dy.byteOffset, xhat.byteOffset, invStd.byteOffset, gamma.byteOffset, B]);
     },
 
-    // Convolution, pooling and residual kernels: the reference until the wasm versions land.
-    pathConvForward: (...a) => ref.pathConvForward(...a),
-    pathConvBackwardInput: (...a) => ref.pathConvBackwardInput(...a),
-    pathConvBackwardWeight: (...a) => ref.pathConvBackwardWeight(...a),
-    convForward: (...a) => ref.convForward(...a),
-    convBackwardInput: (...a) => ref.convBackwardInput(...a),
-    convBackwardWeight: (...a) => ref.convBackwardWeight(...a),
-    maxPoolForward: (...a) => ref.maxPoolForward(...a),
-    maxPoolBackward: (...a) => ref.maxPoolBackward(...a),
-    avgPoolForward: (...a) => ref.avgPoolForward(...a),
-    avgPoolBackward: (...a) => ref.avgPoolBackward(...a),
-    globalAvgPoolForward: (...a) => ref.globalAvgPoolForward(...a),
-    globalAvgPoolBackward: (...a) => ref.globalAvgPoolBackward(...a),
-    add: (...a) => ref.add(...a),
+    // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[E,k,k], bias[Co] | null; split by output channel (edge-balanced)
+    pathConvForward(y, x, W, bias, index, shape, B) {
+      if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
+        ref.pathConvForward(y, x, W, bias, index, shape, B);
+        return;
+      }
+      const E = pathConvSizes('pathConvForward', index, shape);
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('pathConvForward', 'y', y, Co * outPlane(shape) * B);
+      need('pathConvForward', 'x', x, Ci * inPlane(shape) * B);
+      need('pathConvForward', 'W', W, E * taps(shape));
+      if (bias !== null) need('pathConvForward', 'bias', bias, Co);
+      const s = arena.sparse(index);
+      exec('pathConvForward', Co, E * taps(shape) * outPlane(shape) * B, s.targetBounds,
+        [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, ...geometry(shape), B]);
+    },
+
+    // dx[Ci,H,W,B] <- dy[Co,Ho,Wo,B], W[E,k,k]; split by input channel over the transpose (edge-balanced)
+    pathConvBackwardInput(dx, dy, W, index, shape, B) {
+      if (!(own(dx) && own(dy) && own(W))) {
+        ref.pathConvBackwardInput(dx, dy, W, index, shape, B);
+        return;
+      }
+      const E = pathConvSizes('pathConvBackwardInput', index, shape);
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('pathConvBackwardInput', 'dx', dx, Ci * inPlane(shape) * B);
+      need('pathConvBackwardInput', 'dy', dy, Co * outPlane(shape) * B);
+      need('pathConvBackwardInput', 'W', W, E * taps(shape));
+      const s = arena.sparse(index);
+      exec('pathConvBackwardInput', Ci, E * taps(shape) * outPlane(shape) * B, s.sourceBounds,
+        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, ...geometry(shape), B]);
+    },
+
+    // dW[E,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]; split by output channel (edge-balanced), so that the
+    // edges of one target share its dy loads
+    pathConvBackwardWeight(dW, dy, x, index, shape, B) {
+      if (!(own(dW) && own(dy) && own(x))) {
+        ref.pathConvBackwardWeight(dW, dy, x, index, shape, B);
+        return;
+      }
+      const E = pathConvSizes('pathConvBackwardWeight', index, shape);
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('pathConvBackwardWeight', 'dW', dW, E * taps(shape));
+      need('pathConvBackwardWeight', 'dy', dy, Co * outPlane(shape) * B);
+      need('pathConvBackwardWeight', 'x', x, Ci * inPlane(shape) * B);
+      const s = arena.sparse(index);
+      exec('pathConvBackwardWeight', Co, E * taps(shape) * outPlane(shape) * B, s.targetBounds,
+        [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, ...geometry(shape), B]);
+    },
+
+    // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[Co,Ci,k,k], bias[Co] | null; split by output channel, groups of 4
+    convForward(y, x, W, bias, shape, B) {
+      if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
+        ref.convForward(y, x, W, bias, shape, B);
+        return;
+      }
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('convForward', 'y', y, Co * outPlane(shape) * B);
+      need('convForward', 'x', x, Ci * inPlane(shape) * B);
+      need('convForward', 'W', W, Co * Ci * taps(shape));
+      if (bias !== null) need('convForward', 'bias', bias, Co);
+      exec('convForward', Co, Co * Ci * taps(shape) * outPlane(shape) * B, even(Co, 4),
+        [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), Ci, ...geometry(shape), B]);
+    },
+
+    // dx[Ci,H,W,B] <- dy[Co,Ho,Wo,B], W[Co,Ci,k,k]; split by input channel, groups of 4
+    convBackwardInput(dx, dy, W, shape, B) {
+      if (!(own(dx) && own(dy) && own(W))) {
+        ref.convBackwardInput(dx, dy, W, shape, B);
+        return;
+      }
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('convBackwardInput', 'dx', dx, Ci * inPlane(shape) * B);
+      need('convBackwardInput', 'dy', dy, Co * outPlane(shape) * B);
+      need('convBackwardInput', 'W', W, Co * Ci * taps(shape));
+      exec('convBackwardInput', Ci, Co * Ci * taps(shape) * outPlane(shape) * B, even(Ci, 4),
+        [dx.byteOffset, dy.byteOffset, W.byteOffset, Ci, Co, ...geometry(shape), B]);
+    },
+
+    // dW[Co,Ci,k,k] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]; split by output channel, pairs
+    convBackwardWeight(dW, dy, x, shape, B) {
+      if (!(own(dW) && own(dy) && own(x))) {
+        ref.convBackwardWeight(dW, dy, x, shape, B);
+        return;
+      }
+      const { inChannels: Ci, outChannels: Co } = shape;
+      need('convBackwardWeight', 'dW', dW, Co * Ci * taps(shape));
+      need('convBackwardWeight', 'dy', dy, Co * outPlane(shape) * B);
+      need('convBackwardWeight', 'x', x, Ci * inPlane(shape) * B);
+      exec('convBackwardWeight', Co, Co * Ci * taps(shape) * outPlane(shape) * B, even(Co, 2),
+        [dW.byteOffset, dy.byteOffset, x.byteOffset, Ci, ...geometry(shape), B]);
+    },
+
+    // y[C,Ho,Wo,B] <- x[C,H,W,B]; split by channel
+    maxPoolForward(y, x, shape, B) {
+      if (!(own(y) && own(x))) {
+        ref.maxPoolForward(y, x, shape, B);
+        return;
+      }
+      const C = shape.channels;
+      need('maxPoolForward', 'y', y, C * shape.outHeight * shape.outWidth * B);
+      need('maxPoolForward', 'x', x, C * shape.inHeight * shape.inWidth * B);
+      exec('maxPoolForward', C, poolWork(shape, B), even(C, 1), [y.byteOffset, x.byteOffset, ...poolGeometry(shape), B]);
+    },
+
+    // dx[C,H,W,B] <- dy[C,Ho,Wo,B], x[C,H,W,B], y[C,Ho,Wo,B]; split by channel
+    maxPoolBackward(dx, dy, x, y, shape, B) {
+      if (!(own(dx) && own(dy) && own(x) && own(y))) {
+        ref.maxPoolBackward(dx, dy, x, y, shape, B);
+        return;
+      }
+      const C = shape.channels;
+      need('maxPoolBackward', 'dx', dx, C * shape.inHeight * shape.inWidth * B);
+      need('maxPoolBackward', 'dy', dy, C * shape.outHeight * shape.outWidth * B);
+      need('maxPoolBackward', 'x', x, C * shape.inHeight * shape.inWidth * B);
+      need('maxPoolBackward', 'y', y, C * shape.outHeight * shape.outWidth * B);
+      exec('maxPoolBackward', C, 2 * poolWork(shape, B), even(C, 1),
+        [dx.byteOffset, dy.byteOffset, x.byteOffset, y.byteOffset, ...poolGeometry(shape), B]);
+    },
+
+    // y[C,Ho,Wo,B] <- x[C,H,W,B]; split by channel
+    avgPoolForward(y, x, shape, B) {
+      if (!(own(y) && own(x))) {
+        ref.avgPoolForward(y, x, shape, B);
+        return;
+      }
+      const C = shape.channels;
+      need('avgPoolForward', 'y', y, C * shape.outHeight * shape.outWidth * B);
+      need('avgPoolForward', 'x', x, C * shape.inHeight * shape.inWidth * B);
+      exec('avgPoolForward', C, poolWork(shape, B), even(C, 1), [y.byteOffset, x.byteOffset, ...poolGeometry(shape), B]);
+    },
+
+    // dx[C,H,W,B] <- dy[C,Ho,Wo,B]; split by channel
+    avgPoolBackward(dx, dy, shape, B) {
+      if (!(own(dx) && own(dy))) {
+        ref.avgPoolBackward(dx, dy, shape, B);
+        return;
+      }
+      const C = shape.channels;
+      need('avgPoolBackward', 'dx', dx, C * shape.inHeight * shape.inWidth * B);
+      need('avgPoolBackward', 'dy', dy, C * shape.outHeight * shape.outWidth * B);
+      exec('avgPoolBackward', C, 2 * poolWork(shape, B), even(C, 1),
+        [dx.byteOffset, dy.byteOffset, ...poolGeometry(shape), B]);
+    },
+
+    // y[C,B] <- x[C,N,B]; split by channel
+    globalAvgPoolForward(y, x, C, N, B) {
+      if (!(own(y) && own(x))) {
+        ref.globalAvgPoolForward(y, x, C, N, B);
+        return;
+      }
+      need('globalAvgPoolForward', 'y', y, C * B);
+      need('globalAvgPoolForward', 'x', x, C * N * B);
+      exec('globalAvgPoolForward', C, C * N * B, even(C, 1), [y.byteOffset, x.byteOffset, N, B]);
+    },
+
+    // dx[C,N,B] <- dy[C,B]; split by channel
+    globalAvgPoolBackward(dx, dy, C, N, B) {
+      if (!(own(dx) && own(dy))) {
+        ref.globalAvgPoolBackward(dx, dy, C, N, B);
+        return;
+      }
+      need('globalAvgPoolBackward', 'dx', dx, C * N * B);
+      need('globalAvgPoolBackward', 'dy', dy, C * B);
+      exec('globalAvgPoolBackward', C, C * N * B, even(C, 1), [dx.byteOffset, dy.byteOffset, N, B]);
+    },
+
+    // y[N] <- a[N], b[N]; y may alias either; split by element
+    add(y, a, b, N) {
+      if (!(own(y) && own(a) && own(b))) {
+        ref.add(y, a, b, N);
+        return;
+      }
+      for (const [what, v] of [['y', y], ['a', a], ['b', b]] as const) need('add', what, v, N);
+      exec('add', N, N, even(N, 16), [y.byteOffset, a.byteOffset, b.byteOffset]);
+    },
 
     // dLogits[C,B] <- logits[C,B], labels[B]; returns the mean loss
     softmaxCrossEntropy(dLogits, logits, labels, C, B) {

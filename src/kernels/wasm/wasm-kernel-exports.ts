@@ -11,6 +11,10 @@ export const WASM_KERNEL_NAMES = [
   'reluForward', 'reluBackward',
   'batchNormForward', 'batchNormInference', 'batchNormBackward',
   'softmaxCrossEntropy', 'sgdMomentumStep', 'adamStep',
+  'pathConvForward', 'pathConvBackwardInput', 'pathConvBackwardWeight',
+  'convForward', 'convBackwardInput', 'convBackwardWeight',
+  'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
+  'globalAvgPoolForward', 'globalAvgPoolBackward', 'add',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
