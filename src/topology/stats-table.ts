@@ -8,13 +8,18 @@ import type { DegreeStats, LayerStats } from './stats.js';
 const HEADER = ['pair', 'I -> O', 'paths', 'edges', 'density', 'dups', 'fan-in min/mean/max',
   'fan-out min/mean/max', 'perm blocks'] as const;
 
-/** One row per layer pair [L] -> a table with a header line, columns separated by two spaces. */
-export function formatStatsTable(stats: readonly LayerStats[]): string {
-  const rows: string[][] = [HEADER.slice()];
+/**
+ * One row per layer pair [L] -> a table with a header line, columns separated by two spaces.
+ * `layers` [L], when given, names the model layer of each pair (a convolution's units are channels).
+ */
+export function formatStatsTable(stats: readonly LayerStats[], layers?: readonly string[]): string {
+  const header = layers ? [...HEADER.slice(0, 1), 'layer', ...HEADER.slice(1)] : HEADER.slice();
+  const rows: string[][] = [header];
   for (const s of stats) {
     const pb = s.permutationBlocks;
     rows.push([
       `${s.layer}-${s.layer + 1}`,
+      ...(layers ? [layers[s.layer]] : []),
       `${s.inputs} -> ${s.outputs}`,
       String(s.paths),
       String(s.edges),
@@ -25,9 +30,10 @@ export function formatStatsTable(stats: readonly LayerStats[]): string {
       pb === null ? '-' : `${pb.permutations}/${pb.blocks} of ${pb.blockSize}`,
     ]);
   }
-  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  // First column left-aligned, the rest (numbers) right-aligned.
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  // Names left-aligned, the rest (numbers) right-aligned.
+  const left = layers ? 2 : 1;
+  return rows.map((r) => r.map((cell, c) => (c < left ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
     .join('  ').trimEnd()).join('\n');
 }
 
