@@ -15,6 +15,8 @@ export interface SummaryInput {
   readonly model: Model;
   readonly data: DataSplit;
   readonly result: TrainResult;
+  /** How the inputs were prepared: normalisation and augmentation. */
+  readonly input: string;
   readonly seconds: number;
   readonly out: string | null;
 }
@@ -36,7 +38,7 @@ export function formatDuration(seconds: number): string {
   return m > 0 ? `${m} min ${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
 }
 
-export function printSummary({ model, data, result, seconds, out }: SummaryInput): void {
+export function printSummary({ model, data, result, input, seconds, out }: SummaryInput): void {
   const reports = result.epochs;
   const dense = denseCost(model.spec);
   const weights = linearWeightCount(model);
@@ -49,6 +51,7 @@ export function printSummary({ model, data, result, seconds, out }: SummaryInput
   const rows: [string, string][] = [
     ['dataset', `${data.train.name.split('/')[0]}: ${result.trainSamples} of ${data.train.count} samples trained, ` +
       `${data.validation?.count ?? 0} held out for validation, ${data.test.count} test`],
+    ['input', input],
     ['network', describeNetwork(model)],
     ['backend', model.kernels.name],
     ['validation accuracy', result.validation

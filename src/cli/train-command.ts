@@ -166,5 +166,7 @@ function runTrain(o: TrainOptions, command: Command): void {
       ...(data.train.normalization ? { normalization: data.train.normalization } : {}),
     });
   }
-  printSummary({ model, data, result, seconds: (performance.now() - started) / 1000, out: o.out ?? null });
+  const input = [recipe.normalization === 'per-channel' ? 'normalised per channel' : 'pixel / 255',
+    recipe.augment === 'crop-flip' ? `crop-flip augmentation (padding ${recipe.cropPadding})` : 'no augmentation'].join(', ');
+  printSummary({ model, data, result, input, seconds: (performance.now() - started) / 1000, out: o.out ?? null });
 }
