@@ -43,7 +43,7 @@ function writeCifar(dir: string): void {
 const testAccuracy = (stdout: string): string => /test accuracy\s+([\d.]+ %)/.exec(stdout)?.[1] ?? 'none';
 
 describe('sobolnet with convolutional presets', () => {
-  const { dir, remove } = tempDir('sobolnet-conv-cli-');
+  const { dir, remove } = tempDir();
   afterAll(remove);
 
   it('trains the cnn preset at C/4 on MNIST, saves it, and eval reproduces its test accuracy', () => {
