@@ -15,6 +15,8 @@ export { inverseNormalCdf } from './sequences/normal.js';
 export * from './topology/index.js';
 
 export type { Kernels, SparseIndex } from './kernels/kernels.js';
+export { convShape, poolShape } from './kernels/conv-shape.js';
+export type { ConvShape, PoolShape } from './kernels/conv-shape.js';
 export { referenceKernels } from './kernels/reference-kernels.js';
 export { BACKEND_NAMES, selectKernels } from './kernels/select-kernels.js';
 export type { BackendName } from './kernels/select-kernels.js';
@@ -24,13 +26,27 @@ export { PathLinear } from './layers/path-linear.js';
 export { DenseLinear } from './layers/dense-linear.js';
 export { Relu } from './layers/relu.js';
 export { BatchNorm } from './layers/batch-norm.js';
+export { PathConv2d } from './layers/path-conv2d.js';
+export { Conv2d } from './layers/conv2d.js';
+export { MaxPool2d } from './layers/max-pool2d.js';
+export { AvgPool2d } from './layers/avg-pool2d.js';
+export { GlobalAvgPool } from './layers/global-avg-pool.js';
+export { Flatten } from './layers/flatten.js';
+export { Residual } from './layers/residual.js';
 export { SoftmaxCrossEntropy } from './layers/softmax-cross-entropy.js';
 export { INIT_KINDS, initialiseLayer, initialiseWeights } from './layers/init.js';
 export type { InitKind, InitSpec } from './layers/init.js';
 
 export { Model } from './model/model.js';
-export { pathLayerCount, topologySpecOf } from './model/model-spec.js';
-export type { ModelSpec, PathSpec } from './model/model-spec.js';
+export { isGraphSpec, layersOf, pathLayerCount, topologySpecOf } from './model/model-spec.js';
+export type { MlpSpec, ModelSpec, PathSpec } from './model/model-spec.js';
+export { graphTopologySpec, pathChain } from './model/graph-spec.js';
+export type { GraphPathCount, GraphPathSpec, GraphSpec } from './model/graph-spec.js';
+export { outputShape, unitsOf } from './model/layer-spec.js';
+export type { ImageShape, LayerSpec } from './model/layer-spec.js';
+export { ARCHITECTURES, cnnLayers, resnet20Layers } from './model/presets.js';
+export type { Architecture } from './model/presets.js';
+export { denseCost } from './model/model-cost.js';
 export { MODEL_FORMAT_VERSION, decodeModel, encodeModel } from './model/model-file.js';
 export type { ModelMeta } from './model/model-file.js';
 
