@@ -19,19 +19,18 @@
  * over the repeats, and the path MLP's speed-ups. --quick trains 6000 samples, 2 repeats.
  * Writes bench/results/train.json.
  */
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from './lib/args.js';
+import { runJsonChild } from './lib/child-run.js';
 import { backendConfigs, selectorSource, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, printTable, summarise } from './lib/timing.js';
-import { RESULT_MARK, type TrainJob, type TrainResult } from './lib/train-job.js';
+import type { TrainJob, TrainResult } from './lib/train-job.js';
 import { DEFAULT_LEARNING_RATES } from '../src/experiment/run-recipe.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..');
 const QUICK_LIMIT = 6000;
 const CHILD_TIMEOUT_MS = 60 * 60 * 1000;
 
@@ -42,15 +41,7 @@ interface RunSpec {
 }
 
 function runChild(spec: RunSpec): TrainResult | string {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'train-run.ts'), JSON.stringify(spec.job)], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 2 ** 20, timeout: CHILD_TIMEOUT_MS,
-  });
-  const line = (child.stdout ?? '').split('\n').reverse().find((l) => l.startsWith(RESULT_MARK));
-  if (child.status !== 0 || line === undefined) {
-    const tail = (child.stderr ?? '').split('\n').filter((l) => l.trim() !== '').slice(-5).map((l) => l.slice(0, 300)).join('\n    ');
-    return `exit ${child.status ?? child.signal ?? '?'}${child.error ? ` (${child.error.message})` : ''}: ${tail}`;
-  }
-  return JSON.parse(line.slice(RESULT_MARK.length)) as TrainResult;
+  return runJsonChild<TrainResult>(join(HERE, 'train-run.ts'), spec.job, CHILD_TIMEOUT_MS);
 }
 
 async function main(): Promise<void> {
