@@ -4,12 +4,9 @@
  * are already in the unit order x[C][H][W] of the convolution layers (kernels/conv-shape.ts).
  */
 import { check } from '../core/errors.js';
+import type { ImageShape } from '../core/image-shape.js';
 
-export interface ImageShape {
-  readonly channels: number;   // C
-  readonly height: number;     // H (rows)
-  readonly width: number;      // W (columns)
-}
+export type { ImageShape };
 
 /** The image shape of a sample shape [R, Q] (one channel) or [C, R, Q]. */
 export function imageShapeOf(shape: readonly number[], what = 'sample'): ImageShape {

@@ -11,14 +11,10 @@
  */
 import { z } from 'zod';
 import { check, SobolnetError } from '../core/errors.js';
+import type { ImageShape } from '../core/image-shape.js';
 import { convShape, poolShape, type ConvShape, type PoolShape } from '../kernels/conv-shape.js';
 
-/** The size of one sample's activation: C×H×W (a feature vector is n×1×1). */
-export interface ImageShape {
-  readonly channels: number;
-  readonly height: number;
-  readonly width: number;
-}
+export type { ImageShape };
 
 export const imageShapeSchema = z.strictObject({
   channels: z.int().min(1).max(1 << 24),
