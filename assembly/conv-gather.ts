@@ -21,15 +21,27 @@
  * B = 5) and border positions (one chunk run per position, tap range clipped per position).
  * Padding is never tested per element: tap ranges are clipped per chunk, rows per output row.
  *
- * The 3×3 stride-1 path kernel gets a sliding-window tile (`slide8`): one batch vector at 8
- * consecutive output positions. A row of taps (w0, w1, w2) meets the 10 x vectors at positions
- * -1..8 of the strip, and each x vector feeds up to 3 accumulators: per edge and tap row, 3 weight
- * splats and 10 x loads for 24 multiply-adds (0.54 loads per multiply-add, against 1.17 for the
- * flat chunk of 6 vectors: 6 x loads and a splat per 6). Registers: 8 sums, 3 weights and the x
- * vector in flight, 12 of the 15 xmm registers V8 hands out. x traffic per strip and batch
- * vector: K edges × 3 rows × 10 positions × 16 bytes, in lines that the next 3 batch vectors
- * reuse from L1 (the loop over a row's strips runs inside the loop over batch vectors, so one
- * row's working set is K × 3 input rows of W positions × 64 bytes: 24 KB at K = 8, W = 16).
+ * The 3×3 stride-1 single-unit kernel (path units; B >= 16 or a multiple of 4) gets a sliding
+ * strip (`slide8`): one batch vector at 8 consecutive output positions. A row of taps (w0, w1, w2)
+ * meets the 10 x vectors at positions -1..8 of the strip, and each x vector feeds up to 3 sums:
+ * per edge and tap row, 3 weight splats and 10 x loads for 24 multiply-adds (0.54 loads per
+ * multiply-add, against 1.17 for the flat chunk of 6 vectors: 6 x loads and a splat per 6).
+ * Registers: 8 sums, 3 weights and the x vector in flight, 12 of the 15 xmm registers V8 hands out.
+ *
+ * Loop order (callers: conv-kernels.ts): output rows, then blocks of 16 samples (one 64-byte line
+ * per position), then units, then the block's vectors and the row's strips. The units of one row
+ * and block read a band of k input rows × 16 lines of every channel (Ci = 64, W = 16, B = 64:
+ * 192 KB, in L2); unit-major order streamed a unit's K input channels from L3 per unit (32 MB per
+ * call at that shape) and ran 1.6x slower.
+ *
+ * Measured and dropped (npm run build:wasm variants, timed round-robin against the SIMD ceiling in
+ * one process; 64 -> 64 channels, 16×16, K = 8, B = 64, on a 2-core Zen 3 VM): with all K·3 input
+ * rows of a strip in one L1 set (rows of 4 KB) a line's other 3 vectors are evicted before their
+ * turn, but passes over 2-4 edges with partial sums in y (6-12 rows live) cost more than they
+ * saved; 2-position × 4-vector tiles that use whole lines (19 loads per 24 multiply-adds), 6-position
+ * strips, summing a tap row into a temporary before the accumulator (shorter dependency chains),
+ * unrolling the tap rows and compile-time batch strides were all 5-20 % slower or no faster. The
+ * strip reaches ~50 % of the ceiling on data that stays in L1 and ~35 % at the shape above.
  *
  * Order: every element sums bias, then edges in list order, tap rows ascending, tap columns
  * ascending, one `madd` each, on every path (flat chunk, border chunk, sliding strip, scalar),
@@ -515,11 +527,14 @@ function strip(yRow: usize, xRow: usize, wo0: i32, n: i32, bo: usize, i0: i32, i
   }
 }
 
-/** One output row by sliding strips (k = 3, stride 1, B >= 4, one unit), batch vectors outermost. */
-function rowStrips(yRow: usize, xRow: usize, i0: i32, i1: i32): void {
+/**
+ * One output row by sliding strips (k = 3, stride 1, B >= 4, one unit), batch vectors [v0, v1)
+ * outermost (the last vector at B - 4 when B % 4 != 0).
+ */
+function rowStrips(yRow: usize, xRow: usize, i0: i32, i1: i32, v0: i32, v1: i32): void {
   const OW = gOW;
   const B = gB;
-  for (let b = 0; b < B; b += 4) {
+  for (let b = v0; b < v1; b += 4) {
     const bo = <usize>min(b, B - 4) << 2; // the last vector overlaps the one before when B % 4 != 0
     if (OW >= 4) {
       const n = OW >= 8 ? 8 : 4;
@@ -540,44 +555,65 @@ function useStrips(): bool {
   return gK == 3 && gS == 1 && gB >= 4 && ((gB & 3) == 0 || gB >= 16);
 }
 
-/** Every row of the unit (or group) whose output channel starts at yu; x is the whole input. */
-function unitRows(yu: usize, x: usize, strips: bool): void {
-  const OH = gOH;
-  for (let oh = 0; oh < OH; oh++) {
-    const ih = oh * gS - gP; // input row of tap row 0
-    const i0 = max(0, -ih);
-    const i1 = min(gK, gIH - ih);
-    const yRow = yu + <usize>oh * gORow;
-    const xRow = x + <usize>(ih * <i32>gIRow);
-    if (strips) rowStrips(yRow, xRow, i0, i1);
-    else rowRuns(yRow, xRow, i0, i1);
-  }
+/** Output row oh of the unit (or group) whose output channel starts at yu; x is the whole input. */
+function unitRow(yu: usize, x: usize, oh: i32, strips: bool, v0: i32, v1: i32): void {
+  const ih = oh * gS - gP; // input row of tap row 0
+  const i0 = max(0, -ih);
+  const i1 = min(gK, gIH - ih);
+  const yRow = yu + <usize>oh * gORow;
+  const xRow = x + <usize>(ih * <i32>gIRow);
+  if (strips) rowStrips(yRow, xRow, i0, i1, v0, v1);
+  else rowRuns(yRow, xRow, i0, i1);
 }
 
-/** One unit: output channel at yu, edges set by `setEdges`, bias b0. */
-export function gatherUnit(yu: usize, x: usize, b0: f32): void {
+/**
+ * Output row oh of one unit: output channel at yu, edges set by `setEdges`, bias b0. Callers loop
+ * rows outside units: the units of a row read a band of k input rows of their channels, which
+ * stays in L2 while every unit that reads it passes (a unit's rows one after the other would
+ * stream all its K input channels from L3 per unit: Ci = 64, 16×16, B = 64 is 4 MB of x).
+ */
+export function gatherRow(yu: usize, x: usize, b0: f32, oh: i32, v0: i32, v1: i32): void {
   gGroup = false;
   gUnitBias = b0;
-  unitRows(yu, x, useStrips());
+  const strips = useStrips();
+  unitRow(yu, x, oh, strips, strips ? v0 : 0, strips ? v1 : gB);
+}
+
+/**
+ * Samples per batch block of `gatherRow`: callers loop blocks outside units, so that a row's band
+ * of input rows is one 64-byte line per position and channel (Ci = 64, 3 rows, W = 16: 192 KB, not
+ * 768 KB) while the units pass. Only sliding strips run a block at a time; others take the batch.
+ */
+export function batchBlock(): i32 {
+  return useStrips() ? 16 : gB;
+}
+
+/** Output rows of the running geometry. */
+export function outRows(): i32 {
+  return gOH;
 }
 
 /**
  * Dense units [u0, u1) from y: unit u's edge m reads channel m with weights at
- * W + u * lane + m * wStep (n edges), in groups of 4 and single units for the rest.
+ * W + u * lane + m * wStep (n edges), in groups of 4 and single units for the rest; rows
+ * outermost (see `gatherRow`).
  */
 export function gatherDense(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, lane: usize, wStep: usize,
   n: i32): void {
   gLane = lane;
-  let u = u0;
-  for (; u + 4 <= u1; u += 4) {
-    setEdges(0, 0, W + <usize>u * lane, wStep, n);
-    gGroup = true;
-    gGroupBias = bias != 0 ? bias + (<usize>u << 2) : 0;
-    unitRows(y + <usize>u * gOPlane, x, false);
-  }
-  for (; u < u1; u++) {
-    setEdges(0, 0, W + <usize>u * lane, wStep, n);
-    gatherUnit(y + <usize>u * gOPlane, x, biasAt(bias, u));
+  const OH = gOH;
+  for (let oh = 0; oh < OH; oh++) {
+    let u = u0;
+    for (; u + 4 <= u1; u += 4) {
+      setEdges(0, 0, W + <usize>u * lane, wStep, n);
+      gGroup = true;
+      gGroupBias = bias != 0 ? bias + (<usize>u << 2) : 0;
+      unitRow(y + <usize>u * gOPlane, x, oh, false, 0, gB);
+    }
+    for (; u < u1; u++) {
+      setEdges(0, 0, W + <usize>u * lane, wStep, n);
+      gatherRow(y + <usize>u * gOPlane, x, biasAt(bias, u), oh, 0, gB);
+    }
   }
 }
 

@@ -13,7 +13,7 @@
  * Shape legend: B batch, Ci/Co channels, H×W input, Ho×Wo output, k kernel, s stride, p padding,
  * E edges. Weights: path W[E][k][k] (gather order), dense W[Co][Ci][k][k]. Pointers are bytes.
  */
-import { gatherDense, gatherUnit, outPlaneBytes, setEdges, setGeometry } from './conv-gather';
+import { batchBlock, gatherDense, gatherRow, outPlaneBytes, outRows, setEdges, setGeometry } from './conv-gather';
 import { setTransposedEdges, setTransposedGeometry, transposedUnit } from './conv-transposed';
 import { edgeDots, inPlaneBytes, outPlaneBytes as dyPlaneBytes, setWeightGeometry, slide1, slideR2, slideX2,
   useSlides } from './conv-weight';
@@ -25,11 +25,16 @@ export function pathConvForward(t0: i32, t1: i32, y: usize, x: usize, W: usize, 
   setGeometry(H, Wd, Ho, Wo, k, s, p, B, false);
   const edge = <usize>(k * k) << 2;
   const plane = outPlaneBytes();
-  for (let t = t0; t < t1; t++) {
-    const e0 = load<i32>(targetOffsets + (<usize>t << 2));
-    const e1 = load<i32>(targetOffsets + (<usize>t << 2), 4);
-    setEdges(sources + (<usize>e0 << 2), 0, W + <usize>e0 * edge, edge, e1 - e0);
-    gatherUnit(y + <usize>t * plane, x, biasAt(bias, t));
+  const block = batchBlock();
+  for (let oh = 0; oh < Ho; oh++) {
+    for (let b = 0; b < B; b += block) {
+      for (let t = t0; t < t1; t++) {
+        const e0 = load<i32>(targetOffsets + (<usize>t << 2));
+        const e1 = load<i32>(targetOffsets + (<usize>t << 2), 4);
+        setEdges(sources + (<usize>e0 << 2), 0, W + <usize>e0 * edge, edge, e1 - e0);
+        gatherRow(y + <usize>t * plane, x, biasAt(bias, t), oh, b, min(b + block, B));
+      }
+    }
   }
 }
 
@@ -40,18 +45,27 @@ export function pathConvBackwardInput(s0: i32, s1: i32, dx: usize, dy: usize, W:
   const plane = <usize>(H * Wd * B) << 2;
   if (s == 1) setGeometry(Ho, Wo, H, Wd, k, 1, k - 1 - p, B, true);
   else setTransposedGeometry(H, Wd, Ho, Wo, k, s, p, B);
+  if (s == 1) {
+    // rows outermost (see gatherRow)
+    const OH = outRows();
+    const block = batchBlock();
+    for (let h = 0; h < OH; h++) {
+      for (let b = 0; b < B; b += block) {
+        for (let c = s0; c < s1; c++) {
+          const j0 = load<i32>(sourceOffsets + (<usize>c << 2));
+          const j1 = load<i32>(sourceOffsets + (<usize>c << 2), 4);
+          setEdges(targets + (<usize>j0 << 2), edgeOf + (<usize>j0 << 2), W, edge, j1 - j0);
+          gatherRow(dx + <usize>c * plane, dy, 0, h, b, min(b + block, B));
+        }
+      }
+    }
+    return;
+  }
   for (let c = s0; c < s1; c++) {
     const j0 = load<i32>(sourceOffsets + (<usize>c << 2));
     const j1 = load<i32>(sourceOffsets + (<usize>c << 2), 4);
-    const rows = targets + (<usize>j0 << 2);
-    const blocks = edgeOf + (<usize>j0 << 2);
-    if (s == 1) {
-      setEdges(rows, blocks, W, edge, j1 - j0);
-      gatherUnit(dx + <usize>c * plane, dy, 0);
-    } else {
-      setTransposedEdges(rows, blocks, W, edge, j1 - j0);
-      transposedUnit(dx + <usize>c * plane, dy);
-    }
+    setTransposedEdges(targets + (<usize>j0 << 2), edgeOf + (<usize>j0 << 2), W, edge, j1 - j0);
+    transposedUnit(dx + <usize>c * plane, dy);
   }
 }
 
