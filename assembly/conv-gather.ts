@@ -379,136 +379,144 @@ function rowRuns(yRow: usize, xRow: usize, i0: i32, i1: i32): void {
 // q >= n can lie right of it (p <= 2), which the flags say (Clip: i32, some may be false; f32: all
 // inside, tested at compile time).
 
-function slide8<Clip>(yp: usize, xa: usize, i0: i32, i1: i32, l0: bool, l1: bool, r8: bool, r9: bool): void {
+function slide8<Clip>(yp0: usize, xa0: usize, i0: i32, i1: i32, l0: bool, l1: bool, r8: bool, r9: bool, nv: i32): void {
   const clip = isInteger<Clip>();
   const rows = gRows, edgeOf = gEdgeOf, W = gW, wStep = gWStep, n = gN, tap0 = gTap0;
   const plane = gIPlane, iRow = gIRow, pos = gPos, tap = gTap, tapRow = gTapRow;
-  let a0 = f32x4.splat(gUnitBias);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  let a4 = a0;
-  let a5 = a0;
-  let a6 = a0;
-  let a7 = a0;
-  for (let m = 0; m < n; m++) {
-    const xm = xa + channelOffset(rows, m, plane);
-    const wm = blockOf(edgeOf, W, wStep, tap0, m);
-    for (let i = i0; i < i1; i++) {
-      let s = xm + <usize>i * iRow;
-      const wi = wm + <usize>(i * tapRow);
-      const w0 = v128.load32_splat(wi);
-      const w1 = v128.load32_splat(wi + <usize>tap);
-      const w2 = v128.load32_splat(wi + <usize>(2 * tap));
-      if (!clip || l0) a0 = madd(w0, v128.load(s), a0);
-      s += pos;
-      if (!clip || l1) {
-        const x = v128.load(s);
-        a1 = madd(w0, x, a1);
-        a0 = madd(w1, x, a0);
-      }
-      s += pos;
-      let x = v128.load(s);
-      a2 = madd(w0, x, a2);
-      a1 = madd(w1, x, a1);
-      a0 = madd(w2, x, a0);
-      s += pos;
-      x = v128.load(s);
-      a3 = madd(w0, x, a3);
-      a2 = madd(w1, x, a2);
-      a1 = madd(w2, x, a1);
-      s += pos;
-      x = v128.load(s);
-      a4 = madd(w0, x, a4);
-      a3 = madd(w1, x, a3);
-      a2 = madd(w2, x, a2);
-      s += pos;
-      x = v128.load(s);
-      a5 = madd(w0, x, a5);
-      a4 = madd(w1, x, a4);
-      a3 = madd(w2, x, a3);
-      s += pos;
-      x = v128.load(s);
-      a6 = madd(w0, x, a6);
-      a5 = madd(w1, x, a5);
-      a4 = madd(w2, x, a4);
-      s += pos;
-      x = v128.load(s);
-      a7 = madd(w0, x, a7);
-      a6 = madd(w1, x, a6);
-      a5 = madd(w2, x, a5);
-      s += pos;
-      if (!clip || r8) {
+  for (let v = 0; v < nv; v++) {
+    const yp = yp0 + (<usize>v << 4);
+    const xa = xa0 + (<usize>v << 4);
+    let a0 = f32x4.splat(gUnitBias);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let a4 = a0;
+    let a5 = a0;
+    let a6 = a0;
+    let a7 = a0;
+    for (let m = 0; m < n; m++) {
+      const xm = xa + channelOffset(rows, m, plane);
+      const wm = blockOf(edgeOf, W, wStep, tap0, m);
+      for (let i = i0; i < i1; i++) {
+        let s = xm + <usize>i * iRow;
+        const wi = wm + <usize>(i * tapRow);
+        const w0 = v128.load32_splat(wi);
+        const w1 = v128.load32_splat(wi + <usize>tap);
+        const w2 = v128.load32_splat(wi + <usize>(2 * tap));
+        if (!clip || l0) a0 = madd(w0, v128.load(s), a0);
+        s += pos;
+        if (!clip || l1) {
+          const x = v128.load(s);
+          a1 = madd(w0, x, a1);
+          a0 = madd(w1, x, a0);
+        }
+        s += pos;
+        let x = v128.load(s);
+        a2 = madd(w0, x, a2);
+        a1 = madd(w1, x, a1);
+        a0 = madd(w2, x, a0);
+        s += pos;
         x = v128.load(s);
-        a7 = madd(w1, x, a7);
-        a6 = madd(w2, x, a6);
-      }
-      s += pos;
-      if (!clip || r9) a7 = madd(w2, v128.load(s), a7);
-    }
-  }
-  v128.store(yp, a0);
-  v128.store(yp + pos, a1);
-  v128.store(yp + 2 * pos, a2);
-  v128.store(yp + 3 * pos, a3);
-  v128.store(yp + 4 * pos, a4);
-  v128.store(yp + 5 * pos, a5);
-  v128.store(yp + 6 * pos, a6);
-  v128.store(yp + 7 * pos, a7);
-}
-
-function slide4<Clip>(yp: usize, xa: usize, i0: i32, i1: i32, l0: bool, l1: bool, r4: bool, r5: bool): void {
-  const clip = isInteger<Clip>();
-  const rows = gRows, edgeOf = gEdgeOf, W = gW, wStep = gWStep, n = gN, tap0 = gTap0;
-  const plane = gIPlane, iRow = gIRow, pos = gPos, tap = gTap, tapRow = gTapRow;
-  let a0 = f32x4.splat(gUnitBias);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  for (let m = 0; m < n; m++) {
-    const xm = xa + channelOffset(rows, m, plane);
-    const wm = blockOf(edgeOf, W, wStep, tap0, m);
-    for (let i = i0; i < i1; i++) {
-      let s = xm + <usize>i * iRow;
-      const wi = wm + <usize>(i * tapRow);
-      const w0 = v128.load32_splat(wi);
-      const w1 = v128.load32_splat(wi + <usize>tap);
-      const w2 = v128.load32_splat(wi + <usize>(2 * tap));
-      if (!clip || l0) a0 = madd(w0, v128.load(s), a0);
-      s += pos;
-      if (!clip || l1) {
-        const x = v128.load(s);
-        a1 = madd(w0, x, a1);
-        a0 = madd(w1, x, a0);
-      }
-      s += pos;
-      let x = v128.load(s);
-      a2 = madd(w0, x, a2);
-      a1 = madd(w1, x, a1);
-      a0 = madd(w2, x, a0);
-      s += pos;
-      x = v128.load(s);
-      a3 = madd(w0, x, a3);
-      a2 = madd(w1, x, a2);
-      a1 = madd(w2, x, a1);
-      s += pos;
-      if (!clip || r4) {
+        a3 = madd(w0, x, a3);
+        a2 = madd(w1, x, a2);
+        a1 = madd(w2, x, a1);
+        s += pos;
         x = v128.load(s);
+        a4 = madd(w0, x, a4);
         a3 = madd(w1, x, a3);
         a2 = madd(w2, x, a2);
+        s += pos;
+        x = v128.load(s);
+        a5 = madd(w0, x, a5);
+        a4 = madd(w1, x, a4);
+        a3 = madd(w2, x, a3);
+        s += pos;
+        x = v128.load(s);
+        a6 = madd(w0, x, a6);
+        a5 = madd(w1, x, a5);
+        a4 = madd(w2, x, a4);
+        s += pos;
+        x = v128.load(s);
+        a7 = madd(w0, x, a7);
+        a6 = madd(w1, x, a6);
+        a5 = madd(w2, x, a5);
+        s += pos;
+        if (!clip || r8) {
+          x = v128.load(s);
+          a7 = madd(w1, x, a7);
+          a6 = madd(w2, x, a6);
+        }
+        s += pos;
+        if (!clip || r9) a7 = madd(w2, v128.load(s), a7);
       }
-      s += pos;
-      if (!clip || r5) a3 = madd(w2, v128.load(s), a3);
     }
+    v128.store(yp, a0);
+    v128.store(yp + pos, a1);
+    v128.store(yp + 2 * pos, a2);
+    v128.store(yp + 3 * pos, a3);
+    v128.store(yp + 4 * pos, a4);
+    v128.store(yp + 5 * pos, a5);
+    v128.store(yp + 6 * pos, a6);
+    v128.store(yp + 7 * pos, a7);
   }
-  v128.store(yp, a0);
-  v128.store(yp + pos, a1);
-  v128.store(yp + 2 * pos, a2);
-  v128.store(yp + 3 * pos, a3);
+}
+
+function slide4<Clip>(yp0: usize, xa0: usize, i0: i32, i1: i32, l0: bool, l1: bool, r4: bool, r5: bool, nv: i32): void {
+  const clip = isInteger<Clip>();
+  const rows = gRows, edgeOf = gEdgeOf, W = gW, wStep = gWStep, n = gN, tap0 = gTap0;
+  const plane = gIPlane, iRow = gIRow, pos = gPos, tap = gTap, tapRow = gTapRow;
+  for (let v = 0; v < nv; v++) {
+    const yp = yp0 + (<usize>v << 4);
+    const xa = xa0 + (<usize>v << 4);
+    let a0 = f32x4.splat(gUnitBias);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    for (let m = 0; m < n; m++) {
+      const xm = xa + channelOffset(rows, m, plane);
+      const wm = blockOf(edgeOf, W, wStep, tap0, m);
+      for (let i = i0; i < i1; i++) {
+        let s = xm + <usize>i * iRow;
+        const wi = wm + <usize>(i * tapRow);
+        const w0 = v128.load32_splat(wi);
+        const w1 = v128.load32_splat(wi + <usize>tap);
+        const w2 = v128.load32_splat(wi + <usize>(2 * tap));
+        if (!clip || l0) a0 = madd(w0, v128.load(s), a0);
+        s += pos;
+        if (!clip || l1) {
+          const x = v128.load(s);
+          a1 = madd(w0, x, a1);
+          a0 = madd(w1, x, a0);
+        }
+        s += pos;
+        let x = v128.load(s);
+        a2 = madd(w0, x, a2);
+        a1 = madd(w1, x, a1);
+        a0 = madd(w2, x, a0);
+        s += pos;
+        x = v128.load(s);
+        a3 = madd(w0, x, a3);
+        a2 = madd(w1, x, a2);
+        a1 = madd(w2, x, a1);
+        s += pos;
+        if (!clip || r4) {
+          x = v128.load(s);
+          a3 = madd(w1, x, a3);
+          a2 = madd(w2, x, a2);
+        }
+        s += pos;
+        if (!clip || r5) a3 = madd(w2, v128.load(s), a3);
+      }
+    }
+    v128.store(yp, a0);
+    v128.store(yp + pos, a1);
+    v128.store(yp + 2 * pos, a2);
+    v128.store(yp + 3 * pos, a3);
+  }
 }
 
 /** One strip of n = 8 or 4 positions from wo0, batch vector at byte offset bo. */
-function strip(yRow: usize, xRow: usize, wo0: i32, n: i32, bo: usize, i0: i32, i1: i32): void {
+function strip(yRow: usize, xRow: usize, wo0: i32, n: i32, bo: usize, nv: i32, i0: i32, i1: i32): void {
   const x0 = wo0 - gP; // input column of strip position q = 0
   const W = gIW;
   const yp = yRow + <usize>wo0 * gPos + bo;
@@ -519,33 +527,43 @@ function strip(yRow: usize, xRow: usize, wo0: i32, n: i32, bo: usize, i0: i32, i
   const rb = x0 + n + 1 < W;
   const inside = l0 && rb;
   if (n == 8) {
-    if (inside) slide8<f32>(yp, xa, i0, i1, true, true, true, true);
-    else slide8<i32>(yp, xa, i0, i1, l0, l1, ra, rb);
+    if (inside) slide8<f32>(yp, xa, i0, i1, true, true, true, true, nv);
+    else slide8<i32>(yp, xa, i0, i1, l0, l1, ra, rb, nv);
   } else {
-    if (inside) slide4<f32>(yp, xa, i0, i1, true, true, true, true);
-    else slide4<i32>(yp, xa, i0, i1, l0, l1, ra, rb);
+    if (inside) slide4<f32>(yp, xa, i0, i1, true, true, true, true, nv);
+    else slide4<i32>(yp, xa, i0, i1, l0, l1, ra, rb, nv);
+  }
+}
+
+/** The strips of one row for nv consecutive batch vectors from byte offset bo (the last strip overlaps). */
+function stripsOfRow(yRow: usize, xRow: usize, bo: usize, nv: i32, i0: i32, i1: i32): void {
+  const OW = gOW;
+  if (OW >= 4) {
+    const n = OW >= 8 ? 8 : 4;
+    for (let wo0 = 0; wo0 < OW; wo0 += n) strip(yRow, xRow, min(wo0, OW - n), n, bo, nv, i0, i1);
+    return;
+  }
+  for (let v = 0; v < nv; v++) {
+    const bv = bo + (<usize>v << 4);
+    for (let wo = 0; wo < OW; wo++) {
+      const xw = wo - gP;
+      chunk1(yRow + <usize>wo * gPos + bv, xRow + <usize>(xw * <i32>gPos) + bv, i0, i1, max(0, -xw), min(gK, gIW - xw),
+        gUnitBias);
+    }
   }
 }
 
 /**
- * One output row by sliding strips (k = 3, stride 1, B >= 4, one unit), batch vectors [v0, v1)
- * outermost (the last vector at B - 4 when B % 4 != 0).
+ * One output row by sliding strips (k = 3, stride 1, B >= 4, one unit) for the batch vectors
+ * [v0, v1): each strip call runs the block's vectors one after the other (a call and its loop
+ * set-up cost about as much as 4 tap rows of work: K = 1..2 channels ran at half speed with one
+ * vector per call), and the last vector at B - 4 when B % 4 != 0.
  */
 function rowStrips(yRow: usize, xRow: usize, i0: i32, i1: i32, v0: i32, v1: i32): void {
-  const OW = gOW;
   const B = gB;
-  for (let b = v0; b < v1; b += 4) {
-    const bo = <usize>min(b, B - 4) << 2; // the last vector overlaps the one before when B % 4 != 0
-    if (OW >= 4) {
-      const n = OW >= 8 ? 8 : 4;
-      for (let wo0 = 0; wo0 < OW; wo0 += n) strip(yRow, xRow, min(wo0, OW - n), n, bo, i0, i1);
-    } else {
-      for (let wo = 0; wo < OW; wo++) {
-        const xw = wo - gP;
-        chunk1(yRow + <usize>wo * gPos + bo, xRow + <usize>(xw * <i32>gPos) + bo, i0, i1, max(0, -xw), min(gK, gIW - xw), gUnitBias);
-      }
-    }
-  }
+  const full = min(v1, B & ~3);
+  if (full > v0) stripsOfRow(yRow, xRow, <usize>v0 << 2, (full - v0) >> 2, i0, i1);
+  if (full < v1) stripsOfRow(yRow, xRow, <usize>(B - 4) << 2, 1, i0, i1);
 }
 
 /** Whether single units run by sliding strips (depends on the shapes only). */
