@@ -17,6 +17,7 @@ import type { Kernels, SparseIndex } from '../kernels/kernels.js';
 import { checkConvShape } from './check-shape.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
+import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
 
 export class PathConv2d implements Layer {
@@ -45,15 +46,11 @@ export class PathConv2d implements Layer {
     bias = true,
   ) {
     checkConvShape(shape, 'path convolution');
-    const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
+    const { inputs: I, outputs: O } = index;
     const { inChannels: Ci, outChannels: Co, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, kernel: k } = shape;
     check(I === Ci && O === Co, () =>
       `path convolution: the index connects ${I} -> ${O} channels, but the shape is ${Ci} -> ${Co}`);
-    const E = sources.length;
-    check(targetOffsets.length === O + 1 && targetOffsets[O] === E, () =>
-      `path convolution index: targetOffsets must have ${O + 1} entries ending at ${E} edges, got ${targetOffsets.length} ending at ${targetOffsets[targetOffsets.length - 1]}`);
-    check(sourceOffsets.length === I + 1 && sourceOffsets[I] === E && targets.length === E && edgeOf.length === E, () =>
-      `path convolution index: transpose must have ${I + 1} offsets ending at ${E} and ${E} targets and edgeOf, got ${sourceOffsets.length}, ${sourceOffsets[sourceOffsets.length - 1]}, ${targets.length}, ${edgeOf.length}`);
+    const E = checkSparseIndex(index, 'path convolution');
     this.inputs = Ci * H * W;
     this.outputs = Co * Ho * Wo;
     this.taps = k * k;

@@ -5,11 +5,11 @@
  *
  * Shape legend: B batch, I inputs, O outputs, E edges.
  */
-import { check } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
 import type { Kernels, SparseIndex } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
+import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
 
 export class PathLinear implements Layer {
@@ -34,12 +34,8 @@ export class PathLinear implements Layer {
     readonly precision: Precision,
     bias = true,
   ) {
-    const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
-    const E = sources.length;
-    check(targetOffsets.length === O + 1 && targetOffsets[O] === E, () =>
-      `path layer index: targetOffsets must have ${O + 1} entries ending at ${E} edges, got ${targetOffsets.length} ending at ${targetOffsets[targetOffsets.length - 1]}`);
-    check(sourceOffsets.length === I + 1 && sourceOffsets[I] === E && targets.length === E && edgeOf.length === E, () =>
-      `path layer index: transpose must have ${I + 1} offsets ending at ${E} and ${E} targets and edgeOf, got ${sourceOffsets.length}, ${sourceOffsets[sourceOffsets.length - 1]}, ${targets.length}, ${edgeOf.length}`);
+    const { inputs: I, outputs: O } = index;
+    const E = checkSparseIndex(index, 'path layer');
     this.inputs = I;
     this.outputs = O;
     this.macsPerSample = E;

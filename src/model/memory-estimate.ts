@@ -93,13 +93,17 @@ export function estimateMemory(m: MemoryLayout): MemoryEstimate {
   }
   const D = w[0], C = w[L];
   act += array(D * B) + C * B + array(D * Be) + C * Be; // input batch and loss gradient, training and evaluation
-  const optimizer = (m.optimizer === 'adam' ? 2 : 1) * params;
-  const parameters = (params + state) * f, gradients = params * f;
-  const activations = act * f;
+  return inBytes({ params, state, act, index, wasmIndex, largest }, m.optimizer, f);
+}
+
+/** Scalars counted by kind -> the estimate in bytes of `f` per float (index words are 4 bytes). */
+function inBytes(n: { params: number; state: number; act: number; index: number; wasmIndex: number; largest: number },
+  optimizerKind: 'adam' | 'sgd', f: number): MemoryEstimate {
+  const optimizer = (optimizerKind === 'adam' ? 2 : 1) * n.params * f;
+  const parameters = (n.params + n.state) * f, gradients = n.params * f, activations = n.act * f;
   return {
-    parameters, gradients, optimizer: optimizer * f, activations,
-    kernelBytes: parameters + gradients + optimizer * f + activations,
-    indexBytes: 4 * index, wasmIndexBytes: 4 * wasmIndex, largestArray: largest,
+    parameters, gradients, optimizer, activations, kernelBytes: parameters + gradients + optimizer + activations,
+    indexBytes: 4 * n.index, wasmIndexBytes: 4 * n.wasmIndex, largestArray: n.largest,
   };
 }
 
@@ -156,14 +160,7 @@ export function estimateGraphMemory(spec: GraphSpec, train: TrainShape, precisio
   }
   const D = unitsOf(spec.input);
   act += array(D * B) + array(D * Be);
-  const optimizer = (train.optimizer === 'adam' ? 2 : 1) * params;
-  const parameters = (params + state) * f, gradients = params * f;
-  const activations = act * f;
-  return {
-    parameters, gradients, optimizer: optimizer * f, activations,
-    kernelBytes: parameters + gradients + optimizer * f + activations,
-    indexBytes: 4 * index, wasmIndexBytes: 4 * wasmIndex, largestArray: largest,
-  };
+  return inBytes({ params, state, act, index, wasmIndex, largest }, train.optimizer, f);
 }
 
 /** How much a backend can hold: where its arrays live and the limits there. */
