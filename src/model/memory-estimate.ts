@@ -158,8 +158,8 @@ export function estimateGraphMemory(spec: GraphSpec, train: TrainShape, precisio
       params += array(inputs * s.outputs * taps) + bias;
     }
   }
-  const D = unitsOf(spec.input);
-  act += array(D * B) + array(D * Be);
+  const D = unitsOf(spec.input), C = unitsOf(placedLayers(spec).output);
+  act += array(D * B) + C * B + array(D * Be) + C * Be; // input batch and loss gradient, training and evaluation
   return inBytes({ params, state, act, index, wasmIndex, largest }, train.optimizer, f);
 }
 

@@ -9,8 +9,9 @@ import { SobolnetError } from '../../src/core/errors.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import {
-  checkMemoryFits, estimateMemory, memoryLayoutOf, type MemoryLimits,
+  checkMemoryFits, estimateMemory, estimateModelMemory, memoryLayoutOf, type MemoryLimits,
 } from '../../src/model/memory-estimate.js';
+import type { GraphSpec } from '../../src/model/graph-spec.js';
 import type { MlpSpec } from '../../src/model/model-spec.js';
 import { Model } from '../../src/model/model.js';
 import { EVAL_BATCH } from '../../src/train/evaluate.js';
@@ -110,5 +111,40 @@ describe('memory estimate', () => {
     // A small model fits.
     const small = estimateMemory(memoryLayoutOf(pathSpec(), { batch: 128, evalBatch: EVAL_BATCH, optimizer: 'adam' }));
     expect(() => checkMemoryFits(small, wasm, '--widths')).not.toThrow();
+  });
+});
+
+describe('memory estimate of graph models', () => {
+  /** Allocated bytes of a graph model trained on a few synthetic images and evaluated once. */
+  function measuredGraph(spec: GraphSpec, batch: number): number {
+    const { kernels, bytes } = countingKernels();
+    const model = new Model(spec, kernels);
+    const data = syntheticSplit(5, model.inputs, model.classes, 2 * batch + 3, EVAL_BATCH + 7);
+    train(model, data, {
+      epochs: 1, batchSize: batch, learningRate: 0.01, seed: 1, schedule: { kind: 'constant' },
+      optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+    });
+    return bytes();
+  }
+
+  const graph: GraphSpec = {
+    input: { channels: 3, height: 8, width: 8 },
+    layers: [
+      { kind: 'conv', outputs: 8, kernel: 3, stride: 1, padding: 1, path: false, bias: false },
+      { kind: 'batchnorm' }, { kind: 'relu' },
+      { kind: 'residual', body: [{ kind: 'conv', outputs: 8, kernel: 3, stride: 2, padding: 1, path: true, bias: false }, { kind: 'batchnorm' }],
+        shortcut: [{ kind: 'conv', outputs: 8, kernel: 1, stride: 2, padding: 0, path: false, bias: false }] },
+      { kind: 'relu' }, { kind: 'maxpool', size: 2, stride: 2 }, { kind: 'global-avgpool' },
+      { kind: 'linear', outputs: 5, path: false },
+    ],
+    paths: { source: { kind: 'sobol' }, paths: { fanIn: 2 }, hiddenOrder: 'natural' },
+    init: { kind: 'he', seed: 1 },
+  };
+
+  it('bounds what a convolutional model with a residual block allocates from above, within a factor of 2', () => {
+    const real = measuredGraph(graph, 16);
+    const e = estimateModelMemory(graph, { batch: 16, evalBatch: EVAL_BATCH, optimizer: 'adam' });
+    expect(e.kernelBytes).toBeGreaterThanOrEqual(real);
+    expect(e.kernelBytes).toBeLessThan(2 * real);
   });
 });
