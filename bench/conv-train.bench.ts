@@ -2,7 +2,7 @@
  * Training epochs of the convolutional presets, path against dense, each run in its own child
  * process (bench/conv-train-run.ts), on our fastest backend with 2 threads:
  *
- *   npm run bench:conv-train [-- --quick] [-- --repeats 3 --cifar-steps 200 --limit 60000 --backends wasm-threads --threads 1]
+ *   npm run bench:conv-train [-- --quick] [-- --repeats 3 --cifar-steps 200 --cifar-repeats 1 --limit 60000 --tasks fashion-cnn --backends wasm-threads --threads 1]
  *
  * - Fashion-MNIST, `cnn` preset: one whole epoch (60000 samples, batch 128; the real files when
  *   /usr/share/datasets/fashion-mnist has them, else synthetic images of the same shape): path
@@ -40,6 +40,8 @@ interface RunSpec {
   readonly job: ConvTrainJob;
   /** Samples of the epoch that the run stands for (measured whole, or extrapolated to when the run trains fewer). */
   readonly epochSamples: number;
+  /** Rounds this run takes part in. */
+  readonly repeats: number;
 }
 
 function positiveIntFlag(args: ReturnType<typeof parseBenchArgs>, flag: string, fallback: number): number {
@@ -52,18 +54,22 @@ function positiveIntFlag(args: ReturnType<typeof parseBenchArgs>, flag: string, 
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const args = parseBenchArgs(argv, ['--limit', '--cifar-steps', '--tasks'], { repeats: [3, 1], warmup: [5, 1] });
+  const args = parseBenchArgs(argv, ['--limit', '--cifar-steps', '--cifar-repeats', '--tasks'], { repeats: [3, 1], warmup: [5, 1] });
   // One configuration: the fastest backend (first in availableBackends()), 2 threads unless --threads says otherwise.
   const threads = argv.includes('--threads') ? args.threads : [2];
   const config = backendConfigs(args.backends, threads)[0];
   if (config === undefined) throw new Error('no backend to run on');
   const fashionSamples = positiveIntFlag(args, '--limit', args.quick ? QUICK_FASHION_LIMIT : FASHION_EPOCH);
   const cifarSteps = positiveIntFlag(args, '--cifar-steps', args.quick ? QUICK_CIFAR_STEPS : DEFAULT_CIFAR_STEPS);
+  // A ResNet-20 run times hundreds of steps of identical work (their spread is in the JSON), and a dense one takes
+  // about 10 minutes here: one round by default.
+  const cifarRepeats = positiveIntFlag(args, '--cifar-repeats', 1);
   const tasks = (args.extra.get('--tasks') ?? 'fashion-cnn,cifar-resnet20').split(',').map((t) => t.trim()) as ConvTrainTask[];
   for (const t of tasks) if (t !== 'fashion-cnn' && t !== 'cifar-resnet20') throw new Error(`unknown --tasks entry ${t}: fashion-cnn, cifar-resnet20`);
 
   const machine = printHeader(`convolutional training epochs, path vs dense${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
-    `configuration: ${config.label} (fastest backend, from ${selectorSource}); each run in its own process, ${args.repeats} round(s) round-robin, ` +
+    `configuration: ${config.label} (fastest backend, from ${selectorSource}); each run in its own process, round-robin: ` +
+      `${args.repeats} round(s) of the Fashion-MNIST runs, ${cifarRepeats} of the ResNet-20 runs; ` +
       `${args.warmup} warm-up batches on a throwaway model first`,
     'recipes: `sobolnet train` defaults for the preset and data set with --epochs 1 --validation 0 (Adam, cosine schedule, He init, seed 1, batch 128);',
     '  path: --density f (channel fan-in f·C of every path convolution, plain Sobol\'); dense: --source dense',
@@ -76,19 +82,21 @@ async function main(): Promise<void> {
     ({ task, model, density, backend: config.backend, threads: config.threads, samples, warmupBatches: args.warmup });
   const specs: RunSpec[] = [];
   if (tasks.includes('fashion-cnn')) {
-    specs.push({ name: 'cnn path C/4', job: job('fashion-cnn', 'path', 0.25, fashionSamples), epochSamples: FASHION_EPOCH });
-    specs.push({ name: 'cnn path C/8', job: job('fashion-cnn', 'path', 0.125, fashionSamples), epochSamples: FASHION_EPOCH });
-    specs.push({ name: 'cnn dense', job: job('fashion-cnn', 'dense', null, fashionSamples), epochSamples: FASHION_EPOCH });
+    specs.push({ name: 'cnn path C/4', job: job('fashion-cnn', 'path', 0.25, fashionSamples), epochSamples: FASHION_EPOCH, repeats: args.repeats });
+    specs.push({ name: 'cnn path C/8', job: job('fashion-cnn', 'path', 0.125, fashionSamples), epochSamples: FASHION_EPOCH, repeats: args.repeats });
+    specs.push({ name: 'cnn dense', job: job('fashion-cnn', 'dense', null, fashionSamples), epochSamples: FASHION_EPOCH, repeats: args.repeats });
   }
   if (tasks.includes('cifar-resnet20')) {
-    specs.push({ name: 'resnet20 path C/4', job: job('cifar-resnet20', 'path', 0.25, cifarSteps * BATCH), epochSamples: CIFAR_EPOCH });
-    specs.push({ name: 'resnet20 dense', job: job('cifar-resnet20', 'dense', null, cifarSteps * BATCH), epochSamples: CIFAR_EPOCH });
+    specs.push({ name: 'resnet20 path C/4', job: job('cifar-resnet20', 'path', 0.25, cifarSteps * BATCH), epochSamples: CIFAR_EPOCH, repeats: cifarRepeats });
+    specs.push({ name: 'resnet20 dense', job: job('cifar-resnet20', 'dense', null, cifarSteps * BATCH), epochSamples: CIFAR_EPOCH, repeats: cifarRepeats });
   }
 
   const results = new Map<string, ConvTrainResult[]>();
   const errors: { name: string; round: number; error: string }[] = [];
-  for (let round = 0; round < args.repeats; round++) {
+  const rounds = Math.max(...specs.map((s) => s.repeats));
+  for (let round = 0; round < rounds; round++) {
     for (const spec of specs) {
+      if (round >= spec.repeats) continue;
       const t0 = performance.now();
       const r = runJsonChild<ConvTrainResult>(join(HERE, 'conv-train-run.ts'), spec.job, CHILD_TIMEOUT_MS);
       const wall = (performance.now() - t0) / 1000;
@@ -151,7 +159,7 @@ async function main(): Promise<void> {
   for (const e of errors) console.log(`FAILED: ${e.name} round ${e.round + 1}: ${e.error}`);
 
   writeResults('conv-train', {
-    bench: 'conv-train', machine, quick: args.quick, config: config.label, batch: BATCH, repeats: args.repeats, warmupBatches: args.warmup,
+    bench: 'conv-train', machine, quick: args.quick, config: config.label, batch: BATCH, repeats: args.repeats, cifarRepeats, warmupBatches: args.warmup,
     fashionSamples, cifarSteps, cifarEpochSamples: CIFAR_EPOCH,
     notes: [
       'epoch s: training time (evaluation excluded); for resnet20 estimated as epoch samples / measured samples per second',
