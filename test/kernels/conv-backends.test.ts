@@ -163,7 +163,9 @@ const addCases: ConvCase[] = [
 
 // Convolution shapes: [Ci, Co, H, W, k, s, p]. Widths of 8 and more run 8-position strips (the
 // last one overlapping), 4..7 run 4-position strips, below 4 single positions; p = 2 with k = 3
-// clips two strip positions on each side.
+// clips two strip positions on each side. The 40-channel, 70-wide shapes have bands of 3 input
+// rows over 2 MB at B = 67, so the dense forward (and the stride-1 backward input) run blocks of
+// 16 samples, the last one 19 (two 8-float groups and an overlapping 4), one run per position.
 const SHAPES: readonly (readonly [number, number, number, number, number, number, number])[] = [
   [3, 5, 7, 5, 3, 1, 1],
   [5, 13, 9, 9, 3, 1, 1],
@@ -177,6 +179,8 @@ const SHAPES: readonly (readonly [number, number, number, number, number, number
   [3, 5, 7, 9, 5, 2, 1],
   [5, 3, 7, 5, 1, 1, 0],
   [3, 13, 9, 7, 1, 2, 0],
+  [40, 40, 2, 70, 3, 1, 1],
+  [40, 6, 3, 70, 3, 2, 1],
 ];
 
 const CONV_CASES: ConvCase[] = SHAPES.flatMap(([Ci, Co, H, W, k, s, p]) => {
