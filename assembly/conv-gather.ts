@@ -43,6 +43,21 @@
  * unrolling the tap rows and compile-time batch strides were all 5-20 % slower or no faster. The
  * strip reaches ~50 % of the ceiling on data that stays in L1 and ~35 % at the shape above.
  *
+ * Measured and dropped in a second round (same shape, paired round-robin: per round each variant's
+ * CPU time over the baseline's, median of 11-15 rounds; 2-core Zen 3 VM at load average 3-5):
+ * - Packing the input (blocks of 16 samples as [C][H+2p][W+2p][16] with a zero ring, channel
+ *   strides an odd number of lines, so no two rows share L1 sets, and constant load offsets, no
+ *   clipped strips): no faster, forward or backward input, plain or FMA. So the 4 KB aliasing is
+ *   not what costs: with packing or without, 64 -> 64 at K = 8 runs ~25 % slower per multiply-add
+ *   than 8 -> 64 at K = 8 (whose band stays in L1), i.e. what costs is refilling each unit's K·3
+ *   input rows (27 KB per unit, row and block) from L2, not conflicts.
+ * - V8 (TurboFan, Node 20) schedules the 10 x loads of a tap row ahead of the arithmetic, so 21
+ *   vector values are live and 3-6 of them (accumulators among them) are spilled every tap row;
+ *   a spilled accumulator's chain goes through a store and a reload (--print-wasm-code). Pinning
+ *   each accumulator with a store after its last multiply-add of the row removes every vector
+ *   spill but was 4-7 % slower (14 % when the pin store 4 KB-aliased the x loads); 4-position
+ *   strips (13 live values, no spills) were 1.3-1.4x slower (4 chains: latency-bound).
+ *
  * Order: every element sums bias, then edges in list order, tap rows ascending, tap columns
  * ascending, one `madd` each, on every path (flat chunk, border chunk, sliding strip, scalar),
  * and which path computes a position depends on the shapes only: a unit's values do not depend on
