@@ -50,7 +50,9 @@
  *   clipped strips): no faster, forward or backward input, plain or FMA. So the 4 KB aliasing is
  *   not what costs: with packing or without, 64 -> 64 at K = 8 runs ~25 % slower per multiply-add
  *   than 8 -> 64 at K = 8 (whose band stays in L1), i.e. what costs is refilling each unit's K·3
- *   input rows (27 KB per unit, row and block) from L2, not conflicts.
+ *   input rows (27 KB per unit, row and block) from L2, not conflicts. On the packed blocks,
+ *   passes of 2 or 4 output rows per unit (K·(r + 2) input rows read instead of K·3·r) were
+ *   0.88-0.96x (slower).
  * - V8 (TurboFan, Node 20) schedules the 10 x loads of a tap row ahead of the arithmetic, so 21
  *   vector values are live and 3-6 of them (accumulators among them) are spilled every tap row;
  *   a spilled accumulator's chain goes through a store and a reload (--print-wasm-code). Pinning
