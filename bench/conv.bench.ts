@@ -11,9 +11,10 @@
  * P = K · Co paths, duplicates merged (so E ≤ K · Co edges, each a 3×3 kernel). Kernels timed:
  * forward, backward-input, backward-weight, round-robin over the 9 cases of a shape, and the step
  * fwd + bwdI + bwdW (sum of the medians). GFLOP/s counts 2 FLOPs per multiply-add over every tap,
- * padding included (2 · E · k² · Ho · Wo · B; the usual convention, and onnxruntime's work too),
- * %SIMD is of the 128-bit SIMD ceiling measured in the same run (the FMA ceiling for the -fma
- * backends) times the threads. Then the path-vs-dense speed-up per shape.
+ * padding included (2 · E · k² · Ho · Wo · B; the usual convention, and onnxruntime's work too).
+ * %SIMD is of the 128-bit SIMD ceiling (the FMA ceiling for the -fma backends) times the threads;
+ * the ceiling kernel is timed once more as a 10th case of each shape's round-robin, so that it
+ * sees the same machine load as the kernels it scales. Then the path-vs-dense speed-up per shape.
  *
  * Part 2, onnxruntime-node. A one-node ONNX Conv model (NCHW float32, no bias, same batch; written
  * by bench/lib/onnx-matmul.ts) on 1 and 2 intra-op threads (no spinning after a run), timed
@@ -35,7 +36,7 @@ import { backendConfigs, backendNames, loadKernels, selectorSource, takesThreads
 import { printHeader } from './lib/machine.js';
 import { convModel } from './lib/onnx-matmul.js';
 import { writeResults } from './lib/results.js';
-import { measureSimdCeiling } from './lib/simd-ceiling.js';
+import { ceilingCall, measureSimdCeiling, type CeilingResult } from './lib/simd-ceiling.js';
 import { fmtMs, fmtNum, printTable, timeCases, type Case, type Timing } from './lib/timing.js';
 
 /** One convolution layer shape of the bench. */
@@ -127,12 +128,14 @@ interface KernelRow {
   layer: 'dense' | 'path'; fraction: number | null; fanIn: number | null; edges: number; density: number; kernel: KernelKind;
   medianMs: number; minMs: number; maxMs: number; callsPerSample: number;
   gflops: number; gflopsMin: number; gflopsMax: number; pctSimdCeiling: number;
+  /** The ceiling (GFLOP/s per core) timed in the same round-robin group. */
+  ceilingGflopsPerCore: number;
   flop: number; bytes: number; maxRelErrorVsReference: number | null;
 }
 
 interface StepRow {
   label: string; threads: number; shapeId: string; shape: string; layer: 'dense' | 'path'; fraction: number | null; fanIn: number | null;
-  edges: number; stepMs: number; stepGflops: number; pctSimdCeiling: number;
+  edges: number; stepMs: number; stepGflops: number; pctSimdCeiling: number; ceilingGflopsPerCore: number;
   /** dense time ÷ this layer's time, forward alone and for the step (1 for dense). */
   forwardSpeedup: number; stepSpeedup: number;
 }
@@ -170,7 +173,15 @@ async function main(): Promise<void> {
   console.log(`128-bit SIMD ceiling, measured (1 thread, f32x4.mul + f32x4.add chains in registers): ${fmtNum(ceiling.gflops)} GFLOP/s per core`);
   const fmaCeiling = configs.some((c) => isFmaBackend(c.backend)) ? await measureSimdCeiling(args, 20, true) : null;
   if (fmaCeiling) console.log(`128-bit FMA ceiling (f32x4.relaxed_madd chains), for the -fma backends: ${fmtNum(fmaCeiling.gflops)} GFLOP/s per core`);
-  const ceilingOf = (backend: string): number => (isFmaBackend(backend) && fmaCeiling ? fmaCeiling.gflops : ceiling.gflops);
+  const ceilingOf = (backend: string): CeilingResult => (isFmaBackend(backend) && fmaCeiling ? fmaCeiling : ceiling);
+  // The best variant of each ceiling, as a case to time inside every shape's group.
+  const ceilingCalls = new Map<CeilingResult, { call: () => void; flop: number }>();
+  for (const [result, fma] of [[ceiling, false], [fmaCeiling, true]] as const) {
+    if (!result) continue;
+    const best = result.variants.find((v) => v.gflops === result.gflops)!;
+    ceilingCalls.set(result, ceilingCall(best.chains, best.unroll, fma));
+  }
+  console.log('(%SIMD below divides by the ceiling timed again inside each shape\'s round-robin, under the same load as the kernels)');
   console.log('');
 
   // The layers and their master data, shared by every backend.
@@ -248,9 +259,10 @@ async function main(): Promise<void> {
   const stepRows: StepRow[] = [];
   for (const { config, kernels } of loaded) {
     const threads = config.threads ?? 1;
-    const ceil = ceilingOf(config.backend) * threads;
+    const ceilingKernel = ceilingCalls.get(ceilingOf(config.backend))!;
+    const ceilingName = ceilingOf(config.backend) === fmaCeiling ? 'FMA' : 'SIMD';
     console.log(`== ${config.label} (kernels '${kernels.name}'${config.threads === null ? '' : `, ${config.threads} thread(s)`}; ` +
-      `%SIMD of ${fmtNum(ceil)} GFLOP/s = ${isFmaBackend(config.backend) && fmaCeiling ? 'FMA' : 'SIMD'} ceiling × ${threads}) ==`);
+      `%SIMD of the ${ceilingName} ceiling per core, timed with each shape, × ${threads}) ==`);
     const rows: string[][] = [];
     const steps: string[][] = [];
     for (const sc of shapes) {
@@ -287,8 +299,11 @@ async function main(): Promise<void> {
           cases.push({ key, call: calls[kind] });
         }
       }
+      cases.push({ key: 'ceiling', call: ceilingKernel.call });
       const timings = await timeCases(cases, args);
       const t = (c: LayerCase, kind: KernelKind): Timing => timings.get(`${caseId(c)}/${kind}`)!;
+      const ceilingPerCore = ceilingKernel.flop / timings.get('ceiling')!.medianMs / 1e6;
+      const ceil = ceilingPerCore * threads;
       for (const c of group) {
         for (const kind of KERNELS) {
           const tk = t(c, kind);
@@ -298,7 +313,7 @@ async function main(): Promise<void> {
             layer: c.layer, fraction: c.fraction, fanIn: c.fanIn, edges: c.edges, density: c.edges / (s.inChannels * s.outChannels), kernel: kind,
             medianMs: tk.medianMs, minMs: tk.minMs, maxMs: tk.maxMs, callsPerSample: tk.callsPerSample,
             gflops: flop / tk.medianMs / 1e6, gflopsMin: flop / tk.maxMs / 1e6, gflopsMax: flop / tk.minMs / 1e6,
-            pctSimdCeiling: 100 * flop / tk.medianMs / 1e6 / ceil, flop, bytes,
+            pctSimdCeiling: 100 * flop / tk.medianMs / 1e6 / ceil, ceilingGflopsPerCore: ceilingPerCore, flop, bytes,
             maxRelErrorVsReference: errors.get(`${caseId(c)}/${kind}`) ?? null,
           };
           kernelRows.push(row);
@@ -314,12 +329,12 @@ async function main(): Promise<void> {
         const flop = 3 * napkin(c, 'fwd').flop;
         const row: StepRow = {
           label: config.label, threads, shapeId: sc.id, shape: shapeLabel(sc), layer: c.layer, fraction: c.fraction, fanIn: c.fanIn,
-          edges: c.edges, stepMs: ms, stepGflops: flop / ms / 1e6, pctSimdCeiling: 100 * flop / ms / 1e6 / ceil,
+          edges: c.edges, stepMs: ms, stepGflops: flop / ms / 1e6, pctSimdCeiling: 100 * flop / ms / 1e6 / ceil, ceilingGflopsPerCore: ceilingPerCore,
           forwardSpeedup: t(dense, 'fwd').medianMs / t(c, 'fwd').medianMs, stepSpeedup: stepMs(dense) / ms,
         };
         stepRows.push(row);
         steps.push([sc.id, shapeLabel(sc), layerLabel(c), `${(100 * c.edges / (s.inChannels * s.outChannels)).toFixed(1)}%`,
-          fmtNum(ms), fmtNum(row.stepGflops), `${row.pctSimdCeiling.toFixed(1)}%`,
+          fmtNum(ms), fmtNum(row.stepGflops), fmtNum(ceilingPerCore), `${row.pctSimdCeiling.toFixed(1)}%`,
           c.layer === 'dense' ? '-' : `${fmtNum(row.forwardSpeedup)}×`, c.layer === 'dense' ? '-' : `${fmtNum(row.stepSpeedup)}×`,
           c.layer === 'dense' ? '-' : fmtNum(1 / row.stepSpeedup)]);
       }
@@ -327,7 +342,7 @@ async function main(): Promise<void> {
     printTable(['shape', 'layer', 'kernel', 'ms/call median (min–max)', 'GFLOP/s', 'GFLOP/s range', '%SIMD', 'GB/s', 'err vs ref'], rows);
     console.log('');
     console.log(`training step per layer (fwd + bwdI + bwdW, sum of medians), and path vs dense of the same shape (${config.label}, same run):`);
-    printTable(['shape', '', 'layer', 'density', 'step ms', 'step GFLOP/s', '%SIMD', 'fwd speed-up', 'step speed-up', 'path/dense time'], steps);
+    printTable(['shape', '', 'layer', 'density', 'step ms', 'step GFLOP/s', 'ceiling/core', '%SIMD', 'fwd speed-up', 'step speed-up', 'path/dense time'], steps);
     console.log('');
   }
 
@@ -447,7 +462,7 @@ async function main(): Promise<void> {
     shapes: shapes.map((sc) => ({ id: sc.id, what: sc.what, B: sc.B, ...sc.shape })),
     notes: [
       'FLOPs: 2 per multiply-add over every tap, padding included (2·E·k²·Ho·Wo·B; dense E = Ci·Co)',
-      'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
+      'pctSimdCeiling = GFLOP/s / (per-core 128-bit SIMD ceiling × threads), the ceiling kernel (best variant of the start-up measurement) timed in the same round-robin group (ceilingGflopsPerCore); the -fma backends use the FMA ceiling',
       'path layers: widths [Ci, Co], plain Sobol\' (components 0, 1), P = K·Co paths, duplicates merged, K = round(f·Ci)',
       'step = fwd + bwdI + bwdW, sum of the medians of one round-robin run',
       'onnxruntime: one Conv node, NCHW, no bias; the time is one awaited session.run',

@@ -93,6 +93,36 @@ function expected(m: number, a: number, steps: number, chains: number, unroll: n
   return sum;
 }
 
+/** Steps of `run` that make one call last about `callMs`. */
+function calibrateSteps(run: RunFn, m: number, a: number, callMs: number): number {
+  let n = 1 << 16;
+  for (;;) {
+    const t0 = performance.now();
+    run(m, a, n);
+    const ms = performance.now() - t0;
+    if (ms >= callMs / 4 || n >= 1 << 30) return Math.max(1, Math.round(n * callMs / Math.max(ms, 1e-3)));
+    n *= 4;
+  }
+}
+
+/**
+ * One variant of the ceiling kernel as a call of about `callMs` and its FLOPs, to time beside
+ * other cases in one round-robin group: its GFLOP/s then see the same machine load as theirs.
+ */
+export function ceilingCall(chains: number, unroll: number, fma: boolean, callMs = 5): { call: () => void; flop: number } {
+  const run = instantiate(chains, unroll, fma);
+  const m = 0.999, a = 0.001;
+  const steps = calibrateSteps(run, m, a, callMs);
+  let sink = 0;
+  return {
+    call: () => {
+      sink += run(m, a, steps);
+      if (Number.isNaN(sink)) throw new Error('unreachable');
+    },
+    flop: steps * unroll * chains * 8,
+  };
+}
+
 export interface CeilingResult {
   /** GFLOP/s per core, the best median over the variants. */
   readonly gflops: number;
@@ -117,16 +147,7 @@ export async function measureSimdCeiling(o: { repeats: number; warmup: number; m
     return run;
   });
   // Calibrate steps so that one call lasts about callMs.
-  const steps = fns.map((run) => {
-    let n = 1 << 16;
-    for (;;) {
-      const t0 = performance.now();
-      run(m, a, n);
-      const ms = performance.now() - t0;
-      if (ms >= callMs / 4 || n >= 1 << 30) return Math.max(1, Math.round(n * callMs / Math.max(ms, 1e-3)));
-      n *= 4;
-    }
-  });
+  const steps = fns.map((run) => calibrateSteps(run, m, a, callMs));
   let sink = 0;
   const timings = await timeCases(variants.map((_, i) => ({
     key: String(i),
