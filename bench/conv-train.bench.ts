@@ -92,6 +92,8 @@ async function main(): Promise<void> {
   }
 
   const results = new Map<string, ConvTrainResult[]>();
+  /** Each run's result by round, for ratios within a round (the runs of one round saw similar load). */
+  const byRound = new Map<string, Map<number, ConvTrainResult>>();
   const errors: { name: string; round: number; error: string }[] = [];
   const rounds = Math.max(...specs.map((s) => s.repeats));
   for (let round = 0; round < rounds; round++) {
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
         continue;
       }
       results.set(spec.name, [...(results.get(spec.name) ?? []), r]);
+      byRound.set(spec.name, (byRound.get(spec.name) ?? new Map<number, ConvTrainResult>()).set(round, r));
       console.log(`  round ${round + 1}  ${spec.name.padEnd(18)} ${r.samples} samples in ${fmtNum(r.seconds)} s, ${fmtNum(r.samplesPerSecond)} samples/s, ` +
         `step ${fmtNum(r.stepMs.median)} ms (median), test acc ${(100 * r.testAccuracy).toFixed(2)}% of ${r.testSamples}, ` +
         `peak RSS ${r.peakRssMiB.toFixed(0)} MiB (process ${wall.toFixed(1)} s)`);
@@ -124,13 +127,17 @@ async function main(): Promise<void> {
       name: spec.name, task: spec.job.task, model: spec.job.model, density: spec.job.density, data: r0.data, runs: list.length,
       parameters: r0.parameters, macsPerSample: r0.macsPerSample, samplesMeasured: r0.samples, stepsMeasured: r0.steps,
       secondsMeasured: secs, samplesPerSecond: rate, stepMs: summarise(list.map((r) => r.stepMs.median)),
+      fastestStepMs: Math.min(...list.map((r) => r.stepMs.min)),
       epochSamples: spec.epochSamples, epochSeconds, estimated: r0.samples !== spec.epochSamples,
       approxGflops: 6 * r0.macsPerSample * rate.median / 1e9,
       testAccuracy: summarise(list.map((r) => r.testAccuracy)), testSamples: r0.testSamples, peakRssMiB: summarise(list.map((r) => r.peakRssMiB)),
     }];
   });
 
-  const ratios: { task: ConvTrainTask; path: string; dense: string; pathOverDense: number; denseOverPath: number }[] = [];
+  const ratios: {
+    task: ConvTrainTask; path: string; dense: string; pathOverDense: number; denseOverPath: number;
+    perRound: { median: number; min: number; max: number; rounds: number } | null;
+  }[] = [];
   for (const task of tasks) {
     const rows = summary.filter((s) => s.task === task);
     if (rows.length === 0) continue;
@@ -139,11 +146,11 @@ async function main(): Promise<void> {
       : `CIFAR-10, resnet20 preset: ESTIMATED time of one real epoch of ${CIFAR_EPOCH} samples from ${rows[0].stepsMeasured} steps ` +
         `(${rows[0].samplesMeasured} samples) on ${rows[0].data}, ${config.label}:`;
     console.log(`\n${title}`);
-    printTable(['run', 'runs', 'params', 'MAC/sample', 'measured s (min–max)', 'samples/s', 'step ms', '≈GFLOP/s',
+    printTable(['run', 'runs', 'params', 'MAC/sample', 'measured s (min–max)', 'samples/s', 'step ms', 'fastest step', '≈GFLOP/s',
       'epoch s', 'test acc %', 'peak RSS MiB'],
     rows.map((s) => [s.name, String(s.runs), String(s.parameters), String(s.macsPerSample),
       `${fmtNum(s.secondsMeasured.median)} (${fmtNum(s.secondsMeasured.min)}–${fmtNum(s.secondsMeasured.max)})`,
-      fmtNum(s.samplesPerSecond.median), fmtNum(s.stepMs.median), fmtNum(s.approxGflops),
+      fmtNum(s.samplesPerSecond.median), fmtNum(s.stepMs.median), fmtNum(s.fastestStepMs), fmtNum(s.approxGflops),
       `${fmtNum(s.epochSeconds.median)}${s.estimated ? ' (est.)' : ''}`,
       task === 'fashion-cnn' ? (100 * s.testAccuracy.median).toFixed(2) : '- (random labels)',
       `${s.peakRssMiB.median.toFixed(0)} (${s.peakRssMiB.max.toFixed(0)})`]));
@@ -151,9 +158,15 @@ async function main(): Promise<void> {
     for (const p of rows.filter((s) => s.model === 'path')) {
       if (!dense) continue;
       const pathOverDense = p.epochSeconds.median / dense.epochSeconds.median;
-      ratios.push({ task, path: p.name, dense: dense.name, pathOverDense, denseOverPath: 1 / pathOverDense });
+      // The same ratio within each round (path and dense ran minutes apart), then its median over the rounds.
+      const pathRuns = byRound.get(p.name)!, denseRuns = byRound.get(dense.name)!;
+      const within = [...pathRuns].filter(([round]) => denseRuns.has(round))
+        .map(([round, r]) => denseRuns.get(round)!.samplesPerSecond / r.samplesPerSecond);
+      const perRound = within.length > 0 ? { ...summarise(within), rounds: within.length } : null;
+      ratios.push({ task, path: p.name, dense: dense.name, pathOverDense, denseOverPath: 1 / pathOverDense, perRound });
       console.log(`  ${p.name} / ${dense.name}: epoch time ratio ${fmtNum(pathOverDense)} (path ${fmtNum(1 / pathOverDense)}× faster; ` +
-        `MACs/sample ratio ${fmtNum(p.macsPerSample / dense.macsPerSample)})`);
+        `MACs/sample ratio ${fmtNum(p.macsPerSample / dense.macsPerSample)})` +
+        (perRound && perRound.rounds > 1 ? `; within each round: median ${fmtNum(perRound.median)} (${fmtNum(perRound.min)}–${fmtNum(perRound.max)})` : ''));
     }
   }
   for (const e of errors) console.log(`FAILED: ${e.name} round ${e.round + 1}: ${e.error}`);
