@@ -119,7 +119,7 @@ export function graphTopologySpec(spec: GraphSpec): TopologySpec | null {
 function chainPathCount(paths: GraphPathCount, chain: readonly ChainLink[]): PathCount {
   if ('fanIn' in paths) return { perLayer: chain.map((c) => Math.min(paths.fanIn, c.inputs) * c.outputs) };
   if ('fraction' in paths) {
-    return { perLayer: chain.map((c) => Math.max(1, Math.round(paths.fraction * c.inputs)) * c.outputs) };
+    return { perLayer: chain.map((c) => fanInOfFraction(paths.fraction, c.inputs) * c.outputs) };
   }
   return paths;
 }
@@ -127,11 +127,6 @@ function chainPathCount(paths: GraphPathCount, chain: readonly ChainLink[]): Pat
 /** The channel fan-in a fraction gives a path layer with `inputs` input units. */
 export function fanInOfFraction(fraction: number, inputs: number): number {
   return Math.max(1, Math.round(fraction * inputs));
-}
-
-/** Number of weight layers (linear and convolution, dense or path) of `spec`: the init numbers them in order. */
-export function weightLayerCount(spec: GraphSpec): number {
-  return placedLayers(spec).layers.filter(({ placed }) => placed.spec.kind === 'linear' || placed.spec.kind === 'conv').length;
 }
 
 /**

@@ -17,7 +17,7 @@
  *
  * Convolutions followed by batch norm have no bias (the norm's shift replaces it).
  */
-import type { ImageShape, LayerSpec } from './layer-spec.js';
+import type { LayerSpec } from './layer-spec.js';
 
 export const ARCHITECTURES = ['mlp', 'cnn', 'resnet20'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -63,8 +63,8 @@ export function resnet20Layers(classes: number): LayerSpec[] {
   return layers;
 }
 
-/** The layers of a convolutional preset, and the input shape it expects (null: any). */
+/** The layers of each convolutional preset for `classes` classes; they fit any image shape the pooling leaves room for. */
 export const CONV_PRESETS = {
-  cnn: { layers: cnnLayers, input: { channels: 1, height: 28, width: 28 } },
-  resnet20: { layers: resnet20Layers, input: { channels: 3, height: 32, width: 32 } },
-} as const satisfies Record<Exclude<Architecture, 'mlp'>, { layers: (classes: number) => LayerSpec[]; input: ImageShape }>;
+  cnn: { layers: cnnLayers },
+  resnet20: { layers: resnet20Layers },
+} as const satisfies Record<Exclude<Architecture, 'mlp'>, { layers: (classes: number) => LayerSpec[] }>;
