@@ -2,13 +2,15 @@
  * Evaluation in inference mode (batch norm uses its running statistics).
  * Shape legend: B batch, C classes, D features, N samples.
  */
-import type { Floats } from '../core/floats.js';
+import type { Floats, Precision } from '../core/floats.js';
 import { fillBatch } from '../data/batch.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { Dataset } from '../data/dataset.js';
 import { Scratch } from '../layers/scratch.js';
 import { SoftmaxCrossEntropy } from '../layers/softmax-cross-entropy.js';
+import { estimateModelMemory } from '../model/memory-estimate.js';
 import type { Model } from '../model/model.js';
+import type { ModelSpec } from '../model/model-spec.js';
 
 export interface Evaluation {
   readonly accuracy: number;   // fraction in [0, 1]
@@ -30,8 +32,23 @@ export function countCorrect(logits: Floats, labels: Int32Array, C: number, B: n
   return correct;
 }
 
-/** The default evaluation batch (the memory estimate counts its activations). */
+/** The largest evaluation batch (the memory estimate counts its activations). */
 export const EVAL_BATCH = 1000;
+
+/** What one evaluation batch's activations may take; a larger model evaluates in smaller batches. */
+export const EVAL_ACTIVATION_BYTES = 2 ** 30;
+
+/**
+ * The evaluation batch of a model: EVAL_BATCH, or the largest multiple of 16 whose activations fit
+ * EVAL_ACTIVATION_BYTES (at least 16). Every layer keeps its own output, so ResNet-20 at 1000 would
+ * hold about 3.4 GB; MLPs and the cnn preset stay at 1000. A sample's outputs do not depend on the
+ * batch (each batch column is computed alone), and multiples of 16 keep the SIMD lanes full.
+ */
+export function evalBatchOf(spec: ModelSpec, precision: Precision = 'f32'): number {
+  const perSample = estimateModelMemory(spec, { batch: 0, evalBatch: 1, optimizer: 'sgd' }, precision).activations;
+  const fitting = Math.floor(EVAL_ACTIVATION_BYTES / perSample / 16) * 16;
+  return Math.min(EVAL_BATCH, Math.max(16, fitting));
+}
 
 /**
  * The input batch and loss of each model's evaluations, kept between calls: a backend with its own
@@ -50,7 +67,7 @@ function buffersOf(model: Model): { readonly x: Scratch; readonly loss: SoftmaxC
 }
 
 /** Accuracy and loss of `model` on every sample of `data`, in batches of `batchSize`. */
-export function evaluate(model: Model, data: Dataset, batchSize = EVAL_BATCH): Evaluation {
+export function evaluate(model: Model, data: Dataset, batchSize = evalBatchOf(model.spec, model.precision)): Evaluation {
   const D = data.features, C = model.classes, N = data.count;
   const order = identityOrder(N);
   const { x: scratch, loss } = buffersOf(model);

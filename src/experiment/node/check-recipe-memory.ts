@@ -5,8 +5,8 @@
 import type { BackendName } from '../../kernels/node/select-kernels.js';
 import { checkMemoryFits, estimateMemory, estimateModelMemory, memoryLayoutOf, type MemoryEstimate } from '../../model/memory-estimate.js';
 import { memoryLimitsOf } from '../../model/node/memory-limits.js';
-import { EVAL_BATCH } from '../../train/evaluate.js';
-import { pathLayerCount } from '../../model/model-spec.js';
+import { evalBatchOf } from '../../train/evaluate.js';
+import { pathLayerCount, type ModelSpec } from '../../model/model-spec.js';
 import { denseWeightCount } from '../path-count.js';
 import { mlpSpecOf, mlpWidths, modelSpecOf, type FieldLabel, type RunRecipe } from '../run-recipe.js';
 
@@ -15,10 +15,13 @@ import { mlpSpecOf, mlpWidths, modelSpecOf, type FieldLabel, type RunRecipe } fr
  * is bounded by the smaller of its dense size and the whole weight budget.
  */
 export function recipeMemoryEstimate(r: RunRecipe, defaultFanIn: number): MemoryEstimate {
-  const train = { batch: r.batch, evalBatch: EVAL_BATCH, optimizer: r.optimizer };
-  if (r.arch !== 'mlp') return estimateModelMemory(modelSpecOf(r, defaultFanIn), train);
+  const train = (spec: ModelSpec) => ({ batch: r.batch, evalBatch: evalBatchOf(spec), optimizer: r.optimizer });
+  if (r.arch !== 'mlp') {
+    const spec = modelSpecOf(r, defaultFanIn);
+    return estimateModelMemory(spec, train(spec));
+  }
   const spec = mlpSpecOf({ ...r, density: undefined }, defaultFanIn);
-  const layout = memoryLayoutOf(spec, train);
+  const layout = memoryLayoutOf(spec, train(spec));
   if (r.density === undefined) return estimateMemory(layout);
   const budget = Math.ceil(r.density * denseWeightCount(mlpWidths(r)));
   const paths = pathLayerCount(spec);
