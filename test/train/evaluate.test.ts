@@ -39,7 +39,7 @@ describe('evaluate', () => {
 
   it('shrinks the batch of a model whose evaluation activations would pass the budget, and only then', () => {
     const specOf = (arch: 'cnn' | 'resnet20', dataset: 'mnist' | 'cifar10') =>
-      modelSpecOf({ ...RECIPE_DEFAULTS, arch, dataset, density: 0.25 }, 32);
+      modelSpecOf({ ...RECIPE_DEFAULTS, arch, dataset, density: 0.25, lr: 0.01, normalization: 'none', augment: 'none' }, 32);
     const activations = (spec: ReturnType<typeof specOf>, evalBatch: number) =>
       estimateModelMemory(spec, { batch: 0, evalBatch, optimizer: 'sgd' }).activations;
     expect(evalBatchOf(smallSpec)).toBe(EVAL_BATCH);
