@@ -35,6 +35,7 @@ import { copyInto, randomArray } from './lib/arrays.js';
 import { backendConfigs, backendNames, loadKernels, selectorSource, takesThreads, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
 import { convModel } from './lib/onnx-matmul.js';
+import { ORT_SESSION_DESCRIPTION, ortSessionOptions } from './lib/ort-session-options.js';
 import { writeResults } from './lib/results.js';
 import { ceilingCall, measureSimdCeiling, type CeilingResult } from './lib/simd-ceiling.js';
 import { fmtMs, fmtNum, printTable, timeCases, type Case, type Timing } from './lib/timing.js';
@@ -155,18 +156,12 @@ async function main(): Promise<void> {
   // By default the backends that take a thread count (the threaded wasm builds), at each --threads.
   const configs = backendConfigs(args.backends ?? backendNames().filter(takesThreads), args.threads);
   const ortThreads = [...new Set(args.threads)];
-  const ortOptions = (threads: number): ort.InferenceSession.SessionOptions => ({
-    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-    // Intra-op worker threads sleep after a run instead of spinning (they would steal the core
-    // from the next case of the round-robin). The Node binding flattens this to session.intra_op.allow_spinning.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
   const machine = printHeader(`sobolnet convolution kernels${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a shape`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource})`,
     'path layers: widths [Ci, Co], plain Sobol\' (components 0, 1), P = K·Co paths, duplicates merged; K = round(f·Ci) for f = 1/8, 1/4',
     `onnxruntime-node ${ort.env.versions.node ?? '?'}: one Conv node, NCHW float32, no bias; intra-op threads ${ortThreads.join(', ')}, ` +
-      'inter-op 1, sequential, graph optimisation \'all\', session.intra_op.allow_spinning 0',
+      ORT_SESSION_DESCRIPTION,
   ]);
 
   const ceiling = await measureSimdCeiling(args);
@@ -370,7 +365,7 @@ async function main(): Promise<void> {
     const model = convModel(B, s, dense.W);
     let ortError = Number.NaN;
     for (const threads of ortThreads) {
-      const session = await ort.InferenceSession.create(model, ortOptions(threads));
+      const session = await ort.InferenceSession.create(model, ortSessionOptions(threads));
       sessions.push(session);
       const feeds = { X: new ort.Tensor('float32', xNchw, [B, Ci, H, W]) };
       if (Number.isNaN(ortError)) {

@@ -23,6 +23,7 @@ import { parseBenchArgs } from './lib/args.js';
 import { backendConfigs, selectorSource, loadKernels, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
 import { matMulModel } from './lib/onnx-matmul.js';
+import { ORT_SESSION_DESCRIPTION, ortSessionOptions } from './lib/ort-session-options.js';
 import { writeResults } from './lib/results.js';
 import { initTfjsWasm, tf } from './lib/tfjs-wasm.js';
 import { fmtMs, fmtNum, printTable, timeCases, type Case, type Timing } from './lib/timing.js';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const configs = backendConfigs(args.backends, args.threads);
   const machine = printHeader(`dense MatMul engines vs sobolnet layers, batch ${B}${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a shape`,
-    `onnxruntime-node ${ort.env.versions.node ?? '?'} (intra-op threads ${ORT_THREADS.join(', ')}; inter-op 1, sequential, graph optimisation 'all')`,
+    `onnxruntime-node ${ort.env.versions.node ?? '?'} (intra-op threads ${ORT_THREADS.join(', ')}; ${ORT_SESSION_DESCRIPTION})`,
     `TensorFlow.js ${tfjs.version}, backend ${tfjs.backend}: SIMD ${tfjs.simd ? 'on' : 'OFF'}, threads ${tfjs.threads ? 'on' : 'off'}`,
     `sobolnet backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); path layers: fan-in ${FAN_IN}, plain Sobol', the pairs of the MLP 784-1024-1024-10 with hidden units ${DEFAULT_HIDDEN_ORDER}`,
   ]);
@@ -78,9 +79,7 @@ async function main(): Promise<void> {
     const sessions: ort.InferenceSession[] = [];
     const model = matMulModel(B, I, O, wDense);   // W as [I][O] row-major: the values' arrangement does not matter here
     for (const threads of ORT_THREADS) {
-      const session = await ort.InferenceSession.create(model, {
-        intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-      });
+      const session = await ort.InferenceSession.create(model, ortSessionOptions(threads));
       sessions.push(session);
       const feeds = { X: new ort.Tensor('float32', x, [B, I]) };
       add(`ort/${threads}`, `onnxruntime ${threads}t`, 'dense', I * O, () => session.run(feeds));
@@ -165,7 +164,7 @@ async function main(): Promise<void> {
   writeResults('engines', {
     bench: 'engines', machine, quick: args.quick, batch: B, fanIn: FAN_IN,
     timing: { repeats: args.repeats, warmup: args.warmup, minSampleMs: args.minSampleMs },
-    tfjs, onnxruntime: { version: ort.env.versions.node ?? null, threads: ORT_THREADS },
+    tfjs, onnxruntime: { version: ort.env.versions.node ?? null, threads: ORT_THREADS, allowSpinning: '0' },
     skipped, rows, summary: summaryJson,
   });
 }
