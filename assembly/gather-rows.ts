@@ -8,6 +8,23 @@
  * element sums bias, then the edges in order, one `madd` each, on every path: a
  * row's values do not depend on the chunking or on which thread runs it.
  *
+ * Schedule: rows u in storage order. With Sobol' paths on power-of-two widths stored bit-reversed
+ * (train's default for hidden units), that order is already the window order of
+ * src/topology/window-spread.ts: every aligned window of 2^q rows of y gathers from at most K
+ * aligned windows of 2^q rows of x, at every q at once, so the gathers of consecutive rows walk K
+ * contiguous runs of x.
+ *
+ * Measured and dropped (issue #11; n → n, K = 32, B = 128, n = 1024 … 65536, FMA build, one
+ * thread, round-robin, machine loaded by two training runs, so ratios only; bit-identical results
+ * in both cases, since each element still sums bias, then its edges in ascending source order):
+ * - batch tiles (all rows for samples [b, b + 16·m), then the next tile), to keep R × tile × 4
+ *   bytes of x cached between the ~K reads of each row: 0.45-0.9× this kernel at n >= 4096 (tiles
+ *   of 16-64), ~1.0-1.2× at n = 1024. A row's 6 chunks here read its x rows from L1 after the first
+ *   chunk; a tile touches each x line once per pass, from L2 or beyond, and loses that reuse.
+ * - window scatter (per window of 16 rows of y, its edges sorted by source: x read as K contiguous
+ *   runs, y rows updated in L1): 0.3-0.6× (tiles of 16-128 samples). The load-add-store of y per
+ *   edge costs more than the gathers it makes sequential.
+ *
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
 
