@@ -5,7 +5,9 @@
  *
  * forward: K = I, laneStride = I, stepStride = 1 (rows of W); backward input: K = O, laneStride = 1,
  * stepStride = I (columns of W). A tile holds 4 units × 2 vectors (8 samples) in registers over
- * all k. Backward weight is a 2 × 4 tile of dot products over the batch.
+ * all k; units left over from the groups of 4 go in pairs × 4 vectors (16 samples), so that a
+ * small output layer (1024 -> 10) keeps 8 accumulators in flight. Backward weight is a 2 × 4
+ * tile of dot products over the batch.
  *
  * Every element is reduced in the same order on every path (tile or remainder), so results do not
  * depend on how units are split between threads.
@@ -77,6 +79,46 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
   v128.store(yp + 3 * rowBytes, a3);
 }
 
+/** Two units u, u+1, four vectors (16 samples): the units left over from the groups of 4 (a 1024 -> 10 layer's last 2). */
+function tile2x4(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
+  let a00 = f32x4.splat(biasAt(bias, 0));
+  let a01 = a00;
+  let a02 = a00;
+  let a03 = a00;
+  let a10 = f32x4.splat(biasAt(bias, 1));
+  let a11 = a10;
+  let a12 = a10;
+  let a13 = a10;
+  let w = wp;
+  let s = xp;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load(s);
+    const x1 = v128.load(s, 16);
+    const x2 = v128.load(s, 32);
+    const x3 = v128.load(s, 48);
+    const w0 = v128.load32_splat(w);
+    const w1 = v128.load32_splat(w + lane);
+    a00 = madd(w0, x0, a00);
+    a01 = madd(w0, x1, a01);
+    a02 = madd(w0, x2, a02);
+    a03 = madd(w0, x3, a03);
+    a10 = madd(w1, x0, a10);
+    a11 = madd(w1, x1, a11);
+    a12 = madd(w1, x2, a12);
+    a13 = madd(w1, x3, a13);
+    w += step;
+    s += rowBytes;
+  }
+  v128.store(yp, a00);
+  v128.store(yp, a01, 16);
+  v128.store(yp, a02, 32);
+  v128.store(yp, a03, 48);
+  v128.store(yp + rowBytes, a10);
+  v128.store(yp + rowBytes, a11, 16);
+  v128.store(yp + rowBytes, a12, 32);
+  v128.store(yp + rowBytes, a13, 48);
+}
+
 /** One unit, one vector. */
 function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
   let a0 = f32x4.splat(biasAt(bias, 0));
@@ -123,6 +165,28 @@ export function denseGather(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias
       for (; b + 8 <= B; b += 8) tile4x2(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
       for (; b + 4 <= B; b += 4) tile4x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
       if (b < B) tile4x1(yr + last, x + last, wp, lane, step, K, rowBytes, bp);
+    }
+  }
+  // units left over in pairs: 16 samples at a time (the rest below, one unit at a time)
+  let b2 = 0;
+  const u2 = u;
+  if (B >= 16) {
+    for (; u + 2 <= u1; u += 2) {
+      const yr = y + <usize>u * rowBytes;
+      const wp = W + <usize>u * lane;
+      const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
+      for (b2 = 0; b2 + 16 <= B; b2 += 16) tile2x4(yr + (<usize>b2 << 2), x + (<usize>b2 << 2), wp, lane, step, K, rowBytes, bp);
+    }
+  }
+  // the samples [b2, B) of the pairs, one unit at a time
+  if (b2 < B) {
+    for (let v = u2; v < u; v++) {
+      const yr = y + <usize>v * rowBytes;
+      const wp = W + <usize>v * lane;
+      const bp = bias != 0 ? bias + (<usize>v << 2) : 0;
+      let b = b2;
+      for (; b + 4 <= B; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp);
+      if (b < B) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp);
     }
   }
   for (; u < u1; u++) {
