@@ -13,3 +13,4 @@ export { convBackwardInput, convBackwardWeight, convForward, pathConvBackwardInp
   pathConvForward } from './conv-kernels';
 export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgPoolForward, maxPoolBackward,
   maxPoolForward } from './pool-kernels';
+export { gatherBatch } from './batch-kernels';

@@ -12,6 +12,7 @@
  */
 import { check, checkInt } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
+import { gatherBytes } from '../core/gather-bytes.js';
 import type { CropFlip } from './augment.js';
 import type { Dataset } from './dataset.js';
 import { normalizationTable } from './normalization.js';
@@ -19,19 +20,32 @@ import { normalizationTable } from './normalization.js';
 /** The largest pixel byte; pixels are divided by it. */
 export const PIXEL_MAX = 255;
 
-/** p / 255 for every byte p: the plain values, as a table for the cropping loop (the same doubles the division gives). */
+/** p / 255 for every byte p: the plain values, as a table (the same doubles the division gives). */
 const PLAIN_TABLE = Float64Array.from({ length: 256 }, (_, p) => p / PIXEL_MAX);
+
+/**
+ * What converts a batch's bytes: `Kernels.gatherBatch` (kernels/kernels.ts) has this shape, so the
+ * trainer passes its kernels and the batch is made by the backend (in wasm memory on the wasm
+ * backends); without kernels, the plain loop of core/gather-bytes.ts.
+ */
+export interface BatchGather {
+  gatherBatch(x: Floats, pixels: Uint8Array, rows: Int32Array | Uint32Array, table: Floats, D: number, C: number, B: number): void;
+}
+
+const PLAIN_GATHER: BatchGather = { gatherBatch: gatherBytes };
 
 /**
  * Copies samples order[start .. start+B) of `data` into x, scaled by 1/255 or normalised per
  * channel (data.normalization), and their labels; with `augment`, each sample cropped and flipped
- * by the augmentation's next draw (training batches only).
+ * by the augmentation's next draw (training batches only, a host loop here).
  * x: [D][B] (unit-major, batch innermost; length >= D·B), labels: [B] (length >= B),
- * order: [>= start+B] sample indices in [0, N).
+ * order: [>= start+B] sample indices in [0, N). Without augmentation the values are made by
+ * `gather.gatherBatch` through a per-channel table: pass the model's kernels (the trainer and
+ * evaluate do), so that a wasm backend makes the batch in wasm.
  *
- * Measured (Node 20, 2-core Zen 5, D=784, B=128, shuffled order): ~200–250 µs per batch (~0.12 s per MNIST epoch) for this
- * per-sample loop (contiguous reads, stride-B writes); feature-major loops and 16..112-feature
- * blocks were 5–50 % slower, and a 256-entry lookup table was slower than the division.
+ * Measured (npm run bench:breakdown --clock cpu: Node 20, 2-core Zen 3 with both cores busy, D=784,
+ * B=128, shuffled order): the plain per-sample loop ~530 µs of CPU per batch, the wasm gatherBatch
+ * ~230 µs (its staging copy of the 128 samples' bytes ~40 µs of that).
  */
 export function fillBatch(
   x: Floats,
@@ -41,6 +55,7 @@ export function fillBatch(
   start: number,
   B: number,
   augment: CropFlip | null = null,
+  gather: BatchGather = PLAIN_GATHER,
 ): void {
   const D = data.features;
   const N = data.count;
@@ -73,29 +88,10 @@ export function fillBatch(
     }
     return;
   }
-  if (norm !== undefined) {
-    const C = norm.mean.length, S = D / C;
-    check(Number.isInteger(S), () => `${data.name} carries a normalisation of ${C} channels that does not divide its ${D} features`);
-    const table = normalizationTable(norm);
-    for (let b = 0; b < B; b++) {
-      const s = order[start + b];
-      labels[b] = src[s];
-      const base = s * D;
-      let o = b;
-      for (let c = 0; c < C; c++) {
-        const t = c * 256, from = base + c * S;
-        for (let k = 0; k < S; k++, o += B) x[o] = table[t + pixels[from + k]];
-      }
-    }
-    return;
-  }
-  for (let b = 0; b < B; b++) {
-    const s = order[start + b];
-    labels[b] = src[s];
-    const base = s * D;
-    let o = b;
-    for (let d = 0; d < D; d++, o += B) x[o] = pixels[base + d] / PIXEL_MAX;
-  }
+  const C = norm === undefined ? 1 : norm.mean.length;
+  check(Number.isInteger(D / C), () => `${data.name} carries a normalisation of ${C} channels that does not divide its ${D} features`);
+  for (let b = 0; b < B; b++) labels[b] = src[order[start + b]];
+  gather.gatherBatch(x, pixels, order.subarray(start, start + B), norm === undefined ? PLAIN_TABLE : normalizationTable(norm), D, C, B);
 }
 
 /**

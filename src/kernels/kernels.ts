@@ -140,4 +140,11 @@ export interface Kernels {
    */
   adamStep(w: Floats, g: Floats, m: Floats, v: Floats, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, step: number, N: number): void;
+
+  /**
+   * Batching: x[D,B] = table[c * 256 + pixels[rows[b] * D + d]], c = floor(d / (D / C)) the channel
+   * of feature d: the samples rows[0..B) (D bytes each) gathered from `pixels` and mapped through
+   * a 256-entry table per channel (table[C][256]). C divides D; rows[b] < pixels.length / D.
+   */
+  gatherBatch(x: Floats, pixels: Uint8Array, rows: Int32Array | Uint32Array, table: Floats, D: number, C: number, B: number): void;
 }

@@ -16,6 +16,7 @@
  * in here.
  */
 import { allocFloats, type Floats } from '../core/floats.js';
+import { gatherBytes } from '../core/gather-bytes.js';
 import type { Kernels, SparseIndex } from './kernels.js';
 import { referenceConvKernels } from './reference-conv-kernels.js';
 
@@ -293,5 +294,10 @@ export const referenceKernels: Kernels = {
       v[n] = vn;
       w[n] -= lr * ((mn * c1) / (Math.sqrt(vn * c2) + eps) + weightDecay * w[n]);
     }
+  },
+
+  // x[D,B] <- pixels[rows[b]][D] through table[C][256] (the loop of core/gather-bytes.ts)
+  gatherBatch(x, pixels, rows, table, D, C, B) {
+    gatherBytes(x, pixels, rows, table, D, C, B);
   },
 };

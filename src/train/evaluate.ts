@@ -77,7 +77,7 @@ export function evaluate(model: Model, data: Dataset, batchSize = evalBatchOf(mo
   for (let start = 0; start < N; start += batchSize) {
     const B = Math.min(batchSize, N - start);
     const xb = x.subarray(0, D * B);
-    fillBatch(xb, labels, data, order, start, B);
+    fillBatch(xb, labels, data, order, start, B, null, model.kernels);
     const logits = model.forward(xb, B, false);
     correct += countCorrect(logits, labels, C, B);
     lossSum += B * loss.lossAndGradient(logits, labels.subarray(0, B), C, B).loss;

@@ -128,7 +128,7 @@ export function train(model: Model, data: DataSplit, config: TrainConfig, hooks:
     for (let batch = 0; batch < batches; batch++) {
       const start = batch * Bmax, B = Math.min(Bmax, N - start);
       const xb = x.subarray(0, D * B), lb = labels.subarray(0, B);
-      fillBatch(xb, labels, data.train, order, start, B, augment);
+      fillBatch(xb, labels, data.train, order, start, B, augment, model.kernels);
       const logits = model.forward(xb, B, true);
       correct += countCorrect(logits, lb, C, B);
       const step = loss.lossAndGradient(logits, lb, C, B);

@@ -48,6 +48,18 @@ export interface WasmKernels extends Kernels {
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
 
+/**
+ * What an element of a streaming kernel (ReLU, bias gradient, add, optimiser step, batching) counts
+ * in `minParallelWork` units: 1/8, so that with the default these kernels stay on the calling
+ * thread below 2^20 elements. They move a few bytes per element with one or two operations: at
+ * MNIST sizes (1024 units × batch 128 = 131072 elements, or a layer's 32768 weights) one thread
+ * takes some 25-100 µs, which a dispatch (2-15 µs), the wait for the slower thread and the
+ * workers' wake-up after the caller's own work eat up. Measured (npm run bench:breakdown, busy
+ * 2-core machine): split over 2 threads, ReLU, bias gradients and Adam took 2-4× the wall time
+ * and 2.5-4× the CPU time of one thread.
+ */
+const STREAM_ELEMENT_WORK = 1 / 8;
+
 /** Throws unless `a` has at least n elements (a wasm kernel would otherwise touch its neighbours). */
 function need(kernel: string, what: string, a: ArrayLike<number>, n: number): void {
   check(a.length >= n, () => `${kernel}: ${what} has ${a.length} elements, needs ${n}`);
@@ -91,6 +103,14 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     else pool.run(name, bounds(pool.threads), args);
   }
   const even = (N: number, align: number) => (T: number) => evenBounds(N, T, align);
+  /**
+   * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
+   * thread (a 1024 -> 10 output layer gets 4 + 6 units on 2 threads) split too unevenly to pay for
+   * the dispatch. Measured on the busy 2-core machine (npm run bench:breakdown): forward 137 µs on
+   * 1 thread, 252 µs on 2; backward weight 144 µs of CPU on 1, 428 µs on 2. Such a layer's forward
+   * and weight gradient run on the calling thread (its input gradient splits over I).
+   */
+  const fewOutputs = (O: number): boolean => pool !== null && O < 8 * pool.threads;
 
   const kernels: WasmKernels = {
     get name() {
@@ -191,7 +211,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('denseForward', 'x', x, I * B);
       need('denseForward', 'W', W, O * I);
       if (bias !== null) need('denseForward', 'bias', bias, O);
-      exec('denseGather', O, O * I * B, even(O, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), I, I, 1, B]);
+      exec('denseGather', O, fewOutputs(O) ? 0 : O * I * B, even(O, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), I, I, 1, B]);
     },
 
     // dx[I,B] <- dy[O,B], W[O,I]
@@ -215,7 +235,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('denseBackwardWeight', 'dW', dW, O * I);
       need('denseBackwardWeight', 'dy', dy, O * B);
       need('denseBackwardWeight', 'x', x, I * B);
-      exec('denseBackwardWeight', O, O * I * B, even(O, 4), [dW.byteOffset, dy.byteOffset, x.byteOffset, I, B]);
+      exec('denseBackwardWeight', O, fewOutputs(O) ? 0 : O * I * B, even(O, 4), [dW.byteOffset, dy.byteOffset, x.byteOffset, I, B]);
     },
 
     // db[O] <- dy[O,B]
@@ -226,7 +246,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       need('biasBackward', 'db', db, O);
       need('biasBackward', 'dy', dy, O * B);
-      exec('biasBackward', O, O * B, even(O, 1), [db.byteOffset, dy.byteOffset, B]);
+      exec('biasBackward', O, O * B * STREAM_ELEMENT_WORK, even(O, 1), [db.byteOffset, dy.byteOffset, B]);
     },
 
     // y[N] <- x[N]
@@ -237,7 +257,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       need('reluForward', 'y', y, N);
       need('reluForward', 'x', x, N);
-      exec('reluForward', N, N, even(N, 16), [y.byteOffset, x.byteOffset]);
+      exec('reluForward', N, N * STREAM_ELEMENT_WORK, even(N, 16), [y.byteOffset, x.byteOffset]);
     },
 
     // dx[N] <- dy[N], y[N]
@@ -249,7 +269,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('reluBackward', 'dx', dx, N);
       need('reluBackward', 'dy', dy, N);
       need('reluBackward', 'y', y, N);
-      exec('reluBackward', N, N, even(N, 16), [dx.byteOffset, dy.byteOffset, y.byteOffset]);
+      exec('reluBackward', N, N * STREAM_ELEMENT_WORK, even(N, 16), [dx.byteOffset, dy.byteOffset, y.byteOffset]);
     },
 
     // y[U,B], xhat[U,B], mean[U], invStd[U] <- x[U,B], gamma[U], beta[U]
@@ -468,7 +488,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         return;
       }
       for (const [what, v] of [['y', y], ['a', a], ['b', b]] as const) need('add', what, v, N);
-      exec('add', N, N, even(N, 16), [y.byteOffset, a.byteOffset, b.byteOffset]);
+      exec('add', N, N * STREAM_ELEMENT_WORK, even(N, 16), [y.byteOffset, a.byteOffset, b.byteOffset]);
     },
 
     // dLogits[C,B] <- logits[C,B], labels[B]; returns the mean loss
@@ -501,7 +521,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         return;
       }
       for (const [what, a] of [['w', w], ['g', g], ['v', v]] as const) need('sgdMomentumStep', what, a, N);
-      exec('sgdMomentumStep', N, 2 * N, even(N, 16), [w.byteOffset, g.byteOffset, v.byteOffset, lr, momentum, weightDecay]);
+      exec('sgdMomentumStep', N, 2 * N * STREAM_ELEMENT_WORK, even(N, 16), [w.byteOffset, g.byteOffset, v.byteOffset, lr, momentum, weightDecay]);
     },
 
     // w[N], m[N], v[N] <- g[N]
@@ -513,8 +533,33 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       for (const [what, a] of [['w', w], ['g', g], ['m', m], ['v', v]] as const) need('adamStep', what, a, N);
       const c1 = 1 / (1 - Math.pow(beta1, step));
       const c2 = 1 / (1 - Math.pow(beta2, step));
-      exec('adamStep', N, 4 * N, even(N, 16), [w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, lr, beta1, beta2,
+      exec('adamStep', N, 4 * N * STREAM_ELEMENT_WORK, even(N, 16), [w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, lr, beta1, beta2,
         eps, weightDecay, c1, c2, 1 - beta1, 1 - beta2]);
+    },
+
+    // x[D,B] <- pixels[rows[b]][D], table[C][256]: the samples' bytes and the table (rounded to f32,
+    // as a store into x would) are staged in scratch, then converted and transposed; split by feature
+    gatherBatch(x, pixels, rows, table, D, C, B) {
+      if (!own(x)) {
+        ref.gatherBatch(x, pixels, rows, table, D, C, B);
+        return;
+      }
+      check(Number.isInteger(C) && C >= 1 && D % C === 0, () => `gatherBatch: ${C} channels do not divide ${D} features`);
+      need('gatherBatch', 'x', x, D * B);
+      need('gatherBatch', 'rows', rows, B);
+      need('gatherBatch', 'table', table, 256 * C);
+      const tableBytes = 1024 * C;
+      const at = arena.scratch(tableBytes + D * B);
+      const buffer = arena.buffer();
+      new Float32Array(buffer, at, 256 * C).set(table.subarray(0, 256 * C));
+      const staged = new Uint8Array(buffer, at + tableBytes, D * B);
+      const samples = pixels.length / D;
+      for (let b = 0; b < B; b++) {
+        const r = rows[b];
+        if (!(r >= 0 && r < samples && Number.isInteger(r))) check(false, () => `gatherBatch: row ${r} of sample ${b} is not in [0, ${samples})`);
+        staged.set(pixels.subarray(r * D, r * D + D), b * D);
+      }
+      exec('gatherBatch', D, D * B * STREAM_ELEMENT_WORK, even(D, 1), [x.byteOffset, at + tableBytes, at, D, D / C, B]);
     },
   };
   return kernels;

@@ -15,6 +15,7 @@ export const WASM_KERNEL_NAMES = [
   'convForward', 'convBackwardInput', 'convBackwardWeight',
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
   'globalAvgPoolForward', 'globalAvgPoolBackward', 'add',
+  'gatherBatch',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
