@@ -5,6 +5,7 @@
  * unit's result never depends on the range it was computed in. Nothing here allocates.
  */
 export { sparseBackward, sparseBackwardInput, sparseBackwardWeight, sparseForward } from './sparse-kernels';
+export { sparseBackwardInputSmallBatch, sparseBackwardWeightSmallBatch, sparseForwardSmallBatch } from './small-batch-kernels';
 export { biasBackward, denseBackwardWeight, denseGather } from './dense-kernels';
 export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
 export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm-kernels';

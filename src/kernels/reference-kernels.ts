@@ -130,6 +130,40 @@ export const referenceKernels: Kernels = {
     this.sparseBackwardWeight(dW, dy, x, index, B);
   },
 
+  // The small-batch kernels: plain loops, one sum per (unit, sample) in a JS number, edges in order.
+
+  // y[O,B] <- x[I,B], W[E], bias[O] | null
+  sparseForwardSmallBatch(y, x, W, bias, index, B) {
+    const { outputs: O, targetOffsets, sources } = index;
+    for (let t = 0; t < O; t++) {
+      for (let b = 0; b < B; b++) {
+        let s = bias === null ? 0 : bias[t];
+        for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) s += W[e] * x[sources[e] * B + b];
+        y[t * B + b] = s;
+      }
+    }
+  },
+
+  // dx[I,B] <- dy[O,B], W[E]
+  sparseBackwardInputSmallBatch(dx, dy, W, index, B) {
+    const { inputs: I, sourceOffsets, targets, edgeOf } = index;
+    for (let s = 0; s < I; s++) {
+      for (let b = 0; b < B; b++) {
+        let sum = 0;
+        for (let j = sourceOffsets[s]; j < sourceOffsets[s + 1]; j++) sum += W[edgeOf[j]] * dy[targets[j] * B + b];
+        dx[s * B + b] = sum;
+      }
+    }
+  },
+
+  // dW[E] <- dy[O,B], x[I,B]
+  sparseBackwardWeightSmallBatch(dW, dy, x, index, B) {
+    const { outputs: O, targetOffsets, sources } = index;
+    for (let t = 0; t < O; t++) {
+      for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) dW[e] = dot(dy, t * B, x, sources[e] * B, B);
+    }
+  },
+
   // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b
   denseForward(y, x, W, bias, I, O, B) {
     fillRows(y, bias, O, B);
