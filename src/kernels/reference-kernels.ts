@@ -130,38 +130,19 @@ export const referenceKernels: Kernels = {
     this.sparseBackwardWeight(dW, dy, x, index, B);
   },
 
-  // The small-batch kernels: plain loops, one sum per (unit, sample) in a JS number, edges in order.
-
-  // y[O,B] <- x[I,B], W[E], bias[O] | null
+  // The small-batch kernels are the kernels above: one definition of each product, so a model gives
+  // the same bits at every batch size on this backend (the small-batch variants exist for backends
+  // whose lanes run over the batch, see Kernels).
   sparseForwardSmallBatch(y, x, W, bias, index, B) {
-    const { outputs: O, targetOffsets, sources } = index;
-    for (let t = 0; t < O; t++) {
-      for (let b = 0; b < B; b++) {
-        let s = bias === null ? 0 : bias[t];
-        for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) s += W[e] * x[sources[e] * B + b];
-        y[t * B + b] = s;
-      }
-    }
+    this.sparseForward(y, x, W, bias, index, B);
   },
 
-  // dx[I,B] <- dy[O,B], W[E]
   sparseBackwardInputSmallBatch(dx, dy, W, index, B) {
-    const { inputs: I, sourceOffsets, targets, edgeOf } = index;
-    for (let s = 0; s < I; s++) {
-      for (let b = 0; b < B; b++) {
-        let sum = 0;
-        for (let j = sourceOffsets[s]; j < sourceOffsets[s + 1]; j++) sum += W[edgeOf[j]] * dy[targets[j] * B + b];
-        dx[s * B + b] = sum;
-      }
-    }
+    this.sparseBackwardInput(dx, dy, W, index, B);
   },
 
-  // dW[E] <- dy[O,B], x[I,B]
   sparseBackwardWeightSmallBatch(dW, dy, x, index, B) {
-    const { outputs: O, targetOffsets, sources } = index;
-    for (let t = 0; t < O; t++) {
-      for (let e = targetOffsets[t]; e < targetOffsets[t + 1]; e++) dW[e] = dot(dy, t * B, x, sources[e] * B, B);
-    }
+    this.sparseBackwardWeight(dW, dy, x, index, B);
   },
 
   // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b
