@@ -2,12 +2,18 @@
  * The sparse layer's three kernels over one range each (see src/kernels/kernels.ts for the gather
  * form). Forward is `gatherRows` by target; backward input is the same gather over the transpose
  * (by source), after copying the weights into source-major order; backward weight is one dot
- * product over the batch per edge; `sparseBackward` computes both backward results in one pass.
+ * product over the batch per edge.
+ *
+ * A fused backward (both results in one pass over the transpose, each dy row feeding the dx sum
+ * and its edge's dot product, with a running dot vector per edge in scratch) lived here until
+ * issue #11 measured it against these two kernels on an idle machine (n -> n, K = 32, FMA build):
+ * 0.88-0.95x at n = 1024-4096 and 0.4-0.6x at n = 8192-16384 (B = 64 and 128, 1 and 2 threads).
+ * It gave the same bits; it is gone, and with it its 16 bytes of scratch per edge.
  *
  * Shape legend: B batch, I inputs, O outputs, E edges. Pointers are byte addresses.
  */
 import { gatherRows } from './gather-rows';
-import { dotRow, hsum, hsum4, madd, tailMask } from './simd';
+import { dotRow, hsum4, madd, tailMask } from './simd';
 
 // y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E]; targets [t0, t1)
 export function sparseForward(t0: i32, t1: i32, y: usize, x: usize, W: usize, bias: usize, targetOffsets: usize,
@@ -28,109 +34,6 @@ export function sparseBackwardInput(s0: i32, s1: i32, dx: usize, dy: usize, W: u
   targets: usize, edgeOf: usize, B: i32): void {
   transposeWeights(s0, s1, W, Wt, sourceOffsets, edgeOf);
   gatherRows(s0, s1, dx, dy, Wt, 0, sourceOffsets, targets, B);
-}
-
-/**
- * One 4-vector chunk of the fused backward for one source: dxp / xp / dyo are offset to the chunk
- * (dyo = dy + chunk offset). dx[s] chunk = sum over edges j of Wt[j] * dy[t_j] chunk (in registers,
- * as `gatherRows` sums); P[j] += the chunk's dot-product terms dy[t_j] * x[s], one `madd` per vector
- * in order, which is the order `dot4` accumulates in. 4 x vectors, 4 sums, 4 dy loads, the weight
- * and the partial: 14 registers.
- */
-function backwardChunk4(dxp: usize, xp: usize, dyo: usize, Wt: usize, targets: usize, P: usize, j0: i32, j1: i32,
-  rowBytes: usize): void {
-  const x0 = v128.load(xp);
-  const x1 = v128.load(xp, 16);
-  const x2 = v128.load(xp, 32);
-  const x3 = v128.load(xp, 48);
-  let a0 = f32x4.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  for (let j = j0; j < j1; j++) {
-    const w = v128.load32_splat(Wt + (<usize>j << 2));
-    const d = dyo + <usize>load<i32>(targets + (<usize>j << 2)) * rowBytes;
-    const d0 = v128.load(d);
-    const d1 = v128.load(d, 16);
-    const d2 = v128.load(d, 32);
-    const d3 = v128.load(d, 48);
-    a0 = madd(w, d0, a0);
-    a1 = madd(w, d1, a1);
-    a2 = madd(w, d2, a2);
-    a3 = madd(w, d3, a3);
-    const pp = P + (<usize>j << 4);
-    v128.store(pp, madd(d3, x3, madd(d2, x2, madd(d1, x1, madd(d0, x0, v128.load(pp))))));
-  }
-  v128.store(dxp, a0);
-  v128.store(dxp, a1, 16);
-  v128.store(dxp, a2, 32);
-  v128.store(dxp, a3, 48);
-}
-
-/**
- * One vector of the fused backward at dxp / xp / dyo. `newLanes` 0: a whole vector; 1..3: the
- * overlapping last vector, whose dot-product terms keep only its last `newLanes` lanes (masked, as
- * `dot4` adds its tail) and whose dx lanes are recomputed alike.
- */
-function backwardChunk1(dxp: usize, xp: usize, dyo: usize, Wt: usize, targets: usize, P: usize, j0: i32, j1: i32,
-  rowBytes: usize, newLanes: i32): void {
-  const x0 = v128.load(xp);
-  const mask = tailMask(newLanes);
-  let a0 = f32x4.splat(0);
-  for (let j = j0; j < j1; j++) {
-    const d0 = v128.load(dyo + <usize>load<i32>(targets + (<usize>j << 2)) * rowBytes);
-    a0 = madd(v128.load32_splat(Wt + (<usize>j << 2)), d0, a0);
-    const pp = P + (<usize>j << 4);
-    const sum = newLanes != 0 ? f32x4.add(v128.load(pp), v128.and(f32x4.mul(d0, x0), mask)) : madd(d0, x0, v128.load(pp));
-    v128.store(pp, sum);
-  }
-  v128.store(dxp, a0);
-}
-
-/**
- * Both gradients in one pass over the transpose, sources [s0, s1): dx exactly as
- * `sparseBackwardInput` and dW exactly as `sparseBackwardWeight` compute them (bit for bit), but a
- * source's row x[s] is read once and every dy row it gathers feeds both its dx sum and its edge's
- * dot product, which halves the loads of the two passes. P[4E] is scratch: the running dot
- * product of edge j (source-major) as one vector, reduced with `hsum` at the end.
- */
-export function sparseBackward(s0: i32, s1: i32, dx: usize, dW: usize, dy: usize, x: usize, W: usize, Wt: usize, P: usize,
-  sourceOffsets: usize, targets: usize, edgeOf: usize, B: i32): void {
-  transposeWeights(s0, s1, W, Wt, sourceOffsets, edgeOf);
-  const rowBytes = <usize>B << 2;
-  if (B < 4) {
-    gatherRows(s0, s1, dx, dy, Wt, 0, sourceOffsets, targets, B);
-    for (let s = s0; s < s1; s++) {
-      const j1 = load<i32>(sourceOffsets + (<usize>s << 2), 4);
-      for (let j = load<i32>(sourceOffsets + (<usize>s << 2)); j < j1; j++) {
-        const dyRow = dy + <usize>load<i32>(targets + (<usize>j << 2)) * rowBytes;
-        store<f32>(dW + (<usize>load<i32>(edgeOf + (<usize>j << 2)) << 2), dotRow(dyRow, x + <usize>s * rowBytes, B));
-      }
-    }
-    return;
-  }
-  const zero = f32x4.splat(0);
-  const last = <usize>(B - 4) << 2;
-  for (let s = s0; s < s1; s++) {
-    const j0 = load<i32>(sourceOffsets + (<usize>s << 2));
-    const j1 = load<i32>(sourceOffsets + (<usize>s << 2), 4);
-    for (let j = j0; j < j1; j++) v128.store(P + (<usize>j << 4), zero);
-    const xr = x + <usize>s * rowBytes;
-    const dxr = dx + <usize>s * rowBytes;
-    let b = 0;
-    for (; b + 16 <= B; b += 16) {
-      const o = <usize>b << 2;
-      backwardChunk4(dxr + o, xr + o, dy + o, Wt, targets, P, j0, j1, rowBytes);
-    }
-    for (; b + 4 <= B; b += 4) {
-      const o = <usize>b << 2;
-      backwardChunk1(dxr + o, xr + o, dy + o, Wt, targets, P, j0, j1, rowBytes, 0);
-    }
-    if (b < B) backwardChunk1(dxr + last, xr + last, dy + last, Wt, targets, P, j0, j1, rowBytes, B - b);
-    for (let j = j0; j < j1; j++) {
-      store<f32>(dW + (<usize>load<i32>(edgeOf + (<usize>j << 2)) << 2), hsum(v128.load(P + (<usize>j << 4))));
-    }
-  }
 }
 
 /**

@@ -10,7 +10,7 @@
  * cases timed round-robin:
  *   regular fwd    sparseForward
  *   small fwd      sparseForwardSmallBatch
- *   regular step   sparseForward + sparseBackward (fused), what PathLinear runs from SMALL_BATCH_LIMIT on
+ *   regular step   sparseForward + sparseBackward, what PathLinear runs from SMALL_BATCH_LIMIT on
  *   small step     the small-batch forward, backward input and backward weight, what it runs below
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward 2·E·B,
  * step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward 2·E·B, step (forward, backward input, backward weight) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular step: sparseForward + sparseBackward (fused); small step: the three small-batch kernels',
+      'regular step: sparseForward + sparseBackward; small step: the three small-batch kernels',
     ],
     rows,
   });

@@ -3,8 +3,8 @@
  *
  *   npm run bench:kernels [-- --quick] [-- --repeats 9 --backends wasm,wasm-threads --threads 1,2] [-- --standalone]
  *
- * Linear kernels (forward, backward-input, backward-weight, and for path layers the fused backward
- * `bwd` = both backward results in one pass) of the shapes 784→1024, 1024→1024 and
+ * Linear kernels (forward, backward-input, backward-weight, and for path layers `bwd` =
+ * sparseBackward, both backward results, what a path layer calls) of the shapes 784→1024, 1024→1024 and
  * 1024→10: dense, and path layers of fan-in 8, 32 and 128 (P = K × max(I, O) plain Sobol' paths,
  * duplicates merged) for the two hidden shapes only: 1024→10 with P = K × 1024 paths lands about
  * K × 102 paths on each of 10 outputs, i.e. a dense layer, so it is benchmarked dense only.
@@ -15,7 +15,7 @@
  * × threads), and the largest error relative to the reference backend. Then the speed-up of each
  * path layer over the dense layer of the same shape on the same backend (forward alone, and
  * forward + both backward kernels), from the same round-robin run, and the rate of a path layer's
- * training step: forward + both backward kernels, and forward + the fused backward. Writes
+ * training step: forward + both backward kernels, and forward + sparseBackward. Writes
  * bench/results/kernels.json.
  */
 import type { Floats } from '../src/core/floats.js';
@@ -39,7 +39,7 @@ const FAN_INS = [8, 32, 128];
 const hasPathLayers = (O: number): boolean => O >= 100;
 const KERNELS = ['fwd', 'bwdI', 'bwdW', 'bwd'] as const;
 type KernelKind = (typeof KERNELS)[number];
-/** The separate kernels of a training step (dense layers have no fused backward). */
+/** The separate kernels of a training step (dense layers have no `bwd`). */
 const STEP_KERNELS = ['fwd', 'bwdI', 'bwdW'] as const;
 const kernelsOf = (c: LayerCase): readonly KernelKind[] => (c.layer === 'path' ? KERNELS : STEP_KERNELS);
 
@@ -104,7 +104,7 @@ interface LinearRow {
 interface SpeedupRow {
   label: string; shape: string; fanIn: number; hiddenOrder: UnitOrder; edges: number;
   forwardSpeedup: number; trainStepSpeedup: number;
-  /** GFLOP/s of the path layer's step (3 × 2·E·B FLOPs): fwd + bwdI + bwdW, and fwd + the fused bwd. */
+  /** GFLOP/s of the path layer's step (3 × 2·E·B FLOPs): fwd + bwdI + bwdW, and fwd + bwd (sparseBackward). */
   stepGflops: number; fusedStepGflops: number;
 }
 
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       fmtNum(napkin(c, 'fwd').flop / napkin(c, 'fwd').bytes)]));
   console.log('');
 
-  // Reference outputs (for the error column), computed once; the fused backward's output is dx then dW.
+  // Reference outputs (for the error column), computed once; sparseBackward's output is dx then dW.
   const refOut = new Map<LayerCase, Record<KernelKind, Float32Array>>();
   const referenceOf = (c: LayerCase): Record<KernelKind, Float32Array> => {
     let r = refOut.get(c);
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     printTable(['shape', 'layer', 'K', 'kernel', 'ms/call median (min–max)', 'GFLOP/s', 'GFLOP/s range', '%SIMD', 'GB/s', 'err vs ref'], rows);
     console.log('');
     console.log(`speed-up of the path layer over the dense layer of the same shape (${config.label}, medians of the same run):`);
-    printTable(['shape', 'K', 'edges', 'density', 'forward', 'fwd + bwdI + bwdW', 'step GFLOP/s: fwd+bwdI+bwdW', 'fwd + fused bwd'],
+    printTable(['shape', 'K', 'edges', 'density', 'forward', 'fwd + bwdI + bwdW', 'step GFLOP/s: fwd+bwdI+bwdW', 'fwd + bwd'],
       speedups.filter((s) => s.label === config.label).map((s) => {
         const [I, O] = s.shape.split('→').map(Number);
         return [s.shape, s.hiddenOrder === DEFAULT_HIDDEN_ORDER ? String(s.fanIn) : `${s.fanIn} ${s.hiddenOrder}`, String(s.edges), `${(100 * s.edges / (I * O)).toFixed(1)}%`,

@@ -6,18 +6,18 @@
  *
  * The layer: plain Sobol' paths, components 1 and 2 (those of a hidden pair of an MLP), P = K·n,
  * duplicates merged, both layers stored bit-reversed (train's default for hidden units). The
- * step is the forward plus the fused backward (dx and dW in one pass): 3 × 2·E·B FLOPs. Each width
+ * step is the forward plus the backward (`sparseBackward`: input, then weight): 3 × 2·E·B FLOPs. Each width
  * is one round-robin group that also times the FMA ceiling, so that the "% of ceiling" column sees
  * the same machine load as the kernels.
  *
  * The roofline: the memory bandwidth measured here (a streaming kernel: read one array, write
  * another) from DRAM (64 MiB arrays) and from L3 (2 MiB arrays), and the bytes the step moves from
  * beyond a core's L2 in this model of the schedule:
- * - x (forward) and dy (backward) are gathered K times each, a row of B floats per edge. While the
+ * - x (forward, backward weight) and dy (backward input) are gathered K times each, a row of B floats per edge. While the
  *   gathered array fits L2 (512 KiB) only its first touch counts; otherwise every gather counts,
  *   from L3 while the array fits the L3 this VM gets (8 MiB: a pointer chase costs 18 ns at 4 MiB
  *   and 127 ns at 16 MiB) and from DRAM beyond that;
- * - everything else streams once per call from DRAM: y, dx and x rows, the weights, their transpose
+ * - everything else streams once per call from DRAM: y and dx written, dy rows read by the backward weight, the weights, their transpose
  *   and gradient, the index arrays.
  * The bound is the step's FLOPs over the time those bytes take at the measured bandwidths (capped
  * by the FMA ceiling times the threads). The windows of `windowSpread` (src/topology/window-spread.ts)
@@ -53,14 +53,15 @@ function pathLayer(n: number): SparseIndex {
   }).layers[0];
 }
 
-/** Bytes one step (forward + fused backward) moves from L3 and from DRAM, in the model of the file comment. */
+/** Bytes one step (forward + backward) moves from L3 and from DRAM, in the model of the file comment. */
 export function stepBytes(n: number, E: number): { l3: number; dram: number } {
   const rows = 4 * n * B;                    // one activation array
-  const gathered = 2 * (rows <= L2_BYTES ? rows : K * rows);   // x in the forward, dy in the backward
+  const gathered = 3 * (rows <= L2_BYTES ? rows : K * rows);   // x in the forward and backward weight, dy in the backward input
   const fromL3 = rows > L2_BYTES && rows <= L3_BYTES;
-  const streams = 3 * rows                   // y written; x read and dx written by the backward
+  const streams = 3 * rows                   // y written; dx written; dy rows read by the backward weight
     + 4 * (E + E + (n + 1))                  // forward: W, sources, offsets
-    + 4 * (E + E + 2 * E + E + E + (n + 1)); // backward: W via edgeOf, edgeOf, Wt written and read, targets, dW, offsets
+    + 4 * (E + E + 2 * E + E + (n + 1))      // backward input: W via edgeOf, edgeOf, Wt written and read, targets, offsets
+    + 4 * (E + E + (n + 1));                 // backward weight: dW, sources, offsets
   return fromL3 ? { l3: gathered, dram: streams } : { l3: 0, dram: gathered + streams };
 }
 

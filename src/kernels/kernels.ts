@@ -56,7 +56,7 @@ export interface Kernels {
   sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
   /**
    * Both backward results at once: dx as sparseBackwardInput and dW as sparseBackwardWeight,
-   * with the same values (bit for bit on the wasm backends, which do it in one pass).
+   * with the same values (every backend runs the two kernels; a one-pass wasm kernel measured slower).
    */
   sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number): void;
 

@@ -16,10 +16,11 @@ import { Scratch } from './scratch.js';
  * Batches below this run the small-batch kernels (Kernels.sparse*SmallBatch). Below 4 samples the
  * batch cannot fill a 128-bit vector, and the regular kernels fall back to one scalar multiply-add
  * chain per sample; the wasm backend runs the small-batch kernels with lanes over a unit's edges
- * instead. From 4 to 15 samples they are the regular forward and the two separate backward kernels,
- * which beat the fused backward there (it keeps one multiply-add chain per batch vector, waiting on
- * the latency): 1.4-2.3× per training step at B = 4, 8, 12 and even at 16, on 1 thread of a busy
- * 2-core machine (npm run bench:batch -- --quick --threads 1 --batches 4,8,12,16).
+ * instead. From 4 to 15 samples they are the regular forward and the two separate backward kernels:
+ * when they came, those beat the one-pass fused backward the layer ran then by 1.4-2.3× per step at
+ * B = 4, 8, 12 (npm run bench:batch); the fused backward has since gone at every batch size (it
+ * also lost at B = 64 and 128, see assembly/sparse-kernels.ts), so from 4 samples on both paths
+ * run the same kernels.
  */
 export const SMALL_BATCH_LIMIT = 16;
 

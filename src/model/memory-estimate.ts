@@ -47,7 +47,7 @@ export interface MemoryEstimate {
   readonly kernelBytes: number;
   /** Gather and transpose index arrays of the path layers (Int32, JavaScript heap). */
   readonly indexBytes: number;
-  /** The copy of the index a wasm backend keeps in its memory, with its per-edge scratch (8 words per edge). */
+  /** The copy of the index a wasm backend keeps in its memory, with its transposed-weight scratch (4 words per edge). */
   readonly wasmIndexBytes: number;
   /** Elements of the longest single array. */
   readonly largestArray: number;
@@ -81,7 +81,7 @@ export function estimateMemory(m: MemoryLayout): MemoryEstimate {
     act += array(O * B) + array(O * grown) + (l === 0 ? 0 : array(I * B));
     if (l < m.pathLayers) {
       index += (O + 1) + (I + 1) + 3 * E; // targetOffsets, sourceOffsets; sources, targets, edgeOf
-      wasmIndex += (O + 1) + (I + 1) + 8 * E; // the same, transposed weights, 4 running dots per edge
+      wasmIndex += (O + 1) + (I + 1) + 4 * E; // the same, and the transposed weights
     }
     if (l === L - 1) break;
     if (m.batchNorm) {
@@ -153,7 +153,7 @@ export function estimateGraphMemory(spec: GraphSpec, train: TrainShape, precisio
       const E = Math.min(pathsOfPair(topology, pathLayer++), inputs * s.outputs);
       params += array(E * taps) + bias;
       index += (s.outputs + 1) + (inputs + 1) + 3 * E;
-      wasmIndex += (s.outputs + 1) + (inputs + 1) + 8 * E;
+      wasmIndex += (s.outputs + 1) + (inputs + 1) + 4 * E;
     } else {
       params += array(inputs * s.outputs * taps) + bias;
     }

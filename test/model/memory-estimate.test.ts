@@ -83,10 +83,10 @@ describe('memory estimate', () => {
     expect(e.indexBytes).toBeGreaterThanOrEqual(real.indexBytes);
   });
 
-  it('counts the index copy of a wasm memory: 8 words per edge and the offsets', () => {
+  it('counts the index copy of a wasm memory: 4 words per edge (sources, targets, edgeOf, the transposed weights) and the offsets', () => {
     const e = estimateMemory(memoryLayoutOf(pathSpec(), { batch: 8, evalBatch: 8, optimizer: 'sgd' }));
     // pairs 32->96 and 96->48, 4 x 96 = 384 paths each
-    expect(e.wasmIndexBytes).toBe(4 * ((97 + 33 + 8 * 384) + (49 + 97 + 8 * 384)));
+    expect(e.wasmIndexBytes).toBe(4 * ((97 + 33 + 4 * 384) + (49 + 97 + 4 * 384)));
     expect(e.indexBytes).toBe(4 * ((97 + 33 + 3 * 384) + (49 + 97 + 3 * 384)));
   });
 

@@ -198,26 +198,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
     },
 
-    // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: one pass over the transpose, split by sources. The
-    // same bits as the two kernels above; the plain build runs those instead, since without fused
-    // multiply-adds the one pass is no faster than the two (npm run bench:kernels, 'bwd' rows).
+    // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused
+    // one-pass kernel measured slower; see assembly/sparse-kernels.ts).
     sparseBackward(dx, dW, dy, x, W, index, B) {
-      if (!(own(dx) && own(dW) && own(dy) && own(x) && own(W)) || arena.build === 'simd') {
-        kernels.sparseBackwardInput(dx, dy, W, index, B);
-        kernels.sparseBackwardWeight(dW, dy, x, index, B);
-        return;
-      }
-      const { inputs: I, outputs: O } = index;
-      const E = index.sources.length;
-      need('sparseBackward', 'dx', dx, I * B);
-      need('sparseBackward', 'dW', dW, E);
-      need('sparseBackward', 'dy', dy, O * B);
-      need('sparseBackward', 'x', x, I * B);
-      need('sparseBackward', 'W', W, E);
-      const s = arena.sparse(index);
-      exec('sparseBackward', I, 2 * E * B, s.sourceBounds,
-        [dx.byteOffset, dW.byteOffset, dy.byteOffset, x.byteOffset, W.byteOffset, s.transposedWeights, s.edgeDots,
-          s.sourceOffsets, s.targets, s.edgeOf, B]);
+      kernels.sparseBackwardInput(dx, dy, W, index, B);
+      kernels.sparseBackwardWeight(dW, dy, x, index, B);
     },
 
     // The small-batch kernels: edge lanes below EDGE_LANE_BATCHES samples, the regular kernels above.

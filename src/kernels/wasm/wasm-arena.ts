@@ -44,7 +44,6 @@ export interface SparseIndexBlock {
   readonly targets: number; // Int32 [E]
   readonly edgeOf: number; // Int32 [E]
   readonly transposedWeights: number; // f32 [E], scratch of the backward input pass
-  readonly edgeDots: number; // f32 [4E], scratch of the fused backward (a running dot product per edge)
   /** Targets [0, O) in T ranges of near-equal edge counts. */
   targetBounds(T: number): Int32Array;
   /** Sources [0, I) in T ranges of near-equal edge counts. */
@@ -127,7 +126,7 @@ export class WasmArena {
     const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets, edgeOf } = index;
     const E = sources.length;
     const parts = [targetOffsets, sources, sourceOffsets, targets, edgeOf];
-    const sizes = [O + 1, E, I + 1, E, E, E, 4 * E].map((n) => alignUp(n * 4));
+    const sizes = [O + 1, E, I + 1, E, E, E].map((n) => alignUp(n * 4));
     const total = sizes.reduce((a, b) => a + b, 0);
     const block = this.reuse(total) ?? { ptr: this.allocBytes(total), bytes: total };
     const ptrs: number[] = [];
@@ -142,7 +141,7 @@ export class WasmArena {
     const bySource = new Map<number, Int32Array>();
     const entry: SparseIndexBlock = {
       targetOffsets: ptrs[0], sources: ptrs[1], sourceOffsets: ptrs[2], targets: ptrs[3], edgeOf: ptrs[4],
-      transposedWeights: ptrs[5], edgeDots: ptrs[6],
+      transposedWeights: ptrs[5],
       targetBounds: (T) => cached(byTarget, T, () => csrBounds(targetOffsets, O, T)),
       sourceBounds: (T) => cached(bySource, T, () => csrBounds(sourceOffsets, I, T)),
     };

@@ -6,7 +6,7 @@
 import type { WasmInstance } from './wasm-api.js';
 
 export const WASM_KERNEL_NAMES = [
-  'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight', 'sparseBackward',
+  'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight',
   'sparseForwardSmallBatch', 'sparseBackwardInputSmallBatch', 'sparseBackwardWeightSmallBatch',
   'denseGather', 'denseBackwardWeight', 'biasBackward',
   'reluForward', 'reluBackward',
