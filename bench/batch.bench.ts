@@ -1,25 +1,28 @@
 /**
- * A path layer across batch sizes: the regular sparse kernels against the small-batch ones
- * (Kernels.sparse*SmallBatch), forward and training step, per sample.
+ * A path layer across batch sizes: the wasm sparse kernels with SIMD lanes over the batch at every
+ * batch (the option edgeLaneBatches 0) against the backend as it runs by default (lanes over a
+ * unit's edges below EDGE_LANE_BATCHES), forward and training step, per sample.
  *
  *   npm run bench:batch [-- --quick] [-- --backends wasm-fma-threads --threads 1,2 --batches 1,2,4]
  *
  * The layer: 4096→4096, fan-in K = 32 (P = K × 4096 plain Sobol' paths, components 0 and 1, units in
  * bit-reversed order, duplicates merged: E = 131,072 edges). Per backend (default: the first available,
- * i.e. what 'auto' picks) and thread count, per batch B (default 1, 2, 4, 8, 16, 32, 128, 512), four
- * cases timed round-robin:
- *   regular fwd    sparseForward
- *   small fwd      sparseForwardSmallBatch
- *   regular step   sparseForward + sparseBackward, what PathLinear runs from SMALL_BATCH_LIMIT on
- *   small step     the small-batch forward, backward input and backward weight, what it runs below
+ * i.e. what 'auto' picks; wasm backends only) and thread count, per batch B (default 1, 2, 4, 8, 16,
+ * 32, 128, 512), four cases timed round-robin:
+ *   regular fwd    sparseForward, batch lanes at every batch
+ *   small fwd      sparseForward as the backend runs it (edge lanes below EDGE_LANE_BATCHES)
+ *   regular step   sparseForward + sparseBackward, batch lanes
+ *   small step     the same as the backend runs it: what PathLinear runs
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward 2·E·B,
  * step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
- * the -fma backends against the FMA ceiling), the small/regular speed-up, and which one the layer runs.
+ * the -fma backends against the FMA ceiling), the small/regular speed-up, and which kernels run (edge
+ * or batch lanes).
  * Writes bench/results/batch.json.
  */
 import type { Floats } from '../src/core/floats.js';
 import type { Kernels } from '../src/kernels/kernels.js';
-import { SMALL_BATCH_LIMIT } from '../src/layers/path-linear.js';
+import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
+import { EDGE_LANE_BATCHES } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { parseBenchArgs } from './lib/args.js';
 import { copyInto, randomArray } from './lib/arrays.js';
@@ -41,7 +44,7 @@ type Kind = (typeof KINDS)[number];
 interface Row {
   label: string; backend: string; threads: number; B: number; path: PathKind; kernel: Kind;
   usPerCall: number; usPerCallMin: number; usPerCallMax: number; usPerSample: number;
-  gflops: number; pctSimdCeiling: number; layerRunsThis: boolean;
+  gflops: number; pctSimdCeiling: number; edgeLanes: boolean;
 }
 
 /** max |a - b| / max |b|. */
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the 4 cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
-    `PathLinear runs the small-batch kernels below B = ${SMALL_BATCH_LIMIT}`,
+    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}`,
   ]);
   const ceiling = await measureSimdCeiling(args);
   const fmaCeiling = configs.some((c) => c.backend.includes('fma')) ? await measureSimdCeiling(args, 20, true) : null;
@@ -83,11 +86,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const config of configs) {
     const k = await loadKernels(config);
-    if (typeof k === 'string') {
-      console.log(`${config.label}: not available here (${k}); skipped\n`);
+    if (typeof k === 'string' || !config.backend.startsWith('wasm')) {
+      console.log(`${config.label}: ${typeof k === 'string' ? `not available here (${k})` : 'no edge lanes (wasm backends only)'}; skipped\n`);
       continue;
     }
     const threads = config.threads ?? 1;
+    const batchLanes = createNodeWasmKernels({ threads, build: config.backend.includes('fma') ? 'simd-fma' : 'simd', edgeLaneBatches: 0 });
     const ceilingGflops = (config.backend.includes('fma') && fmaCeiling ? fmaCeiling : ceiling).gflops * threads;
     console.log(`== ${config.label} (kernels '${k.name}') ==`);
     const table: string[][] = [];
@@ -96,18 +100,17 @@ async function main(): Promise<void> {
       const { x, dy, W, bias, y, y2, dx, dW } = arrays;
       const calls: Record<PathKind, Record<Kind, () => void>> = {
         regular: {
-          fwd: () => k.sparseForward(y, x, W, bias, index, B),
+          fwd: () => batchLanes.sparseForward(y, x, W, bias, index, B),
           step: () => {
-            k.sparseForward(y, x, W, bias, index, B);
-            k.sparseBackward(dx, dW, dy, x, W, index, B);
+            batchLanes.sparseForward(y, x, W, bias, index, B);
+            batchLanes.sparseBackward(dx, dW, dy, x, W, index, B);
           },
         },
         small: {
-          fwd: () => k.sparseForwardSmallBatch(y2, x, W, bias, index, B),
+          fwd: () => k.sparseForward(y2, x, W, bias, index, B),
           step: () => {
-            k.sparseForwardSmallBatch(y2, x, W, bias, index, B);
-            k.sparseBackwardInputSmallBatch(dx, dy, W, index, B);
-            k.sparseBackwardWeightSmallBatch(dW, dy, x, index, B);
+            k.sparseForward(y2, x, W, bias, index, B);
+            k.sparseBackward(dx, dW, dy, x, W, index, B);
           },
         },
       };
@@ -124,30 +127,31 @@ async function main(): Promise<void> {
           const row: Row = {
             label: config.label, backend: config.backend, threads, B, path: p, kernel: kind,
             usPerCall: us, usPerCallMin: 1000 * t.minMs, usPerCallMax: 1000 * t.maxMs, usPerSample: us / B,
-            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops, layerRunsThis: (p === 'small') === (B < SMALL_BATCH_LIMIT),
+            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops, edgeLanes: p === 'small' && B < EDGE_LANE_BATCHES,
           };
           rows.push(row);
           table.push([String(B), kind, p, fmtNum(us), `${fmtNum(row.usPerCallMin)}–${fmtNum(row.usPerCallMax)}`,
             fmtNum(row.usPerSample), fmtNum(gflops), `${row.pctSimdCeiling.toFixed(1)}%`,
-            p === 'small' ? `${fmtNum(regularUs / us)}×` : '', row.layerRunsThis ? 'yes' : '',
+            p === 'small' ? `${fmtNum(regularUs / us)}×` : '', row.edgeLanes ? 'edges' : 'batch',
             p === 'small' && kind === 'fwd' ? err.toExponential(1) : '']);
         }
       }
     }
-    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'small vs regular', 'layer runs',
+    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'small vs regular', 'lanes over',
       'fwd err vs regular'], table);
     console.log('');
+    batchLanes.close();
   }
 
   writeResults('batch', {
     bench: 'batch', machine, quick: args.quick, layer: { inputs: N, outputs: N, fanIn: K, edges: E },
     timing: { repeats: args.repeats, warmup: args.warmup, minSampleMs: args.minSampleMs },
     simdCeilingGflopsPerCore: ceiling.gflops, fmaCeilingGflopsPerCore: fmaCeiling?.gflops ?? null,
-    smallBatchLimit: SMALL_BATCH_LIMIT,
+    edgeLaneBatches: EDGE_LANE_BATCHES,
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward 2·E·B, step (forward, backward input, backward weight) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular step: sparseForward + sparseBackward; small step: the three small-batch kernels',
+      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes); small: the backend as it runs (edge lanes below edgeLaneBatches)',
     ],
     rows,
   });

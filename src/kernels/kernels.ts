@@ -60,18 +60,6 @@ export interface Kernels {
    */
   sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number): void;
 
-  /**
-   * The sparse kernels for small batches (PathLinear runs them below SMALL_BATCH_LIMIT samples): the
-   * results of sparseForward, sparseBackwardInput and sparseBackwardWeight up to float rounding (sums
-   * may run in another order), for any B. A backend may run them with SIMD lanes over a unit's edges,
-   * where a small batch cannot fill lanes over the batch. Same arrays, same gather form.
-   */
-  sparseForwardSmallBatch(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, B: number): void;
-  /** dx[I,B] as sparseBackwardInput, for small batches. */
-  sparseBackwardInputSmallBatch(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number): void;
-  /** dW[E] as sparseBackwardWeight, for small batches. */
-  sparseBackwardWeightSmallBatch(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
-
   /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. */
   denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number): void;
   /** dx[I,B] = W[O,I]^T dy[O,B]. */

@@ -130,21 +130,6 @@ export const referenceKernels: Kernels = {
     this.sparseBackwardWeight(dW, dy, x, index, B);
   },
 
-  // The small-batch kernels are the kernels above: one definition of each product, so a model gives
-  // the same bits at every batch size on this backend (the small-batch variants exist for backends
-  // whose lanes run over the batch, see Kernels).
-  sparseForwardSmallBatch(y, x, W, bias, index, B) {
-    this.sparseForward(y, x, W, bias, index, B);
-  },
-
-  sparseBackwardInputSmallBatch(dx, dy, W, index, B) {
-    this.sparseBackwardInput(dx, dy, W, index, B);
-  },
-
-  sparseBackwardWeightSmallBatch(dW, dy, x, index, B) {
-    this.sparseBackwardWeight(dW, dy, x, index, B);
-  },
-
   // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b
   denseForward(y, x, W, bias, I, O, B) {
     fillRows(y, bias, O, B);

@@ -12,18 +12,6 @@ import { checkGradient, checkInput, createParam } from './layer.js';
 import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
 
-/**
- * Batches below this run the small-batch kernels (Kernels.sparse*SmallBatch). Below 4 samples the
- * batch cannot fill a 128-bit vector, and the regular kernels fall back to one scalar multiply-add
- * chain per sample; the wasm backend runs the small-batch kernels with lanes over a unit's edges
- * instead. From 4 to 15 samples they are the regular forward and the two separate backward kernels:
- * when they came, those beat the one-pass fused backward the layer ran then by 1.4-2.3× per step at
- * B = 4, 8, 12 (npm run bench:batch); the fused backward has since gone at every batch size (it
- * also lost at B = 64 and 128, see assembly/sparse-kernels.ts), so from 4 samples on both paths
- * run the same kernels.
- */
-export const SMALL_BATCH_LIMIT = 16;
-
 export class PathLinear implements Layer {
   readonly kind = 'path';
   readonly inputs: number;
@@ -69,9 +57,7 @@ export class PathLinear implements Layer {
     this.batch = B;
     this.y = this.yBuffer.view(this.precision, this.outputs * B);
     this.x = x;
-    const bias = this.bias?.value ?? null;
-    if (B < SMALL_BATCH_LIMIT) this.kernels.sparseForwardSmallBatch(this.y, x, this.weight.value, bias, this.index, B);
-    else this.kernels.sparseForward(this.y, x, this.weight.value, bias, this.index, B);
+    this.kernels.sparseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.index, B);
     return this.y;
   }
 
@@ -82,15 +68,8 @@ export class PathLinear implements Layer {
     const x = this.x as Floats;
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
     const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? this.inputs * B : 0);
-    const [W, dW] = [this.weight.value, this.weight.grad];
-    if (B < SMALL_BATCH_LIMIT) {
-      if (this.needsInputGradient) this.kernels.sparseBackwardInputSmallBatch(dx, dy, W, this.index, B);
-      this.kernels.sparseBackwardWeightSmallBatch(dW, dy, x, this.index, B);
-    } else if (this.needsInputGradient) {
-      this.kernels.sparseBackward(dx, dW, dy, x, W, this.index, B);
-    } else {
-      this.kernels.sparseBackwardWeight(dW, dy, x, this.index, B);
-    }
+    if (this.needsInputGradient) this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B);
+    else this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
     return dx;
   }
 

@@ -1,6 +1,6 @@
 /**
- * Path layers below SMALL_BATCH_LIMIT run the small-batch kernels: a model's forward pass at B = 1, 2,
- * 3, 5 and 8 equals the matching columns of its pass at B = 16 (regular kernels), on the reference and the
+ * Path layers at small batches (the wasm backends run edge lanes below EDGE_LANE_BATCHES): a model's
+ * forward pass at B = 1, 2, 3, 5 and 8 equals the matching columns of its pass at B = 16, on the reference and the
  * wasm backends; and training at batch 1 works: bit-identical on 1 and 2 threads, tracking the
  * reference backend's losses, and learning.
  */
@@ -9,8 +9,8 @@ import type { Floats } from '../../src/core/floats.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
 import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
+import { EDGE_LANE_BATCHES } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
-import { SMALL_BATCH_LIMIT } from '../../src/layers/path-linear.js';
 import { encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';
@@ -40,8 +40,8 @@ function columns(a: Floats, U: number, B: number, b0: number, n: number): Float3
 }
 
 describe('a path model at small batches', () => {
-  it('uses the small-batch kernels below 16 samples', () => {
-    expect(SMALL_BATCH_LIMIT).toBe(16);
+  it('runs edge lanes below 4 samples on the wasm backends', () => {
+    expect(EDGE_LANE_BATCHES).toBe(4);
   });
 
   for (const k of [referenceKernels, ...wasm, ...fma]) {

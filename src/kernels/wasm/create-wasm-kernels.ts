@@ -36,6 +36,12 @@ export interface WasmKernelsOptions {
    * 2-15 us (workers spinning or asleep).
    */
   readonly minParallelWork?: number;
+  /**
+   * Batches below this run the sparse kernels with SIMD lanes over a unit's edges
+   * (assembly/small-batch-kernels.ts) instead of over the batch. Default EDGE_LANE_BATCHES; 0 keeps
+   * the batch lanes at every batch (the batch bench times the two against each other).
+   */
+  readonly edgeLaneBatches?: number;
 }
 
 export interface WasmKernels extends Kernels {
@@ -89,28 +95,30 @@ function pathConvSizes(kernel: string, index: SparseIndex, shape: ConvShape): nu
 }
 
 /**
- * The batches below which the small-batch sparse kernels run their own wasm code, with SIMD lanes over
- * a unit's edges (assembly/small-batch-kernels.ts). From 4 samples on, the batch fills a vector and the
- * regular kernels were as fast at n = 4096, K = 32 as anything tried with lanes over edges or units, so
- * the small-batch kernels hand those batches to them.
+ * The batches below which the sparse kernels run with SIMD lanes over a unit's edges
+ * (assembly/small-batch-kernels.ts): below 4 samples the batch cannot fill a 128-bit vector, and the
+ * batch-lane kernels fall back to one scalar multiply-add chain per sample. From 4 samples on the
+ * batch lanes were as fast at n = 4096, K = 32 as anything tried with lanes over edges or units.
+ * Edge lanes sum in another order: results at B < 4 differ from the batch lanes' in rounding only.
  */
-const EDGE_LANE_BATCHES = 4;
+export const EDGE_LANE_BATCHES = 4;
 
 /**
- * The small-batch kernels split a job over the threads only from this many times `minParallelWork`
+ * The edge-lane kernels split a job over the threads only from this many times `minParallelWork`
  * (E·B multiply-adds). Batch 1 of a 4096→4096, K = 32 layer (E = 131,072) thus runs on the calling
  * thread: there the work is tens of microseconds, about what waking the pool costs, and on the 2-core
  * machine with the other core busy the forward took 88 µs on one thread and 192 µs on two, the
  * training step 393 µs and 751 µs (npm run bench:batch -- --quick).
  */
 const SMALL_BATCH_PARALLEL_FACTOR = 4;
-/** The work a small-batch kernel reports to `exec`. */
+/** The work an edge-lane kernel reports to `exec`. */
 const smallBatchWork = (E: number, B: number): number => (E * B) / SMALL_BATCH_PARALLEL_FACTOR;
 
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
   options: WasmKernelsOptions = {}): WasmKernels {
   const k = arena.kernels;
   const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
+  const edgeLanes = options.edgeLaneBatches ?? EDGE_LANE_BATCHES;
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -162,7 +170,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
       const s = arena.sparse(index);
-      exec('sparseForward', O, E * B, s.targetBounds,
+      const edgeLane = B < edgeLanes;
+      exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds,
         [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
     },
 
@@ -178,8 +187,13 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
       const s = arena.sparse(index);
-      exec('sparseBackwardInput', I, E * B, s.sourceBounds,
-        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B]);
+      if (B < edgeLanes) {
+        exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
+          [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
+      } else {
+        exec('sparseBackwardInput', I, E * B, s.sourceBounds,
+          [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B]);
+      }
     },
 
     // dW[E] <- dy[O,B], x[I,B]
@@ -194,8 +208,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
       const s = arena.sparse(index);
-      exec('sparseBackwardWeight', O, E * B, s.targetBounds,
-        [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
+      const edgeLane = B < edgeLanes;
+      exec(edgeLane ? 'sparseBackwardWeightSmallBatch' : 'sparseBackwardWeight', O, edgeLane ? smallBatchWork(E, B) : E * B,
+        s.targetBounds, [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
     },
 
     // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused
@@ -203,69 +218,6 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     sparseBackward(dx, dW, dy, x, W, index, B) {
       kernels.sparseBackwardInput(dx, dy, W, index, B);
       kernels.sparseBackwardWeight(dW, dy, x, index, B);
-    },
-
-    // The small-batch kernels: edge lanes below EDGE_LANE_BATCHES samples, the regular kernels above.
-
-    // y[O,B] <- x[I,B], W[E], bias[O] | null; split by target (edge-balanced)
-    sparseForwardSmallBatch(y, x, W, bias, index, B) {
-      if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
-        ref.sparseForwardSmallBatch(y, x, W, bias, index, B);
-        return;
-      }
-      if (B >= EDGE_LANE_BATCHES) {
-        kernels.sparseForward(y, x, W, bias, index, B);
-        return;
-      }
-      const { inputs: I, outputs: O } = index;
-      const E = index.sources.length;
-      need('sparseForwardSmallBatch', 'y', y, O * B);
-      need('sparseForwardSmallBatch', 'x', x, I * B);
-      need('sparseForwardSmallBatch', 'W', W, E);
-      if (bias !== null) need('sparseForwardSmallBatch', 'bias', bias, O);
-      const s = arena.sparse(index);
-      exec('sparseForwardSmallBatch', O, smallBatchWork(E, B), s.targetBounds,
-        [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
-    },
-
-    // dx[I,B] <- dy[O,B], W[E]; split by source (edge-balanced)
-    sparseBackwardInputSmallBatch(dx, dy, W, index, B) {
-      if (!(own(dx) && own(dy) && own(W))) {
-        ref.sparseBackwardInputSmallBatch(dx, dy, W, index, B);
-        return;
-      }
-      if (B >= EDGE_LANE_BATCHES) {
-        kernels.sparseBackwardInput(dx, dy, W, index, B);
-        return;
-      }
-      const { inputs: I, outputs: O } = index;
-      const E = index.sources.length;
-      need('sparseBackwardInputSmallBatch', 'dx', dx, I * B);
-      need('sparseBackwardInputSmallBatch', 'dy', dy, O * B);
-      need('sparseBackwardInputSmallBatch', 'W', W, E);
-      const s = arena.sparse(index);
-      exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
-        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
-    },
-
-    // dW[E] <- dy[O,B], x[I,B]; split by target (edge-balanced)
-    sparseBackwardWeightSmallBatch(dW, dy, x, index, B) {
-      if (!(own(dW) && own(dy) && own(x))) {
-        ref.sparseBackwardWeightSmallBatch(dW, dy, x, index, B);
-        return;
-      }
-      if (B >= EDGE_LANE_BATCHES) {
-        kernels.sparseBackwardWeight(dW, dy, x, index, B);
-        return;
-      }
-      const { inputs: I, outputs: O } = index;
-      const E = index.sources.length;
-      need('sparseBackwardWeightSmallBatch', 'dW', dW, E);
-      need('sparseBackwardWeightSmallBatch', 'dy', dy, O * B);
-      need('sparseBackwardWeightSmallBatch', 'x', x, I * B);
-      const s = arena.sparse(index);
-      exec('sparseBackwardWeightSmallBatch', O, smallBatchWork(E, B), s.targetBounds,
-        [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
     },
 
     // y[O,B] <- x[I,B], W[O,I], bias[O] | null
