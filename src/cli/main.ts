@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import { SobolnetError } from '../core/errors.js';
 import { registerEval } from './eval-command.js';
 import { registerExperiment } from './experiment-command.js';
+import { registerExport } from './export-command.js';
+import { registerImport } from './import-command.js';
 import { installInterruptHandlers } from './interrupt.js';
 import { registerTopology } from './topology-command.js';
 import { registerTrain } from './train-command.js';
@@ -22,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
   registerEval(program);
   registerTopology(program);
   registerExperiment(program);
+  registerExport(program);
+  registerImport(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
