@@ -18,7 +18,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   model: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model'],
   train: ['core', 'sequences', 'kernels', 'layers', 'model', 'data', 'train'],
   experiment: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'experiment'],
-  cli: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'experiment', 'cli'],
+  export: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'export'], // model files -> ONNX and PyTorch (issue #12)
+  cli: ['core', 'sequences', 'topology', 'kernels', 'layers', 'model', 'train', 'data', 'experiment', 'export', 'cli'],
 };
 
 function files(dir: string): string[] {
