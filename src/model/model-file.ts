@@ -38,7 +38,7 @@ const BUILD_COST_ALLOWANCE = 1 << 20;
 export type ModelMeta = Record<string, unknown>;
 
 /** The spec as stored: keys in schema order, the hidden-unit order named even when defaulted. */
-function storedSpec(spec: ModelSpec): ModelSpec {
+export function storedSpec(spec: ModelSpec): ModelSpec {
   const parsed: ModelSpec = parseWithSchema(modelSpecSchemaFor(spec), spec, 'model spec');
   return parsed.paths === null || parsed.paths.hiddenOrder !== undefined ? parsed
     : { ...parsed, paths: { ...parsed.paths, hiddenOrder: DEFAULT_HIDDEN_ORDER } };
