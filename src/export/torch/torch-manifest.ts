@@ -85,3 +85,6 @@ export const torchManifestSchema = z.object({
   pathLayers: z.array(z.object({ where: z.string(), kind: z.enum(['path', 'path-conv']), inputs: count, outputs: count, edges: count, kernel: count })),
   meta: z.record(z.string(), z.unknown()),
 });
+
+/** A manifest as an importer has checked it (torchManifestSchema). */
+export type ImportedManifest = z.infer<typeof torchManifestSchema>;
