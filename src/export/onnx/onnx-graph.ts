@@ -195,6 +195,8 @@ export class OnnxGraph {
       metadataProps: Object.entries(info.metadata ?? {}).map(([key, value]) => ({ key, value })),
       graph,
     };
-    return onnx.ModelProto.encode(model).finish();
+    const bytes = onnx.ModelProto.encode(model).finish();
+    // protobufjs hands out a Buffer in Node and a Uint8Array elsewhere: the same bytes as a plain Uint8Array everywhere
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 }
