@@ -3,7 +3,8 @@
  * (1, 2, 3), batch lanes from there (5, 8, 15, 17); on both wasm builds, 1 and 2 threads with every
  * job split (bit-identical), arrays at unaligned offsets. The indices have odd widths, fan-ins that
  * differ per unit (random walks, whose repeated edges are merged; a fan-in of 0..3 mod 4 everywhere),
- * plus the fixtures' empty last row and column.
+ * plus the fixtures' empty last row and column. Plain Sobol' layers stored bit-reversed (fan-ins 8
+ * and 6) have quad structure, so batch 1 runs the quad kernels on them (quad-index.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -14,6 +15,7 @@ import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js'
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
+import { quadIndex } from '../../src/kernels/quad-index.js';
 import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const BATCHES = [1, 2, 3, 5, 8, 15, 17];
@@ -31,7 +33,11 @@ function indices(): { name: string; index: SparseIndex }[] {
     .layers[0];
   const seen = new Set<number>();
   const edges = randomEdges(new Rng(5), 37, 61, 400).filter(({ s, t }) => !seen.has(s * 61 + t) && seen.add(s * 61 + t));
-  return [{ name: 'random walks 123→77', index: walks }, { name: 'random edges 37→61', index: buildIndex(37, 61, edges).index }];
+  const sobol = (I: number, O: number, fanIn: number): SparseIndex => buildTopology({ widths: [I, O], source: { kind: 'sobol' },
+    paths: { fanIn }, unitOrders: ['bit-reversed', 'bit-reversed'] }).layers[0];
+  return [{ name: 'random walks 123→77', index: walks }, { name: 'random edges 37→61', index: buildIndex(37, 61, edges).index },
+    { name: 'Sobol\' 64→128, fan-in 8 (quads)', index: sobol(64, 128, 8) },
+    { name: 'Sobol\' 128→32, fan-in 6 (quads)', index: sobol(128, 32, 6) }];
 }
 
 /** `a` copied into k's memory, `offset` elements into a larger block (never 16-byte aligned for odd offsets). */
@@ -133,6 +139,10 @@ describe('the wasm sparse kernels at small batches', () => {
       });
     }
   }
+
+  it('runs the quad kernels on the Sobol\' layers only', () => {
+    expect(indices().map(({ index }) => quadIndex(index) !== null)).toEqual([false, false, true, true]);
+  });
 
   it('fall back to the reference kernels on arrays the backend does not own', () => {
     const { index } = indices()[0];

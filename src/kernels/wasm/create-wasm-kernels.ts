@@ -42,6 +42,12 @@ export interface WasmKernelsOptions {
    * the batch lanes at every batch (the batch bench times the two against each other).
    */
   readonly edgeLaneBatches?: number;
+  /**
+   * Batch 1 runs the forward and weight-gradient kernels on a layer's quad structure
+   * (assembly/quad-kernels.ts, kernels/quad-index.ts) where the layer has it. Default true; false
+   * keeps the edge-lane kernels (the batch bench times the two against each other).
+   */
+  readonly quadKernels?: boolean;
 }
 
 export interface WasmKernels extends Kernels {
@@ -119,6 +125,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   const k = arena.kernels;
   const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
   const edgeLanes = options.edgeLaneBatches ?? EDGE_LANE_BATCHES;
+  const quadLanes = options.quadKernels ?? true;
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -169,6 +176,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
+      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      if (q !== null) {
+        exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), q.words, q.masks, q.fanIn]);
+        return;
+      }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
       exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds,
@@ -186,6 +199,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
+      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      if (q !== null) {
+        dx.fill(0);
+        k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.words, q.masks, q.inverse, q.fanIn);
+        return;
+      }
       const s = arena.sparse(index);
       if (B < edgeLanes) {
         exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
@@ -207,6 +226,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dW', dW, E);
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
+      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      if (q !== null) {
+        exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
+          [dW.byteOffset, dy.byteOffset, x.byteOffset, q.words, q.masks, q.fanIn]);
+        return;
+      }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
       exec(edgeLane ? 'sparseBackwardWeightSmallBatch' : 'sparseBackwardWeight', O, edgeLane ? smallBatchWork(E, B) : E * B,

@@ -12,6 +12,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
+import { INVERSE_LANES, quadIndex, quadSwizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
@@ -50,6 +51,16 @@ export interface SparseIndexBlock {
   sourceBounds(T: number): Int32Array;
 }
 
+/** A layer's quad index in wasm memory (quad-index.ts), for the batch-1 quad kernels. */
+export interface QuadIndexBlock {
+  readonly words: number; // u32 [O/4 · K]
+  readonly fanIn: number; // K
+  /** The 256 swizzle masks (16 bytes each), one block per arena. */
+  readonly masks: number;
+  /** INVERSE_LANES (256 bytes), right after the masks. */
+  readonly inverse: number;
+}
+
 interface FreeBlock {
   readonly ptr: number;
   readonly bytes: number;
@@ -66,6 +77,8 @@ export class WasmArena {
   private top = RESERVED_BYTES;
   private readonly buffers = new WeakSet<object>();
   private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
+  private readonly quadIndices = new WeakMap<SparseIndex, QuadIndexBlock | null>();
+  private masksPtr = 0;
   private readonly freeBlocks: FreeBlock[] = [];
   private readonly released = new FinalizationRegistry<FreeBlock>((block) => this.freeBlocks.push(block));
   private scratchPtr = 0;
@@ -147,6 +160,33 @@ export class WasmArena {
     };
     this.indices.set(index, entry);
     this.released.register(index, block);
+    return entry;
+  }
+
+  /**
+   * The quad index of `index` in this memory, or null when the layer lacks quad structure (found
+   * once per index object, on the first batch-1 call; quad-index.ts).
+   */
+  quads(index: SparseIndex): QuadIndexBlock | null {
+    const known = this.quadIndices.get(index);
+    if (known !== undefined) return known;
+    const found = quadIndex(index);
+    let entry: QuadIndexBlock | null = null;
+    if (found !== null) {
+      if (this.masksPtr === 0) {
+        const masks = quadSwizzleMasks();
+        this.masksPtr = this.allocBytes(masks.length + INVERSE_LANES.length);
+        new Uint8Array(this.buffer(), this.masksPtr, masks.length).set(masks);
+        new Uint8Array(this.buffer(), this.masksPtr + masks.length, INVERSE_LANES.length).set(INVERSE_LANES);
+      }
+      const bytes = alignUp(found.words.length * 4);
+      const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
+      new Uint32Array(this.buffer(), block.ptr, found.words.length).set(found.words);
+      this.released.register(index, block);
+      entry = { words: block.ptr, fanIn: found.fanIn, masks: this.masksPtr,
+        inverse: this.masksPtr + 256 * 16 };
+    }
+    this.quadIndices.set(index, entry);
     return entry;
   }
 

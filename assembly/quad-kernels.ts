@@ -1,0 +1,174 @@
+/**
+ * Batch-1 path kernels on the quad structure of a layer (src/kernels/quad-index.ts): when the K edges
+ * of every target are in the same order for the four targets 4a .. 4a+3 of a quad, and edge slot k of
+ * the four reads four rows of x inside one aligned group of four rows 4b .. 4b+3, the quad's four sums
+ * advance together as one vector: per slot, one vector load of x's group, one swizzle that puts row
+ * 4b + lane(j) into lane j, one multiply-add. The weights W[4a+j][k] of four slots are four row vectors,
+ * transposed in registers to four slot vectors. No scalar gathers at all: the edge-lane kernels
+ * (small-batch-kernels.ts) insert x one lane at a time.
+ *
+ * Plain Sobol' paths have this structure wherever both layers' units are stored bit-reversed and the
+ * widths are powers of two (quad-index.ts derives it): an aligned block of 4 consecutive paths has
+ * fixed unit bits above the lowest two in every layer.
+ *
+ * A quad word is (b << 8) | lanes, lanes holding lane(j) in bits 2j, 2j+1; `masks` holds the 256
+ * swizzle masks, entry `lanes` picking float lane(j) into lane j.
+ *
+ * A target's result never depends on the range of quads it is computed in: bit-identical for any
+ * thread count.
+ *
+ * Shape legend: O targets (a multiple of 4), A = O / 4 quads, K edges per target, I inputs.
+ */
+import { madd } from './simd';
+
+/** x's aligned group of four rows named by `word`, its lanes picked by the word's swizzle mask. */
+function pick(x: usize, masks: usize, word: u32): v128 {
+  return i8x16.swizzle(v128.load(x + (<usize>(word >> 8) << 4)), v128.load(masks + (<usize>(word & 255) << 4)));
+}
+
+/** The four weights W[4a+j][k], j = 0..3, rows rowBytes apart: one lane each. */
+function column(w: usize, rowBytes: usize): v128 {
+  let v = v128.load32_zero(w);
+  v = v128.load32_lane(w + rowBytes, v, 1);
+  v = v128.load32_lane(w + 2 * rowBytes, v, 2);
+  return v128.load32_lane(w + 3 * rowBytes, v, 3);
+}
+
+// y[O] <- x[I], W[O,K] (gather order), bias[O] | 0, quads[A,K]; quads [a0, a1); B = 1
+export function sparseForwardQuads(a0: i32, a1: i32, y: usize, x: usize, W: usize, bias: usize, quads: usize,
+  masks: usize, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const K4 = K & ~3;
+  for (let a = a0; a < a1; a++) {
+    const w = W + (<usize>a << 2) * rowBytes;
+    const q = quads + <usize>a * rowBytes;
+    let s0 = f32x4.splat(0);
+    let s1 = s0;
+    let s2 = s0;
+    let s3 = s0;
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      const r0 = v128.load(w + o);
+      const r1 = v128.load(w + rowBytes + o);
+      const r2 = v128.load(w + 2 * rowBytes + o);
+      const r3 = v128.load(w + 3 * rowBytes + o);
+      // 4×4 transpose: c_i holds slot k+i of the four rows
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      s0 = madd(f32x4.shuffle(t0, t1, 0, 1, 4, 5), pick(x, masks, load<u32>(q + o)), s0);
+      s1 = madd(f32x4.shuffle(t0, t1, 2, 3, 6, 7), pick(x, masks, load<u32>(q + o, 4)), s1);
+      s2 = madd(f32x4.shuffle(t2, t3, 0, 1, 4, 5), pick(x, masks, load<u32>(q + o, 8)), s2);
+      s3 = madd(f32x4.shuffle(t2, t3, 2, 3, 6, 7), pick(x, masks, load<u32>(q + o, 12)), s3);
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      s0 = madd(column(w + o, rowBytes), pick(x, masks, load<u32>(q + o)), s0);
+    }
+    let s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    if (bias != 0) s = f32x4.add(s, v128.load(bias + (<usize>a << 4)));
+    v128.store(y + (<usize>a << 4), s);
+  }
+}
+
+// dW[O,K] (gather order) <- dy[O], x[I], quads[A,K]; quads [a0, a1); B = 1
+export function sparseBackwardWeightQuads(a0: i32, a1: i32, dW: usize, dy: usize, x: usize, quads: usize,
+  masks: usize, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const K4 = K & ~3;
+  for (let a = a0; a < a1; a++) {
+    const w = dW + (<usize>a << 2) * rowBytes;
+    const q = quads + <usize>a * rowBytes;
+    const g = v128.load(dy + (<usize>a << 4));
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      const c0 = f32x4.mul(g, pick(x, masks, load<u32>(q + o)));
+      const c1 = f32x4.mul(g, pick(x, masks, load<u32>(q + o, 4)));
+      const c2 = f32x4.mul(g, pick(x, masks, load<u32>(q + o, 8)));
+      const c3 = f32x4.mul(g, pick(x, masks, load<u32>(q + o, 12)));
+      // 4×4 transpose back: row j holds slots k .. k+3 of target 4a+j
+      const t0 = f32x4.shuffle(c0, c1, 0, 4, 1, 5);
+      const t1 = f32x4.shuffle(c2, c3, 0, 4, 1, 5);
+      const t2 = f32x4.shuffle(c0, c1, 2, 6, 3, 7);
+      const t3 = f32x4.shuffle(c2, c3, 2, 6, 3, 7);
+      v128.store(w + o, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(w + rowBytes + o, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(w + 2 * rowBytes + o, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(w + 3 * rowBytes + o, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      const c = f32x4.mul(g, pick(x, masks, load<u32>(q + o)));
+      v128.store32_lane(w + o, c, 0);
+      v128.store32_lane(w + rowBytes + o, c, 1);
+      v128.store32_lane(w + 2 * rowBytes + o, c, 2);
+      v128.store32_lane(w + 3 * rowBytes + o, c, 3);
+    }
+  }
+}
+
+/**
+ * dx[I] += the contributions of quads [a0, a1) through dy[O], W[O,K] (gather order), quads[A,K]: the
+ * transpose of the forward, as a scatter. Slot k of quad a adds W[4a+j][k] * dy[4a+j] to
+ * dx[4b + lane(j)]: one vector, its lanes moved back by the inverse permutation, added to x's group
+ * (slots whose lanes are no permutation, where two blocks of paths share a group, add lane by lane). A range of quads writes sources
+ * anywhere, so the backend zeroes dx and runs all quads on one thread, always: bit-identical for any
+ * thread count. `inverse` holds, per lanes byte, its inverse's.
+ */
+export function sparseBackwardInputQuads(a0: i32, a1: i32, dx: usize, dy: usize, W: usize, quads: usize, masks: usize,
+  inverse: usize, K: i32): void {
+  const rowBytes = <usize>K << 2;
+  const K4 = K & ~3;
+  for (let a = a0; a < a1; a++) {
+    const w = W + (<usize>a << 2) * rowBytes;
+    const q = quads + <usize>a * rowBytes;
+    const g = v128.load(dy + (<usize>a << 4));
+    let k = 0;
+    for (; k < K4; k += 4) {
+      const o = <usize>k << 2;
+      const r0 = v128.load(w + o);
+      const r1 = v128.load(w + rowBytes + o);
+      const r2 = v128.load(w + 2 * rowBytes + o);
+      const r3 = v128.load(w + 3 * rowBytes + o);
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      scatter(dx, masks, inverse, load<u32>(q + o), f32x4.mul(f32x4.shuffle(t0, t1, 0, 1, 4, 5), g));
+      scatter(dx, masks, inverse, load<u32>(q + o, 4), f32x4.mul(f32x4.shuffle(t0, t1, 2, 3, 6, 7), g));
+      scatter(dx, masks, inverse, load<u32>(q + o, 8), f32x4.mul(f32x4.shuffle(t2, t3, 0, 1, 4, 5), g));
+      scatter(dx, masks, inverse, load<u32>(q + o, 12), f32x4.mul(f32x4.shuffle(t2, t3, 2, 3, 6, 7), g));
+    }
+    for (; k < K; k++) {
+      const o = <usize>k << 2;
+      scatter(dx, masks, inverse, load<u32>(q + o), f32x4.mul(column(w + o, rowBytes), g));
+    }
+  }
+}
+
+/**
+ * Adds v's lane j to dx[4b + lane(j)] for the slot `word`: one vector when the lanes are a permutation,
+ * else lane by lane in order j = 0..3 (two lanes can then hit one row).
+ */
+function scatter(dx: usize, masks: usize, inverse: usize, word: u32, v: v128): void {
+  const p = dx + (<usize>(word >> 8) << 4);
+  const inv = load<u8>(inverse + <usize>(word & 255));
+  if (inv != NOT_A_PERMUTATION) {
+    v128.store(p, f32x4.add(v128.load(p), i8x16.swizzle(v, v128.load(masks + (<usize>inv << 4)))));
+    return;
+  }
+  addAt(p + ((<usize>word & 3) << 2), f32x4.extract_lane(v, 0));
+  addAt(p + ((<usize>(word >> 2) & 3) << 2), f32x4.extract_lane(v, 1));
+  addAt(p + ((<usize>(word >> 4) & 3) << 2), f32x4.extract_lane(v, 2));
+  addAt(p + ((<usize>(word >> 6) & 3) << 2), f32x4.extract_lane(v, 3));
+}
+
+function addAt(p: usize, v: f32): void {
+  store<f32>(p, load<f32>(p) + v);
+}
+
+/** INVERSE_LANES' mark of a lanes byte that is not a permutation (quad-index.ts). */
+const NOT_A_PERMUTATION: u8 = 0xff;

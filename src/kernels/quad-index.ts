@@ -1,0 +1,100 @@
+/**
+ * The quad index of a gather index: the layout the batch-1 quad kernels (assembly/quad-kernels.ts)
+ * run on, found by checking the index itself, whatever generated it.
+ *
+ * A layer has quad structure when every target has the same fan-in K, the targets split into quads
+ * 4a .. 4a+3, and for every quad and edge slot k (the k-th edge of each of the four targets, in
+ * gather order) the four sources lie in one aligned group of four rows 4b .. 4b+3. Then the quad's
+ * slot k is one word: (b << 8) | lanes, with source(4a+j, k) = 4b + ((lanes >> 2j) & 3).
+ *
+ * Why plain Sobol' paths have it (topology/window-spread.ts derives the general case): with both
+ * layers' units stored bit-reversed on power-of-two widths, an aligned block of 4 consecutive paths
+ * runs from one aligned group of 4 source rows to one aligned group of 4 target rows, and each of
+ * the K blocks of n paths reaches every target once. So the 4 targets of a quad gather, from each
+ * block, 4 sources of one group; sorted by source within a target, the K groups come in the same
+ * order for all four (two blocks on the same group keep the same two slots). Random walks, Owen
+ * scrambling, natural unit order, widths that are not powers of two and merged duplicates (fan-ins
+ * then differ) break it; such layers run the edge-lane kernels, and `quadIndex` returns null.
+ *
+ * Shape legend: O targets, A = O / 4 quads, K fan-in, E = O·K edges, I sources.
+ */
+import type { SparseIndex } from './kernels.js';
+
+/** A layer's quad index: words[A·K], quad-major, slot-minor. */
+export interface QuadIndex {
+  /** Edges per target. */
+  readonly fanIn: number;
+  /** (b << 8) | lanes per quad and slot. */
+  readonly words: Uint32Array;
+}
+
+/**
+ * Per lanes byte that is a permutation of 0..3, the lanes byte of its inverse (lane(j) = l where the
+ * inverse has lane(l) = j); NOT_A_PERMUTATION elsewhere. The input-gradient kernel scatters a slot
+ * whose lanes are a permutation as one vector, the others lane by lane. Where two blocks of paths
+ * meet one group in a quad, sorting by source splits their edges into two slots that are not: at
+ * n = 1024, K = 32 every slot is a permutation; at n = 4096, K = 32 blocks meet in pairs everywhere,
+ * and slots read lanes like (0, 0, 2, 2) and (1, 1, 3, 3).
+ */
+const NOT_A_PERMUTATION = 0xff; // lanes 3, 3, 3, 3: never a permutation (assembly/quad-kernels.ts knows it too)
+export const INVERSE_LANES: Uint8Array = (() => {
+  const inverse = new Uint8Array(256).fill(NOT_A_PERMUTATION);
+  for (let lanes = 0; lanes < 256; lanes++) {
+    let seen = 0, inv = 0;
+    for (let j = 0; j < 4; j++) {
+      const l = (lanes >> (2 * j)) & 3;
+      seen |= 1 << l;
+      inv |= j << (2 * l);
+    }
+    if (seen === 0xf) inverse[lanes] = inv;
+  }
+  return inverse;
+})();
+
+/** Largest source group a word can name (b < 2^24). */
+const MAX_GROUPS = 1 << 24;
+
+/** The quad index of `index`, or null when it lacks the structure. */
+export function quadIndex(index: SparseIndex): QuadIndex | null {
+  const { inputs: I, outputs: O, targetOffsets, sources } = index;
+  if (O % 4 !== 0 || I % 4 !== 0 || I / 4 > MAX_GROUPS || O === 0) return null;
+  const K = targetOffsets[1] - targetOffsets[0];
+  if (K === 0) return null;
+  for (let t = 0; t <= O; t++) if (targetOffsets[t] !== t * K) return null;
+  const words = new Uint32Array((O / 4) * K);
+  for (let a = 0; a < O / 4; a++) {
+    const e = 4 * a * K;
+    for (let k = 0; k < K; k++) {
+      const b = sources[e + k] >> 2;
+      let lanes = 0;
+      for (let j = 0; j < 4; j++) {
+        const s = sources[e + j * K + k];
+        if (s >> 2 !== b) return null;
+        lanes |= (s & 3) << (2 * j);
+      }
+      words[a * K + k] = ((b << 8) | lanes) >>> 0;
+    }
+  }
+  return { fanIn: K, words };
+}
+
+/** source(4a+j, k) of a quad index: what the kernels read, for tests and readers. */
+export function quadSource(quads: QuadIndex, a: number, j: number, k: number): number {
+  const word = quads.words[a * quads.fanIn + k];
+  return 4 * (word >>> 8) + ((word >>> (2 * j)) & 3);
+}
+
+/**
+ * The 256 swizzle masks of the quad kernels, 16 bytes each: entry `lanes` moves float lane
+ * ((lanes >> 2j) & 3) of a vector into lane j (bytes 4j .. 4j+3).
+ */
+export function quadSwizzleMasks(): Uint8Array {
+  const masks = new Uint8Array(256 * 16);
+  for (let lanes = 0; lanes < 256; lanes++) {
+    for (let j = 0; j < 4; j++) {
+      const from = (lanes >> (2 * j)) & 3;
+      for (let byte = 0; byte < 4; byte++) masks[16 * lanes + 4 * j + byte] = 4 * from + byte;
+    }
+  }
+  return masks;
+}
