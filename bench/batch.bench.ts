@@ -1,17 +1,20 @@
 /**
  * A path layer across batch sizes: the wasm sparse kernels with SIMD lanes over the batch at every
  * batch (the option edgeLaneBatches 0) against the backend as it runs by default (lanes over a
- * unit's edges below EDGE_LANE_BATCHES), forward and training step, per sample.
+ * unit's edges below EDGE_LANE_BATCHES, and at batch 1 the quad kernels where the layer has quad
+ * structure, as this one has), forward and training step, per sample.
  *
  *   npm run bench:batch [-- --quick] [-- --backends wasm-fma-threads --threads 1,2 --batches 1,2,4]
  *
  * The layer: 4096→4096, fan-in K = 32 (P = K × 4096 plain Sobol' paths, components 0 and 1, units in
  * bit-reversed order, duplicates merged: E = 131,072 edges). Per backend (default: the first available,
  * i.e. what 'auto' picks; wasm backends only) and thread count, per batch B (default 1, 2, 4, 8, 16,
- * 32, 128, 512), four cases timed round-robin:
+ * 32, 128, 512), these cases timed round-robin:
  *   regular fwd    sparseForward, batch lanes at every batch
- *   small fwd      sparseForward as the backend runs it (edge lanes below EDGE_LANE_BATCHES)
+ *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad kernels off (the option quadKernels false)
+ *   small fwd      sparseForward as the backend runs it (quads at B = 1, edge lanes below EDGE_LANE_BATCHES)
  *   regular step   sparseForward + sparseBackward, batch lanes
+ *   edge step      (B = 1 only) the same with edge lanes
  *   small step     the same as the backend runs it: what PathLinear runs
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward 2·E·B,
  * step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
@@ -22,6 +25,7 @@
 import type { Floats } from '../src/core/floats.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
+import { quadIndex } from '../src/kernels/quad-index.js';
 import { EDGE_LANE_BATCHES } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { parseBenchArgs } from './lib/args.js';
@@ -36,7 +40,7 @@ import { fmtNum, printTable, timeCases, type Case } from './lib/timing.js';
 const N = 4096;
 const K = 32;
 const DEFAULT_BATCHES = [1, 2, 4, 8, 16, 32, 128, 512];
-const PATHS = ['regular', 'small'] as const;
+const PATHS = ['regular', 'edge', 'small'] as const;
 type PathKind = (typeof PATHS)[number];
 const KINDS = ['fwd', 'step'] as const;
 type Kind = (typeof KINDS)[number];
@@ -44,7 +48,7 @@ type Kind = (typeof KINDS)[number];
 interface Row {
   label: string; backend: string; threads: number; B: number; path: PathKind; kernel: Kind;
   usPerCall: number; usPerCallMin: number; usPerCallMax: number; usPerSample: number;
-  gflops: number; pctSimdCeiling: number; edgeLanes: boolean;
+  gflops: number; pctSimdCeiling: number; lanesOver: 'batch' | 'edges' | 'quads';
 }
 
 /** max |a - b| / max |b|. */
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the 4 cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
-    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}`,
+    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure`,
   ]);
   const ceiling = await measureSimdCeiling(args);
   const fmaCeiling = configs.some((c) => c.backend.includes('fma')) ? await measureSimdCeiling(args, 20, true) : null;
@@ -91,7 +95,10 @@ async function main(): Promise<void> {
       continue;
     }
     const threads = config.threads ?? 1;
-    const batchLanes = createNodeWasmKernels({ threads, build: config.backend.includes('fma') ? 'simd-fma' : 'simd', edgeLaneBatches: 0 });
+    const build = config.backend.includes('fma') ? 'simd-fma' : 'simd';
+    const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads
+    const edgeLanes = createNodeWasmKernels({ threads, build, quadKernels: false });
+    const quads = quadIndex(index) !== null;
     const ceilingGflops = (config.backend.includes('fma') && fmaCeiling ? fmaCeiling : ceiling).gflops * threads;
     console.log(`== ${config.label} (kernels '${k.name}') ==`);
     const table: string[][] = [];
@@ -106,6 +113,13 @@ async function main(): Promise<void> {
             batchLanes.sparseBackward(dx, dW, dy, x, W, index, B);
           },
         },
+        edge: {
+          fwd: () => edgeLanes.sparseForward(y2, x, W, bias, index, B),
+          step: () => {
+            edgeLanes.sparseForward(y2, x, W, bias, index, B);
+            edgeLanes.sparseBackward(dx, dW, dy, x, W, index, B);
+          },
+        },
         small: {
           fwd: () => k.sparseForward(y2, x, W, bias, index, B),
           step: () => {
@@ -114,12 +128,14 @@ async function main(): Promise<void> {
           },
         },
       };
-      const cases: Case[] = PATHS.flatMap((p) => KINDS.map((kind) => ({ key: `${p}/${kind}`, call: calls[p][kind] })));
+      const paths = PATHS.filter((p) => p !== 'edge' || B === 1);
+      const cases: Case[] = paths.flatMap((p) => KINDS.map((kind) => ({ key: `${p}/${kind}`, call: calls[p][kind] })));
       const timings = await timeCases(cases, args);
+      k.sparseForward(y2, x, W, bias, index, B);
       const err = relError(y2, y);
       for (const kind of KINDS) {
         const regularUs = 1000 * timings.get(`regular/${kind}`)!.medianMs;
-        for (const p of PATHS) {
+        for (const p of paths) {
           const t = timings.get(`${p}/${kind}`)!;
           const us = 1000 * t.medianMs;
           const flop = (kind === 'fwd' ? 2 : 6) * E * B;
@@ -127,20 +143,22 @@ async function main(): Promise<void> {
           const row: Row = {
             label: config.label, backend: config.backend, threads, B, path: p, kernel: kind,
             usPerCall: us, usPerCallMin: 1000 * t.minMs, usPerCallMax: 1000 * t.maxMs, usPerSample: us / B,
-            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops, edgeLanes: p === 'small' && B < EDGE_LANE_BATCHES,
+            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops,
+            lanesOver: p === 'regular' || B >= EDGE_LANE_BATCHES ? 'batch' : p === 'small' && B === 1 && quads ? 'quads' : 'edges',
           };
           rows.push(row);
           table.push([String(B), kind, p, fmtNum(us), `${fmtNum(row.usPerCallMin)}–${fmtNum(row.usPerCallMax)}`,
             fmtNum(row.usPerSample), fmtNum(gflops), `${row.pctSimdCeiling.toFixed(1)}%`,
-            p === 'small' ? `${fmtNum(regularUs / us)}×` : '', row.edgeLanes ? 'edges' : 'batch',
+            p === 'regular' ? '' : `${fmtNum(regularUs / us)}×`, row.lanesOver,
             p === 'small' && kind === 'fwd' ? err.toExponential(1) : '']);
         }
       }
     }
-    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'small vs regular', 'lanes over',
+    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'vs regular', 'lanes over',
       'fwd err vs regular'], table);
     console.log('');
     batchLanes.close();
+    edgeLanes.close();
   }
 
   writeResults('batch', {
@@ -151,7 +169,7 @@ async function main(): Promise<void> {
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward 2·E·B, step (forward, backward input, backward weight) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes); small: the backend as it runs (edge lanes below edgeLaneBatches)',
+      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches)',
     ],
     rows,
   });

@@ -19,7 +19,7 @@ import type { ConvShape, PoolShape } from '../conv-shape.js';
 import type { Kernels, SparseIndex } from '../kernels.js';
 import { referenceKernels as ref } from '../reference-kernels.js';
 import { evenBounds } from './partition.js';
-import type { WasmArena } from './wasm-arena.js';
+import type { QuadIndexBlock, WasmArena } from './wasm-arena.js';
 import type { WasmKernelName } from './wasm-kernel-exports.js';
 
 /** Runs one kernel over ranges on several threads (thread k: [bounds[k], bounds[k+1])) and waits. */
@@ -43,7 +43,7 @@ export interface WasmKernelsOptions {
    */
   readonly edgeLaneBatches?: number;
   /**
-   * Batch 1 runs the forward and weight-gradient kernels on a layer's quad structure
+   * With edge lanes on, batch 1 runs the sparse kernels on a layer's quad structure
    * (assembly/quad-kernels.ts, kernels/quad-index.ts) where the layer has it. Default true; false
    * keeps the edge-lane kernels (the batch bench times the two against each other).
    */
@@ -126,6 +126,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
   const edgeLanes = options.edgeLaneBatches ?? EDGE_LANE_BATCHES;
   const quadLanes = options.quadKernels ?? true;
+  /** The quad index the batch-1 kernels run on, or null (other batches, no structure, quads or edge lanes off). */
+  const quadsAt = (index: SparseIndex, B: number): QuadIndexBlock | null =>
+    (B === 1 && B < edgeLanes && quadLanes ? arena.quads(index) : null);
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -176,7 +179,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
-      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      const q = quadsAt(index, B);
       if (q !== null) {
         exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
           [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), q.words, q.masks, q.fanIn]);
@@ -199,7 +202,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
-      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      const q = quadsAt(index, B);
       if (q !== null) {
         dx.fill(0);
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.words, q.masks, q.inverse, q.fanIn);
@@ -226,7 +229,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dW', dW, E);
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
-      const q = B === 1 && quadLanes ? arena.quads(index) : null;
+      const q = quadsAt(index, B);
       if (q !== null) {
         exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
           [dW.byteOffset, dy.byteOffset, x.byteOffset, q.words, q.masks, q.fanIn]);
