@@ -1,15 +1,11 @@
 /** `sobolnet eval <model>`: reload a model file, verify it, and measure its test accuracy. */
 import { Option, type Command } from 'commander';
-import { imageShapeOf } from '../data/image-shape.js';
-import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
-import { checkNormalization, withNormalization } from '../data/normalization.js';
+import { DATASET_NAMES, type DatasetName } from '../data/node/load-dataset.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
 import { loadModel } from '../model/node/model-io.js';
 import { evaluate } from '../train/evaluate.js';
-import { SobolnetError } from '../core/errors.js';
-import { dataForRecipe } from '../experiment/run-record.js';
-import { INPUT_ORDERS, type InputOrder } from '../experiment/run-recipe.js';
 import { checkThreadsApply } from './check-threads-apply.js';
+import { modelData } from './model-data.js';
 import { parseInteger } from './parse.js';
 
 interface EvalOptions { dataset?: DatasetName; data?: string; backend: BackendName | 'auto'; threads?: number; json: boolean }
@@ -26,20 +22,7 @@ export function registerEval(program: Command): void {
     .action((file: string, o: EvalOptions) => {
       checkThreadsApply(o.backend, o.threads);
       const { model, meta } = loadModel(file, selectKernels(o.backend, o.threads === undefined ? {} : { threads: o.threads }));
-      const name = o.dataset ?? (meta.dataset as DatasetName | undefined);
-      if (!name || !(DATASET_NAMES as readonly string[]).includes(name)) {
-        throw new SobolnetError(`${file} does not record its dataset: pass --dataset (${DATASET_NAMES.join(', ')})`);
-      }
-      const inputOrder = meta.inputOrder ?? 'raster';
-      if (!(INPUT_ORDERS as readonly unknown[]).includes(inputOrder)) {
-        throw new SobolnetError(`${file} records an unknown input order ${JSON.stringify(inputOrder)} (expected ${INPUT_ORDERS.join(' or ')})`);
-      }
-      const seed = typeof meta.train === 'object' && meta.train !== null ? (meta.train as { seed?: unknown }).seed : undefined;
-      if (inputOrder === 'shuffled' && typeof seed !== 'number') throw new SobolnetError(`${file} records no seed for its shuffled input order`);
-      const split = dataForRecipe({ inputOrder: inputOrder as InputOrder, seed: seed as number, validation: 0 }, loadDataset(name, o.data));
-      // A model trained on normalised inputs carries the training statistics; without them, pixel / 255.
-      const data = meta.normalization === undefined ? split : withNormalization(split,
-        checkNormalization(meta.normalization, imageShapeOf(split.test.shape, split.test.name).channels, `${file}: its normalization`));
+      const { name, data } = modelData(file, meta, o.dataset, o.data);
       const result = evaluate(model, data.test);
       const recorded = typeof meta.testAccuracy === 'number' ? meta.testAccuracy : null;
       if (o.json) {

@@ -1,0 +1,79 @@
+/**
+ * The data of a saved model as an .npz for PyTorch (python/examples/train_ddp.py), prepared by
+ * sobolnet's own code exactly as training and `sobolnet eval` prepare it (src/cli/model-data.ts:
+ * the recorded data set and input order, the stored normalisation or pixel / 255, each value
+ * computed in float64 and rounded once to float32 by data/batch.ts's fillBatch):
+ *
+ *   x_train  float32 [N, D] for an MLP, [N, C, H, W] (NCHW) for an image model
+ *   y_train  int32 [N]
+ *   x_test   float32, likewise;  y_test int32 [M]
+ *
+ *   node --import tsx scripts/export-data.ts <model.sobolnet> --out data.npz [--train-limit N] [--test-limit M]
+ *        [--dataset mnist|fashion-mnist|cifar10] [--data <dir>]
+ *
+ * The limits keep the first N training / M test samples (default: all).
+ */
+import { parseArgs } from 'node:util';
+import { modelData } from '../src/cli/model-data.js';
+import { checkInt, SobolnetError } from '../src/core/errors.js';
+import { writeFileAtomic } from '../src/core/node/atomic-write.js';
+import { fillBatch } from '../src/data/batch.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { identityOrder } from '../src/data/identity-order.js';
+import type { DatasetName } from '../src/data/node/load-dataset.js';
+import type { NpyArray } from '../src/export/torch/npy.js';
+import { encodeNpz } from '../src/export/torch/npz.js';
+import { referenceKernels } from '../src/kernels/reference-kernels.js';
+import type { ImageShape } from '../src/model/layer-spec.js';
+import { loadModel } from '../src/model/node/model-io.js';
+
+const CHUNK = 1000;
+
+/** The first N samples of `data` -> x[N][D] (sample-major, sobolnet's input values) and labels[N]. */
+function samples(data: Dataset, N: number, shape: ImageShape): [NpyArray, NpyArray] {
+  const D = data.features;
+  const x = new Float32Array(N * D);
+  const y = new Int32Array(N);
+  const order = identityOrder(N);
+  const batch = new Float32Array(D * CHUNK);
+  const labels = new Int32Array(CHUNK);
+  for (let start = 0; start < N; start += CHUNK) {
+    const B = Math.min(CHUNK, N - start);
+    fillBatch(batch, labels, data, order, start, B);   // batch[D][B], batch innermost
+    for (let b = 0; b < B; b++) {
+      const row = (start + b) * D;
+      for (let d = 0; d < D; d++) x[row + d] = batch[d * B + b];
+      y[start + b] = labels[b];
+    }
+  }
+  const image = shape.height === 1 && shape.width === 1 ? [N, D] : [N, shape.channels, shape.height, shape.width];
+  return [{ shape: image, data: x }, { shape: [N], data: y }];
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+    out: { type: 'string' }, 'train-limit': { type: 'string' }, 'test-limit': { type: 'string' },
+    dataset: { type: 'string' }, data: { type: 'string' },
+  } });
+  if (positionals.length !== 1 || values.out === undefined) {
+    throw new SobolnetError('usage: export-data.ts <model.sobolnet> --out <data.npz> [--train-limit N] [--test-limit M] [--dataset name] [--data dir]');
+  }
+  const file = positionals[0];
+  const { model, meta } = loadModel(file, referenceKernels);
+  const { data } = modelData(file, meta, values.dataset as DatasetName | undefined, values.data);
+  const limit = (flag: 'train-limit' | 'test-limit', all: number): number =>
+    values[flag] === undefined ? all : checkInt(Number(values[flag]), `--${flag}`, 1, all);
+  const [xTrain, yTrain] = samples(data.train, limit('train-limit', data.train.count), model.inputShape);
+  const [xTest, yTest] = samples(data.test, limit('test-limit', data.test.count), model.inputShape);
+  writeFileAtomic(values.out, encodeNpz([['x_train', xTrain], ['y_train', yTrain], ['x_test', xTest], ['y_test', yTest]]));
+  process.stdout.write(`wrote ${values.out}: ${yTrain.shape[0]} training and ${yTest.shape[0]} test samples of ${data.test.name}, ` +
+    `input [${xTest.shape.slice(1).join(', ')}]\n`);
+}
+
+try {
+  main();
+} catch (e) {
+  if (!(e instanceof SobolnetError)) throw e;
+  process.stderr.write(`export-data: ${e.message}\n`);
+  process.exitCode = 1;
+}
