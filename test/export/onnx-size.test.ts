@@ -32,20 +32,20 @@ describe('ONNX export size', () => {
     expect(denseRatio).toBeLessThan(26);
   });
 
-  it('keeps the path layers sparse: E weights and E uint16 indices each, gathered and summed', () => {
+  it('keeps the path layers sparse: E weights and E uint16 indices each, gathered and summed by a grouped Conv', () => {
     const decoded = onnx.ModelProto.decode(bytes);
     expect(Number(decoded.irVersion)).toBe(ONNX_IR_VERSION);
     expect(decoded.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', ONNX_OPSET]]);
     const graph = decoded.graph as onnxProto.onnx.GraphProto; // decode fills every repeated field
     const sizes = Object.fromEntries(graph.initializer.map((t) => [t.name, { dims: (t.dims ?? []).map(Number), type: t.dataType }]));
     for (const layer of ['l_0', 'l_2']) {
-      expect(sizes[`${layer}_weight`]).toEqual({ dims: [32 * 1024], type: ONNX_TYPES.float });
+      expect(sizes[`${layer}_weight`]).toEqual({ dims: [1024, 32, 1], type: ONNX_TYPES.float });   // [O, K, 1]: E = O·K
       expect(sizes[`${layer}_sources_u16`]).toEqual({ dims: [32 * 1024], type: ONNX_TYPES.uint16 });
     }
     expect(sizes.l_4_weight).toEqual({ dims: [10, 1024], type: ONNX_TYPES.float });
     const ops = graph.node.map((n) => n.opType);
     expect(ops.filter((op) => op === 'Gather')).toHaveLength(2);
-    expect(ops.filter((op) => op === 'ReduceSum')).toHaveLength(2);
+    expect(ops.filter((op) => op === 'Conv')).toHaveLength(2);   // the grouped sums, one per path layer
     expect(ops).not.toContain('MatMul');
     expect(graph.output.map((o) => o.name)).toEqual(['logits']);
     expect(graph.input.map((i) => i.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue)))).toEqual([['batch', 784]]);

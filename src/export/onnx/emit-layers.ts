@@ -1,14 +1,20 @@
 /**
  * sobolnet layers -> ONNX nodes (docs/onnx-export.md lists them op by op). Inside the graph an
- * activation is either an image [N, C, H, W] or a vector [N, D]; sobolnet's x[C][H][W][B] holds
- * the same C·H·W order per sample, so Flatten and Reshape between the two forms move no data, and
- * a layer converts its input only when its op needs the other form (a linear layer after a
- * convolution flattens, a convolution after a linear layer reshapes to D×1×1).
+ * activation takes one of three forms: an image [N, C, H, W], a vector [N, D], or units [D, N]
+ * (sobolnet's own layout, batch innermost). sobolnet's x[C][H][W][B] holds the same C·H·W order
+ * per sample, so Flatten and Reshape between image and vector move no data; a layer converts its
+ * input only when its op needs another form, and a chain of path linear layers stays in units form
+ * from its first Transpose to its last.
  *
- * Path layers stay sparse: a Gather of the inputs by the stored source indices, a Mul by the
- * weights and a ReduceSum over each target's K slots (padded-gather.ts); a path convolution
- * gathers K input channels per output channel and runs one grouped Conv (group = Co, each group
- * its own K gathered channels). Batch norm exports its running statistics (inference mode).
+ * Path layers stay sparse. A path linear layer gathers its inputs by the stored source indices
+ * from units [I, N] (Gather on axis 0: each index copies a whole row of N samples, where a Gather
+ * on the unit axis of [N, I] copies one float per index, measured 5 to 10 times slower in
+ * onnxruntime at N = 128) and multiplies and sums each target's K slots with one grouped 1-D Conv
+ * (group = O, kernel 1, the batch as the Conv's spatial axis): the Mul + ReduceSum of the gather
+ * form in one op, bias included. A path convolution does the same over channels: a Gather of K
+ * input channels per output channel, then one grouped Conv (group = Co, each group its own K
+ * gathered channels). Short rows of a variable fan-in are padded (padded-gather.ts). Batch norm
+ * exports its running statistics (inference mode).
  *
  * Shape legend: N batch (symbolic), C/Ci/Co channels, H×W image, D units, I inputs, O outputs,
  * K the largest fan-in, k kernel, s stride, p padding.
@@ -31,32 +37,34 @@ import { Residual } from '../../layers/residual.js';
 import type { OnnxGraph } from './onnx-graph.js';
 import { padGather, padWeights } from './padded-gather.js';
 
-/** A value of the graph: its name, the sample shape it holds, and its form ([N,C,H,W] or [N,D] with D = C·H·W). */
+/** A value of the graph: its name, the sample shape it holds, and its form ([N,C,H,W], [N,D] or [D,N], with D = C·H·W). */
 export interface Activation {
   readonly name: string;
   readonly shape: ImageShape;
-  readonly form: 'image' | 'vector';
+  readonly form: 'image' | 'vector' | 'units';
 }
 
 const units = (s: ImageShape): number => s.channels * s.height * s.width;
 const vectorShape = (n: number): ImageShape => ({ channels: n, height: 1, width: 1 });
+const TRANSPOSE = { perm: { ints: [1, 0] } } as const;
 
-/** [N,C,H,W] -> [N,C·H·W] (Flatten, axis 1). */
-function asVector(g: OnnxGraph, a: Activation): Activation {
-  if (a.form === 'vector') return a;
-  return { name: g.node('Flatten', [a.name], { axis: { int: 1 } }), shape: vectorShape(units(a.shape)), form: 'vector' };
-}
-
-/** [N,D] -> [N,C,H,W] with D = C·H·W (Reshape; 0 keeps the batch dimension). */
-function asImage(g: OnnxGraph, a: Activation): Activation {
-  if (a.form === 'image') return a;
-  const { channels: C, height: H, width: W } = a.shape;
-  return { name: g.node('Reshape', [a.name, g.int64s([0, C, H, W])]), shape: a.shape, form: 'image' };
-}
-
-/** The activation in the form `form`. */
+/** The activation in the form `form`: Flatten/Reshape between image and vector, Transpose to and from units. */
 export function inForm(g: OnnxGraph, a: Activation, form: Activation['form']): Activation {
-  return form === 'image' ? asImage(g, a) : asVector(g, a);
+  if (a.form === form) return a;
+  const { channels: C, height: H, width: W } = a.shape;
+  const flat = { shape: vectorShape(units(a.shape)) };
+  switch (form) {
+    case 'vector':   // [N,C,H,W] -> [N,D] (Flatten), [D,N] -> [N,D] (Transpose)
+      return a.form === 'image'
+        ? { ...flat, name: g.node('Flatten', [a.name], { axis: { int: 1 } }), form }
+        : { ...flat, name: g.node('Transpose', [a.name], TRANSPOSE), form };
+    case 'units':    // via [N,D]
+      return { ...flat, name: g.node('Transpose', [inForm(g, a, 'vector').name], TRANSPOSE), form };
+    case 'image':    // via [N,D]; Reshape's 0 keeps the batch dimension
+      return { shape: a.shape, name: g.node('Reshape', [inForm(g, a, 'vector').name, g.int64s([0, C, H, W])]), form };
+    default:
+      return form satisfies never;
+  }
 }
 
 /** The bias of a layer as a float initializer, or '' (an absent optional input). */
@@ -71,28 +79,25 @@ function appendZero(g: OnnxGraph, x: string, axis: number, rank: number): string
   return g.node('Pad', [x, g.int64s(pads)], {}, 'pad_zero');
 }
 
-// x[N,I] -> y[N,O]: Gather [N,O·K], Mul W[O·K], Reshape [N,O,K], ReduceSum over K, Add bias[O]
+// x[I,N] -> y[O,N]: Gather rows [O·K,N], Reshape [1,O·K,N], Conv W[O,K,1] (group O) + bias -> [1,O,N], Reshape [O,N]
 function pathLinear(g: OnnxGraph, layer: PathLinear, a: Activation, hint: string): Activation {
-  const x = asVector(g, a);
+  const x = inForm(g, a, 'units');
   const { inputs: I, outputs: O } = layer;
   const gather = padGather(layer.index);
   const K = gather.fanIn;
-  const source = gather.padded ? appendZero(g, x.name, 1, 2) : x.name;
+  const source = gather.padded ? appendZero(g, x.name, 0, 2) : x.name;
   const indices = g.indices(`${hint}_sources`, gather.sources, gather.padded ? I + 1 : I);
-  const gathered = g.node('Gather', [source, indices], { axis: { int: 1 } }, `${hint}_gather`);
-  const weighted = g.node('Mul', [gathered, g.floats(`${hint}_weight`, [O * K], padWeights(gather, layer.weight.value, 1))], {}, `${hint}_mul`);
-  let y = weighted;
-  if (K > 1) {
-    const rows = g.node('Reshape', [weighted, g.int64s([0, O, K])], {}, `${hint}_rows`);
-    y = g.node('ReduceSum', [rows, g.int64s([2])], { keepdims: { int: 0 } }, `${hint}_sum`);
-  }
-  if (layer.bias !== null) y = g.node('Add', [y, biasOf(g, hint, layer.bias)], {}, `${hint}_out`);
-  return { name: y, shape: vectorShape(O), form: 'vector' };
+  const gathered = g.node('Gather', [source, indices], { axis: { int: 0 } }, `${hint}_gather`);
+  const rows = g.node('Reshape', [gathered, g.int64s([1, O * K, -1])], {}, `${hint}_rows`);
+  const weight = g.floats(`${hint}_weight`, [O, K, 1], padWeights(gather, layer.weight.value, 1));
+  const inputs = layer.bias === null ? [rows, weight] : [rows, weight, biasOf(g, hint, layer.bias)];
+  const sums = g.node('Conv', inputs, { group: { int: O }, kernel_shape: { ints: [1] } }, `${hint}_sum`);
+  return { name: g.node('Reshape', [sums, g.int64s([O, -1])], {}, `${hint}_out`), shape: vectorShape(O), form: 'units' };
 }
 
 // x[N,Ci,H,W] -> y[N,Co,Ho,Wo]: Gather channels [N,Co·K,H,W], Conv W[Co,K,k,k] with group Co
 function pathConv(g: OnnxGraph, layer: PathConv2d, a: Activation, hint: string): Activation {
-  const x = asImage(g, a);
+  const x = inForm(g, a, 'image');
   const { inChannels: Ci, outChannels: Co, kernel: k, stride: s, padding: p, outHeight, outWidth } = layer.shape;
   const gather = padGather(layer.index);
   const K = gather.fanIn;
@@ -109,7 +114,7 @@ function pathConv(g: OnnxGraph, layer: PathConv2d, a: Activation, hint: string):
 
 // x[N,Ci,H,W] -> y[N,Co,Ho,Wo]: Conv W[Co,Ci,k,k]
 function denseConv(g: OnnxGraph, layer: Conv2d, a: Activation, hint: string): Activation {
-  const x = asImage(g, a);
+  const x = inForm(g, a, 'image');
   const { inChannels: Ci, outChannels: Co, kernel: k, stride: s, padding: p, outHeight, outWidth } = layer.shape;
   const weight = g.floats(`${hint}_weight`, [Co, Ci, k, k], layer.weight.value);
   const inputs = layer.bias === null ? [x.name, weight] : [x.name, weight, biasOf(g, hint, layer.bias)];
@@ -117,29 +122,36 @@ function denseConv(g: OnnxGraph, layer: Conv2d, a: Activation, hint: string): Ac
   return { name: y, shape: { channels: Co, height: outHeight, width: outWidth }, form: 'image' };
 }
 
-// x[N,I] -> y[N,O] = x W^T + bias: Gemm with W[O,I] as stored (transB)
+// x[N,I] -> y[N,O] = x W^T + bias (Gemm, transB), or in units form x[I,N] -> y[O,N] = W x + bias[O,1]; W[O,I] as stored
 function denseLinear(g: OnnxGraph, layer: DenseLinear, a: Activation, hint: string): Activation {
-  const x = asVector(g, a);
+  const x = a.form === 'units' ? a : inForm(g, a, 'vector');
   const { inputs: I, outputs: O } = layer;
   const weight = g.floats(`${hint}_weight`, [O, I], layer.weight.value);
-  const inputs = layer.bias === null ? [x.name, weight] : [x.name, weight, biasOf(g, hint, layer.bias)];
-  return { name: g.node('Gemm', inputs, { transB: { int: 1 } }, `${hint}_gemm`), shape: vectorShape(O), form: 'vector' };
+  const bias = layer.bias === null ? [] : [g.floats(`${hint}_bias`, x.form === 'units' ? [O, 1] : [O], layer.bias.value)];
+  const y = x.form === 'units'
+    ? g.node('Gemm', [weight, x.name, ...bias], {}, `${hint}_gemm`)
+    : g.node('Gemm', [x.name, weight, ...bias], { transB: { int: 1 } }, `${hint}_gemm`);
+  return { name: y, shape: vectorShape(O), form: x.form };
 }
 
-// x[N,C,H,W] or x[N,D] -> the same: BatchNormalization with the running statistics, per channel (per unit of a vector)
+// x[N,C,H,W], x[N,D] or x[D,N] -> the same: BatchNormalization with the running statistics, per channel (per unit of a vector)
 function batchNorm(g: OnnxGraph, layer: BatchNorm, a: Activation, hint: string): Activation {
-  // per unit on a vector [N,D]; per channel on an image, whose C must be the layer's units
-  const x = layer.spatial === 1 && a.shape.channels !== layer.units ? asVector(g, a) : a;
   const U = layer.units;
+  // per channel of an image whose C is the layer's units; per unit of a vector otherwise
+  const x = a.form === 'image' && a.shape.channels !== U ? inForm(g, a, 'vector') : a;
   const arrays = [layer.gamma.value, layer.beta.value, layer.runningMean.value, layer.runningVar.value];
   const [scale, shift, mean, variance] = ['scale', 'shift', 'mean', 'var'].map((what, i) => g.floats(`${hint}_${what}`, [U], arrays[i]));
-  const y = g.node('BatchNormalization', [x.name, scale, shift, mean, variance], { epsilon: { float: layer.eps } }, `${hint}_bn`);
-  return { ...x, name: y };
+  const norm = (v: string): string =>
+    g.node('BatchNormalization', [v, scale, shift, mean, variance], { epsilon: { float: layer.eps } }, `${hint}_bn`);
+  if (x.form !== 'units') return { ...x, name: norm(x.name) };
+  // units [D,N] as [1,D,N]: the units on the channel axis, the batch as a spatial axis (Reshape moves no data)
+  const y = norm(g.node('Reshape', [x.name, g.int64s([1, U, -1])], {}, `${hint}_as_channels`));
+  return { ...x, name: g.node('Reshape', [y, g.int64s([U, -1])], {}, `${hint}_out`) };
 }
 
 // x[N,C,H,W] -> y[N,C,Ho,Wo]: MaxPool or AveragePool, no padding, floor output size
 function pool(g: OnnxGraph, layer: MaxPool2d | AvgPool2d, a: Activation, hint: string): Activation {
-  const x = asImage(g, a);
+  const x = inForm(g, a, 'image');
   const { channels: C, size: k, stride: s, outHeight, outWidth } = layer.shape;
   const op = layer instanceof MaxPool2d ? 'MaxPool' : 'AveragePool';
   const y = g.node(op, [x.name], { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] } }, `${hint}_pool`);
@@ -163,10 +175,10 @@ function emitLayer(g: OnnxGraph, layer: Layer, a: Activation, hint: string): Act
   if (layer instanceof Relu) return { ...a, name: g.node('Relu', [a.name], {}, `${hint}_relu`) };
   if (layer instanceof MaxPool2d || layer instanceof AvgPool2d) return pool(g, layer, a, hint);
   if (layer instanceof GlobalAvgPool) {
-    const x = asImage(g, a);
+    const x = inForm(g, a, 'image');
     return { name: g.node('GlobalAveragePool', [x.name], {}, `${hint}_gap`), shape: vectorShape(x.shape.channels), form: 'image' };
   }
-  if (layer instanceof Flatten) return asVector(g, a);
+  if (layer instanceof Flatten) return a.form === 'image' ? inForm(g, a, 'vector') : { ...a, shape: vectorShape(units(a.shape)) };
   if (layer instanceof Residual) return residual(g, layer, a, hint);
   throw new SobolnetError(`ONNX export: layer ${hint} of kind ${layer.kind} has no ONNX form`);
 }
