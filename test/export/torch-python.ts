@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { decodeNpy } from '../../src/export/torch/npy.js';
 import { decodeNpz } from '../../src/export/torch/npz.js';
 
-export const PYTHON = '/usr/bin/python3';
+/** Debian's interpreter; SOBOLNET_PYTHON names another (one with torch 1.13 or later and numpy). */
+export const PYTHON = process.env.SOBOLNET_PYTHON ?? '/usr/bin/python3';
 export const root = join(import.meta.dirname, '..', '..');
 
 /** Why torch cannot be used here, or null when `/usr/bin/python3 -c 'import torch, numpy'` works. */
