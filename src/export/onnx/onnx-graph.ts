@@ -141,7 +141,7 @@ export class OnnxGraph {
     const key = values.join(',');
     let name = this.constants.get(key);
     if (name === undefined) {
-      name = this.initializer('const', 'int64', [values.length], values);
+      name = this.initializer(`const_${values.map((v) => (v < 0 ? `m${-v}` : String(v))).join('_')}`, 'int64', [values.length], values);
       this.constants.set(key, name);
     }
     return name;
