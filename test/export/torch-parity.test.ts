@@ -55,8 +55,8 @@ const spec = (fields: object): ModelSpec => modelSpecOf(completeRecipe(fields, '
 
 const CASES: { name: string; spec: ModelSpec; batch: number }[] = [
   { name: 'mlp', spec: spec({ widths: [784, ...NETWORK_DEFAULTS.hidden, 10] }), batch: 16 },
-  { name: 'cnn', spec: spec({ arch: 'cnn' }), batch: 8 },
-  { name: 'resnet20', spec: spec({ arch: 'resnet20', dataset: 'cifar10' }), batch: 4 },
+  { name: 'cnn', spec: spec({ arch: 'cnn', density: 0.25 }), batch: 8 },
+  { name: 'resnet20', spec: spec({ arch: 'resnet20', dataset: 'cifar10', density: 0.25 }), batch: 4 },
   { name: 'awkward', spec: awkward, batch: 7 },
 ];
 
