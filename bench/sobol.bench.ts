@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/sequences/rng.js';
 import { digitalShift, owenScramble } from '../src/sequences/scramble.js';
+import '../src/sequences/node/register-joe-kuo-table.js';   // COMPONENTS go up to 21200
 import { sobolComponent } from '../src/sequences/sobol.js';
 import type { SobolOrder } from '../src/sequences/sobol.js';
 

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SobolnetError } from '../core/errors.js';
+import '../sequences/node/register-joe-kuo-table.js';   // --components may name any Sobol' component
 import { registerEval } from './eval-command.js';
 import { registerExperiment } from './experiment-command.js';
 import { registerExport } from './export-command.js';

@@ -14,7 +14,8 @@
  * Shape legend: N number of points.
  */
 import { check, checkInt, checkOneOf } from '../core/errors.js';
-import { JOE_KUO_BITS, JOE_KUO_DEGREE_COUNTS } from './joe-kuo-table.js';
+import { JOE_KUO_DEGREE_COUNTS } from './joe-kuo-head.js';
+import { checkComponentAvailable, joeKuoBits } from './sobol-table.js';
 
 export type SobolOrder = 'natural' | 'gray';
 export const SOBOL_ORDERS: readonly SobolOrder[] = ['natural', 'gray'];
@@ -27,13 +28,14 @@ export const SOBOL_BITS = 32;
 export const SOBOL_POINTS = 4294967296;
 
 // ---------------------------------------------------------------------------------------------
-// Direction numbers, decoded lazily from the generated table (format: scripts/convert-joe-kuo.ts).
+// Direction numbers, decoded lazily from the generated table (format: scripts/convert-joe-kuo.ts;
+// which part of it is loaded: sobol-table.ts).
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 let base64Values: Uint8Array | null = null;
 
-/** The `width` (<= 31) bits of the table bitstream starting at bit `pos`, MSB first. */
-function readBits(pos: number, width: number): number {
+/** The `width` (<= 31) bits of the table bitstream `table` starting at bit `pos`, MSB first. */
+function readBits(table: string, pos: number, width: number): number {
   if (base64Values === null) {
     base64Values = new Uint8Array(128);
     for (let c = 0; c < 64; c++) base64Values[BASE64_ALPHABET.charCodeAt(c)] = c;
@@ -41,7 +43,7 @@ function readBits(pos: number, width: number): number {
   const values = base64Values;
   let v = 0;
   for (let end = pos + width; pos < end; pos++) {
-    const c = values[JOE_KUO_BITS.charCodeAt((pos / 6) | 0)];
+    const c = values[table.charCodeAt((pos / 6) | 0)];
     v = (v << 1) | ((c >>> (5 - (pos % 6))) & 1);
   }
   return v;
@@ -52,13 +54,18 @@ function lineBits(s: number): number {
   return ((s - 1) * (s + 2)) / 2;
 }
 
-/** The direction numbers v_1..v_32 (at indices 0..31) of a component, from the table (no cache, no checks). */
+/**
+ * The direction numbers v_1..v_32 (at indices 0..31) of a component, from the table (no cache, no
+ * range check; a SobolnetError when the component needs the whole table and it is not loaded).
+ */
 function decodeDirectionNumbers(component: number): Uint32Array {
   const v = new Uint32Array(SOBOL_BITS);
   if (component === 0) {
     for (let j = 0; j < SOBOL_BITS; j++) v[j] = 1 << (31 - j);   // van der Corput: m_j = 1
     return v;
   }
+  checkComponentAvailable(component);
+  const table = joeKuoBits();
   // Locate line `component - 1`: lines are sorted by degree, so whole degree groups are skipped.
   let line = component - 1;
   let pos = 0;
@@ -69,11 +76,11 @@ function decodeDirectionNumbers(component: number): Uint32Array {
     s++;
   }
   pos += line * lineBits(s);
-  const a = readBits(pos, s - 1);
+  const a = readBits(table, pos, s - 1);
   pos += s - 1;
   v[0] = 1 << 31;   // m_1 = 1
   for (let i = 2; i <= s; i++) {
-    const m = 2 * readBits(pos, i - 1) + 1;
+    const m = 2 * readBits(table, pos, i - 1) + 1;
     pos += i - 1;
     v[i - 1] = m << (32 - i);
   }

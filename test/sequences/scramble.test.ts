@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SobolnetError } from '../../src/core/errors.js';
 import { digitalShift, digitalShiftKey, owenScramble } from '../../src/sequences/scramble.js';
+import '../../src/sequences/node/register-joe-kuo-table.js';   // the properties draw any of the 21,201 components
 import { SOBOL_COMPONENTS, sobolComponent } from '../../src/sequences/sobol.js';
 import type { SobolOrder } from '../../src/sequences/sobol.js';
 import { pairsHitEveryCellOnce, readGolden, topBitsArePermutation } from './helpers.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SobolnetError } from '../../src/core/errors.js';
-import { JOE_KUO_DEGREE_COUNTS, JOE_KUO_LINES } from '../../src/sequences/joe-kuo-table.js';
+import { JOE_KUO_DEGREE_COUNTS, JOE_KUO_LINES } from '../../src/sequences/joe-kuo-head.js';
+import '../../src/sequences/node/register-joe-kuo-table.js';
 import { SOBOL_COMPONENTS, SOBOL_POINTS, directionNumbers, sobolComponent } from '../../src/sequences/sobol.js';
 import type { SobolOrder } from '../../src/sequences/sobol.js';
 import { pairsHitEveryCellOnce, readGolden, topBitsArePermutation } from './helpers.js';

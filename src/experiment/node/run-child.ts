@@ -8,6 +8,7 @@
  * arrive) every batch checks that the parent is still this process's parent, and exits if it is not.
  */
 import { SobolnetError } from '../../core/errors.js';
+import '../../sequences/node/register-joe-kuo-table.js';   // a recipe may name any Sobol' component
 import { loadDataset } from '../../data/node/load-dataset.js';
 import { selectKernels, type BackendName } from '../../kernels/node/select-kernels.js';
 import { dataForRecipe, runRecipe, type RunRecord } from '../run-record.js';
