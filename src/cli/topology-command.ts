@@ -15,7 +15,7 @@ import { pathChain, type GraphSpec } from '../model/graph-spec.js';
 import { shapeText } from '../model/layer-spec.js';
 import { checkIndexFits, estimateMemory, estimateModelMemory, memoryLayoutOf } from '../model/memory-estimate.js';
 import type { MlpSpec } from '../model/model-spec.js';
-import { topologySpecOf } from '../model/model-spec.js';
+import { DEFAULT_HIDDEN_ORDER, topologySpecOf } from '../model/model-spec.js';
 import { memoryLimitsOf } from '../model/node/memory-limits.js';
 import { ARCHITECTURES, type Architecture } from '../model/presets.js';
 import { parseNumber, parseWidths } from './parse.js';
@@ -73,7 +73,7 @@ function widthsTopology(o: TopologyOptions, given: (name: string) => boolean): B
   checkIndexFits(estimateMemory(memoryLayoutOf(spec, { batch: 1, evalBatch: 1, optimizer: 'sgd' })),
     memoryLimitsOf('reference').hostMemory, '--widths or --fan-in/--paths');
   // As in a model whose layers are all path layers: the first and last widths keep their order.
-  const { hiddenOrder = 'natural', ...rest } = paths;
+  const { hiddenOrder = DEFAULT_HIDDEN_ORDER, ...rest } = paths;
   const topology = buildTopology({ ...rest, widths: o.widths, unitOrders: hiddenUnitOrders(o.widths.length, hiddenOrder, false) });
   return { topology, title: `widths ${o.widths.join('-')}` };
 }

@@ -15,10 +15,10 @@ import type { GraphPathCount, GraphSpec } from '../model/graph-spec.js';
 import { ARCHITECTURES, CONV_PRESETS, type Architecture } from '../model/presets.js';
 import type { LayerSpec } from '../model/layer-spec.js';
 import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type MlpSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
-import { resolveTopologySpec } from '../topology/resolve-spec.js';
+import { resolveTopologySpec, TOPOLOGY_DEFAULTS } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
-import type { OptimizerSpec } from '../train/optimizer.js';
-import type { ScheduleSpec } from '../train/schedule.js';
+import { ADAM_DEFAULTS, type OptimizerSpec } from '../train/optimizer.js';
+import { COSINE_DEFAULTS, type ScheduleSpec } from '../train/schedule.js';
 import { UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 import type { TrainConfig } from '../train/trainer.js';
 
@@ -101,9 +101,14 @@ export interface RunRecipe {
   readonly cropPadding: number;
 }
 
-/** The defaults of every field that has one (those of `sobolnet train`). */
+/**
+ * The defaults of every field that has one (those of `sobolnet train`). Where the library has a
+ * default of its own (topology order and duplicates, hidden-unit order), this reads it, so that
+ * the CLI and the library never differ.
+ */
 export const RECIPE_DEFAULTS = {
-  dataset: 'mnist', arch: 'mlp', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform', order: 'natural', duplicates: 'merge',
+  dataset: 'mnist', arch: 'mlp', inputOrder: 'raster', source: 'sobol', seed: 1, allocation: 'uniform',
+  order: TOPOLOGY_DEFAULTS.order, duplicates: TOPOLOGY_DEFAULTS.duplicates,
   hiddenOrder: DEFAULT_HIDDEN_ORDER, outputLayer: 'dense', batchNorm: false, init: 'he', initSign: 'positive', keepSign: false, optimizer: 'adam',
   momentum: 0.9, weightDecay: 0, schedule: 'cosine', stepEvery: 5, stepGamma: 0.1, epochs: 10, batch: 128,
   validation: 5000, cropPadding: DEFAULT_CROP_PADDING,
@@ -443,13 +448,13 @@ export function modelSpecOf(r: RunRecipe, defaultFanIn: number): ModelSpec {
 
 function optimizerSpecOf(r: RunRecipe): OptimizerSpec {
   return r.optimizer === 'adam'
-    ? { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: r.weightDecay }
+    ? { kind: 'adam', ...ADAM_DEFAULTS, weightDecay: r.weightDecay }
     : { kind: 'sgd', momentum: r.momentum, weightDecay: r.weightDecay };
 }
 
 function scheduleSpecOf(r: RunRecipe): ScheduleSpec {
   switch (r.schedule) {
-    case 'cosine': return { kind: 'cosine', finalFraction: 0 };
+    case 'cosine': return { kind: 'cosine', ...COSINE_DEFAULTS };
     case 'step': return { kind: 'step', every: r.stepEvery, gamma: r.stepGamma };
     case 'constant': return { kind: 'constant' };
     default: return r.schedule satisfies never;

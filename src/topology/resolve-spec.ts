@@ -18,6 +18,14 @@ export const MAX_PATHS = 2 ** 30;
 /** Most path-edges over all layer pairs (P * L): bounds the memory of the index arrays (12 bytes each). */
 export const MAX_PATH_EDGES = 2 ** 28;
 
+/**
+ * What a topology spec that leaves a field out gets, here and in `sobolnet train` (the recipe
+ * defaults read them from here): the Sobol' points in natural order, and repeated edges merged.
+ */
+export const TOPOLOGY_DEFAULTS = { order: 'natural', duplicates: 'merge' } as const satisfies {
+  order: SobolOrder; duplicates: DuplicatePolicy;
+};
+
 const ORDERS: readonly SobolOrder[] = ['natural', 'gray'];
 const POLICIES: readonly DuplicatePolicy[] = ['merge', 'keep'];
 
@@ -41,8 +49,8 @@ export function resolveTopologySpec(spec: TopologySpec): ResolvedTopologySpec {
   const components = (componentsIn as readonly number[]).map((c, l) =>
     checkInt(c, `topology components[${l}]`, 0, SOBOL_COMPONENTS - 1));
 
-  const order = checkOneOf(String(spec.order ?? 'natural'), 'topology order', ORDERS);
-  const duplicates = checkOneOf(String(spec.duplicates ?? 'merge'), 'topology duplicates', POLICIES);
+  const order = checkOneOf(String(spec.order ?? TOPOLOGY_DEFAULTS.order), 'topology order', ORDERS);
+  const duplicates = checkOneOf(String(spec.duplicates ?? TOPOLOGY_DEFAULTS.duplicates), 'topology duplicates', POLICIES);
   const ordersIn = (spec.unitOrders ?? widths.map(() => 'natural')) as unknown;
   check(Array.isArray(ordersIn) && ordersIn.length === widths.length, () =>
     `topology unitOrders must be an array of ${widths.length} entries (one per layer), got ${JSON.stringify(ordersIn)}`);

@@ -13,6 +13,9 @@ export type OptimizerSpec =
 
 export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const;
 
+/** Adam's moment decays and epsilon as `sobolnet train` uses them (Kingma & Ba's values); the recipe reads them from here. */
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+
 export class Optimizer {
   private readonly first: Floats[];
   private readonly second: Floats[];

@@ -6,6 +6,9 @@ export type ScheduleSpec =
 
 export const SCHEDULE_KINDS = ['constant', 'cosine', 'step'] as const;
 
+/** The cosine schedule of `sobolnet train`: down to 0 at the last step (the recipe reads it from here). */
+export const COSINE_DEFAULTS = { finalFraction: 0 } as const;
+
 /** Learning rate at `step` (0-based) of `totalSteps`, in epoch `epoch` (0-based). */
 export function learningRate(spec: ScheduleSpec, lr0: number, step: number, totalSteps: number, epoch: number): number {
   switch (spec.kind) {
