@@ -4,7 +4,6 @@
  * input (a missing or corrupt model file, an unknown format, an unwritable --out) ends with one
  * line, exit 1, and no file left behind.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +13,8 @@ import { encodeOnnx } from '../../src/export/onnx/encode-onnx.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { decodeModel, encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 import { onnxSession, randomiseState } from './onnx-fixtures.js';
-
-const root = join(import.meta.dirname, '..', '..');
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('sobolnet export --format onnx', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sobolnet-onnx-cli-'));
