@@ -6,10 +6,9 @@
  * recorded test accuracy (it was measured on other weights) and names the import. Without --out
  * it replaces --into, atomically; bad input ends with one line and writes nothing.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { SobolnetError } from '../core/errors.js';
+import { readInputFile } from '../core/node/read-input-file.js';
 import { importTorchWeights } from '../export/torch/import-torch-weights.js';
 import { referenceKernels } from '../kernels/reference-kernels.js';
 import { loadModel, saveModel } from '../model/node/model-io.js';
@@ -26,13 +25,7 @@ export function registerImport(program: Command): void {
     .action((weights: string, o: ImportOptions) => {
       const out = o.out ?? o.into;
       checkOutFile(out, o.out === undefined ? '--into' : '--out');
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(weights);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new SobolnetError(code === 'ENOENT' ? `weights file not found: ${weights}` : `cannot read weights file ${weights}: ${code ?? String(e)}`);
-      }
+      const bytes = readInputFile(weights, 'weights file');
       // Importing computes nothing: the reference kernels hold the model without wasm memory.
       const { model, meta } = loadModel(o.into, referenceKernels);
       importTorchWeights(bytes, model, weights);

@@ -2,9 +2,10 @@
  * Reads a data file into bytes, gunzipping it when it starts with the gzip magic 1f 8b, so that
  * "train-images-idx3-ubyte" and "train-images-idx3-ubyte.gz" read the same. Node only.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { SobolnetError } from '../../core/errors.js';
+import { readInputFile } from '../../core/node/read-input-file.js';
 
 /** True when `bytes` starts with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -13,14 +14,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /** The bytes of the file at `path`, gunzipped if gzip-compressed. -> [file length]. */
 export function readDataFile(path: string): Uint8Array {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SobolnetError(`dataset file not found: ${path}`);
-    throw new SobolnetError(`cannot read dataset file ${path}: ${code ?? String(err)}`);
-  }
+  const raw = readInputFile(path, 'dataset file');
   let bytes: Buffer = raw;
   if (isGzip(raw)) {
     try {
