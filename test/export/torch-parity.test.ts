@@ -7,7 +7,7 @@
  * must stay below 1e-5. After the step the weights themselves are compared (their change agrees
  * as the gradients do; in float32 the difference of two nearby weights would mostly measure the
  * rounding of the weights). A bias followed by batch norm has a gradient that is zero but for
- * rounding, so no model here has one (the presets have none either).
+ * rounding (mlp-bn has two): see ZERO_GRADIENT for how those are checked.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,12 +55,28 @@ const spec = (fields: object): ModelSpec => modelSpecOf(completeRecipe(fields, '
 
 const CASES: { name: string; spec: ModelSpec; batch: number }[] = [
   { name: 'mlp', spec: spec({ widths: [784, ...NETWORK_DEFAULTS.hidden, 10] }), batch: 16 },
+  { name: 'mlp-bn', spec: spec({ widths: [784, 300, 100, 10], batchNorm: true, outputLayer: 'path', fanIn: 16 }), batch: 9 },
   { name: 'cnn', spec: spec({ arch: 'cnn', density: 0.25 }), batch: 8 },
   { name: 'resnet20', spec: spec({ arch: 'resnet20', dataset: 'cifar10', density: 0.25 }), batch: 4 },
   { name: 'awkward', spec: awkward, batch: 7 },
 ];
 
-interface Errors { variableFanIn: boolean; clamped: number; logits: number; gradients: number; worstGradient: string; state: number; step: number; worstStep: string }
+interface Errors {
+  variableFanIn: boolean; clamped: number; logits: number; gradients: number; worstGradient: string; state: number; step: number; worstStep: string;
+  /** Arrays whose gradient is zero but for rounding (a bias before batch norm), and on both sides max |g| / G and max |Δw| / (lr · G). */
+  zero: string[]; zeroGradient: number; zeroStep: number;
+}
+
+/** Largest magnitude of a[n]. */
+const maxAbs = (a: ArrayLike<number>): number => Array.prototype.reduce.call(a, (m: number, v: number) => Math.max(m, Math.abs(v)), 0) as number;
+
+/**
+ * A gradient whose largest magnitude is below this fraction of the model's largest, G, is zero but
+ * for rounding (a bias followed by batch norm, whose mean the norm removes): a relative error says
+ * nothing there, so such arrays are checked to be that small on both sides, and their difference
+ * after the step against the size of an update, lr · G.
+ */
+const ZERO_GRADIENT = 1e-4;
 
 /** One preset through both sides -> its largest relative errors. */
 function parity(name: string, modelSpec: ModelSpec, B: number): Errors {
@@ -92,7 +108,8 @@ function parity(name: string, modelSpec: ModelSpec, B: number): Errors {
   const logitsBC = new Float32Array(B * C);
   for (let c = 0; c < C; c++) for (let b = 0; b < B; b++) logitsBC[b * C + c] = logits[c * B + b];
   const variableFanIn = (model.topology?.layers ?? []).some(({ targetOffsets: t }) => t.some((o, i) => o !== i * t[1]));
-  const errors: Errors = { variableFanIn, clamped: 0, logits: relativeError(logitsBC, get('logits')), gradients: 0, worstGradient: '', state: 0, step: 0, worstStep: '' };
+  const errors: Errors = { variableFanIn, clamped: 0, logits: relativeError(logitsBC, get('logits')), gradients: 0, worstGradient: '',
+    state: 0, step: 0, worstStep: '', zero: [], zeroGradient: 0, zeroStep: 0 };
   const { dLogits } = new SoftmaxCrossEntropy(kernels).lossAndGradient(logits, labels, C, B);
   model.backward(dLogits);
   const params = new Set(model.params().map((p) => p.value));
@@ -101,13 +118,26 @@ function parity(name: string, modelSpec: ModelSpec, B: number): Errors {
     errors.state = Math.max(errors.state, relativeError(p.value, get(`state.${p.name}`)));
   }
   const names = new Map(model.namedArrays().map((a) => [a.value, a.name]));
+  const G = Math.max(...model.params().map((p) => maxAbs(get(`grad.${names.get(p.value)}`))));
   for (const p of model.params()) {
-    const e = relativeError(p.grad, get(`grad.${names.get(p.value)}`));
-    if (!(e <= errors.gradients)) [errors.gradients, errors.worstGradient] = [e, names.get(p.value) ?? ''];
+    const name = names.get(p.value) ?? '';
+    const theirs = get(`grad.${name}`);
+    if (maxAbs(theirs) <= ZERO_GRADIENT * G) {
+      errors.zero.push(name);
+      errors.zeroGradient = Math.max(errors.zeroGradient, maxAbs(theirs) / G, maxAbs(p.grad) / G);
+      continue;
+    }
+    const e = relativeError(p.grad, theirs);
+    if (!(e <= errors.gradients)) [errors.gradients, errors.worstGradient] = [e, name];
   }
   new Optimizer(kernels, model.params(), { kind: 'sgd', momentum: SGD.momentum, weightDecay: SGD.weightDecay }).step(SGD.lr);
   for (const a of model.namedArrays()) {
     if (!params.has(a.value)) continue;
+    if (errors.zero.includes(a.name)) {
+      const after = get(`after.${a.name}`);
+      errors.zeroStep = Math.max(errors.zeroStep, maxAbs(a.value.map((v, i) => v - after[i])) / (SGD.lr * G));
+      continue;
+    }
     const e = relativeError(a.value, get(`after.${a.name}`));
     if (!(e <= errors.step)) [errors.step, errors.worstStep] = [e, a.name];
   }
@@ -121,7 +151,8 @@ describe.skipIf(TORCH_MISSING !== null)('PyTorch parity (sobolnet reference kern
       const e = parity(c.name, c.spec, c.batch);
       process.stdout.write(`parity ${c.name.padEnd(8)} B=${c.batch}: logits ${e.logits.toExponential(2)}, ` +
         `gradients ${e.gradients.toExponential(2)} (worst ${e.worstGradient}), running stats ${e.state.toExponential(2)}, ` +
-        `SGD step ${e.step.toExponential(2)} (worst ${e.worstStep})\n`);
+        `SGD step ${e.step.toExponential(2)} (worst ${e.worstStep})` + (e.zero.length === 0 ? '' : `; ${e.zero.length} zero gradients ` +
+        `(${e.zero.join(', ')}): max |g| / G ${e.zeroGradient.toExponential(2)}, step difference / (lr G) ${e.zeroStep.toExponential(2)}`) + '\n');
       if (c.name === 'awkward') {
         // what makes it awkward did happen: some target's fan-in differs, and clamps zeroed weights
         expect(e.variableFanIn).toBe(true);
@@ -131,6 +162,8 @@ describe.skipIf(TORCH_MISSING !== null)('PyTorch parity (sobolnet reference kern
       expect(e.gradients).toBeLessThan(TOLERANCE);
       expect(e.state).toBeLessThan(TOLERANCE);
       expect(e.step).toBeLessThan(TOLERANCE);
+      expect(e.zeroGradient).toBeLessThan(ZERO_GRADIENT);
+      expect(e.zeroStep).toBeLessThan(TOLERANCE);
     }, 180_000);
   }
 });
