@@ -4,7 +4,7 @@
  * <value>`, from the first issue only; never a zod dump. Unknown keys are reported with their full
  * path and the keys the object allows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SobolnetError } from './errors.js';
 
 /**

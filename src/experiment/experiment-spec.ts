@@ -10,7 +10,7 @@
  *
  * expands into (2 × 2 + 1) × 3 = 15 runs. The fields are those of a run recipe (run-recipe.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SobolnetError } from '../core/errors.js';
 import { oneLine, parseWithSchema, SELF_CONTAINED, shortJson } from '../core/parse-with-schema.js';
 import { checkRecipeField, completeRecipe, recipeKey, RECIPE_FIELDS, type RunRecipe } from './run-recipe.js';

@@ -24,7 +24,7 @@
  *
  * Shape legend: O outputs (targets), I inputs, E edges, T taps per edge.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { check, checkInt, checkNumber } from '../core/errors.js';
 import type { Floats } from '../core/floats.js';
 import { deriveKey } from '../sequences/hash.js';

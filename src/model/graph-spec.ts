@@ -18,7 +18,7 @@
  *
  * Shape legend: P paths, L path layers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { check } from '../core/errors.js';
 import { initSpecSchema } from '../layers/init.js';
 import { SOBOL_ORDERS } from '../sequences/sobol.js';

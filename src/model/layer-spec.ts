@@ -9,7 +9,7 @@
  *
  * Shape legend: C channels, H height, W width.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { check, SobolnetError } from '../core/errors.js';
 import type { ImageShape } from '../core/image-shape.js';
 import { convShape, poolShape, type ConvShape, type PoolShape } from '../kernels/conv-shape.js';

@@ -4,7 +4,7 @@
  * comes from a file written before that field existed and means 'natural': the decoded spec names
  * it explicitly, so that the library's default can change without changing what old files mean.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UnitOrder } from '../topology/unit-order.js';
 import { modelSpecSchemaFor, type ModelSpec } from './model-spec.js';
 

@@ -5,7 +5,7 @@
  *   spec, normalisation and initialisation; the form of every model file before graph models.
  * - A graph spec (`layers`, graph-spec.ts): convolutions, pooling, residual blocks.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { check, checkInt, SobolnetError } from '../core/errors.js';
 import { initSpecSchema } from '../layers/init.js';
 import { SOBOL_ORDERS } from '../sequences/sobol.js';

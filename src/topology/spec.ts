@@ -2,7 +2,7 @@
  * The generator spec of a path topology. A topology is always stored and transmitted as this
  * spec, never as index arrays: the arrays are regenerated from it (and checked against a hash).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { shortJson } from '../core/parse-with-schema.js';
 import type { SobolOrder } from '../sequences/sobol.js';
 import type { UnitOrder } from './unit-order.js';
