@@ -1,136 +1,27 @@
 /**
- * A pool of T - 1 worker threads plus the calling thread over one shared wasm memory, each with
- * its own instance of the kernels module. Dispatch is synchronous: the main thread writes a job
- * into a shared command block, bumps the generation and notifies, runs range 0 itself, then waits
- * (Atomics.wait, allowed on Node's main thread) until every worker has counted down. Workers spin
- * briefly before sleeping, so back-to-back kernels skip the wake-up.
- *
- * The pool starts synchronously (workers get the module and memory in workerData and report ready
- * through the command block), its workers are unref()'d so a process never waits for them on
- * exit, and close() stops them.
+ * The worker pool on Node: SharedMemoryPool (wasm/shared-memory-pool.ts) with worker threads. It
+ * starts synchronously (workers get the module and memory in workerData and report ready through
+ * the command block, which the main thread may wait on), its workers are unref()'d so a process
+ * never waits for them on exit, and close() stops them.
  */
 import { Worker } from 'node:worker_threads';
-import { SobolnetError, check, checkInt } from '../../core/errors.js';
-import type { ParallelRunner } from '../wasm/create-wasm-kernels.js';
+import { NODE_POOL_WORKER_SOURCE } from '../wasm/pool-worker-source.js';
+import { SharedMemoryPool, type SharedMemoryPoolOptions } from '../wasm/shared-memory-pool.js';
 import type { WasmArena } from '../wasm/wasm-arena.js';
-import { WASM_KERNEL_NAMES, type WasmKernelName } from '../wasm/wasm-kernel-exports.js';
-import { WORKER_SOURCE } from './worker-source.js';
 
-/** Slots of the Int32 command block; thread k's range is at RANGES + 2k, RANGES + 2k + 1. */
-const CONTROL = { GENERATION: 0, PENDING: 1, ERROR: 2, READY: 3, KERNEL: 4, FAILED: 5, RANGES: 8 } as const;
-const MAX_ARGS = 14;
-const STOP = -1;
-const JOB_TIMEOUT_MS = 300_000;
+export type WorkerPoolOptions = SharedMemoryPoolOptions;
 
-export interface WorkerPoolOptions {
-  /** Threads in all, the calling one included (>= 2). */
-  readonly threads: number;
-  /**
-   * Atomics.load polls before a thread sleeps (workers waiting for a job, main waiting for
-   * workers); default 4000, some 30-40 us once optimised, so back-to-back kernels skip the
-   * wake-up (about 15 us) while an idle pool soon stops using CPU.
-   */
-  readonly spin?: number;
-  /** How long to wait for the workers to start, in ms. */
-  readonly startTimeoutMs?: number;
-}
-
-export class WorkerPool implements ParallelRunner {
-  readonly threads: number;
-  private readonly control: Int32Array;
-  private readonly args: Float64Array;
-  private readonly workers: Worker[] = [];
-  private readonly spin: number;
-  private closed = false;
-
-  constructor(private readonly arena: WasmArena, options: WorkerPoolOptions) {
-    this.threads = checkInt(options.threads, 'threads', 2, 256);
-    this.spin = checkInt(options.spin ?? 4000, 'spin', 0);
-    const timeout = options.startTimeoutMs ?? 30000;
-    this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.RANGES + 2 * this.threads)));
-    this.args = new Float64Array(new SharedArrayBuffer(8 * MAX_ARGS));
-    for (let index = 1; index < this.threads; index++) {
-      const worker = new Worker(WORKER_SOURCE, {
+export class WorkerPool extends SharedMemoryPool {
+  constructor(arena: WasmArena, options: WorkerPoolOptions) {
+    super(arena, options, (workerData) => {
+      const worker = new Worker(NODE_POOL_WORKER_SOURCE, {
         eval: true,
         execArgv: [], // plain JS: no loaders (tsx) or flags of the parent needed
-        workerData: {
-          module: arena.module, memory: arena.memory, control: this.control.buffer, args: this.args.buffer,
-          names: WASM_KERNEL_NAMES, index, spin: this.spin, layout: CONTROL,
-        },
+        workerData,
       });
       worker.unref();
-      this.workers.push(worker);
-    }
-    this.awaitReady(timeout);
-  }
-
-  /** Runs `name` on thread k over [bounds[k], bounds[k+1]) (k = 0 here) and returns when all are done. */
-  run(name: WasmKernelName, bounds: Int32Array, args: readonly number[]): void {
-    check(!this.closed, () => 'the worker pool is closed');
-    const c = this.control;
-    const T = this.threads;
-    c[CONTROL.KERNEL] = WASM_KERNEL_NAMES.indexOf(name);
-    for (let k = 1; k < T; k++) {
-      c[CONTROL.RANGES + 2 * k] = bounds[k];
-      c[CONTROL.RANGES + 2 * k + 1] = bounds[k + 1];
-    }
-    for (let i = 0; i < args.length; i++) this.args[i] = args[i];
-    c[CONTROL.ERROR] = 0;
-    Atomics.store(c, CONTROL.PENDING, T - 1);
-    Atomics.add(c, CONTROL.GENERATION, 1);
-    Atomics.notify(c, CONTROL.GENERATION);
-    let failure: unknown = null;
-    try {
-      if (bounds[0] < bounds[1]) this.arena.kernels[name](bounds[0], bounds[1], ...args);
-    } catch (e) {
-      failure = e;
-    }
-    this.awaitWorkers();
-    if (failure !== null) throw failure;
-    const bad = Atomics.load(c, CONTROL.ERROR);
-    if (bad !== 0) throw new Error(`wasm kernel ${name} failed on worker ${bad}`);
-  }
-
-  /** Stops the workers (they finish the current job first); further runs throw. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.control[CONTROL.KERNEL] = STOP;
-    Atomics.add(this.control, CONTROL.GENERATION, 1);
-    Atomics.notify(this.control, CONTROL.GENERATION);
-    for (const w of this.workers) void w.terminate();
-  }
-
-  private awaitReady(timeoutMs: number): void {
-    const c = this.control;
-    const deadline = Date.now() + timeoutMs;
-    let ready: number;
-    while ((ready = Atomics.load(c, CONTROL.READY)) < this.threads - 1 && Atomics.load(c, CONTROL.FAILED) === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      Atomics.wait(c, CONTROL.READY, ready, left);
-    }
-    if (Atomics.load(c, CONTROL.READY) < this.threads - 1) {
-      this.close();
-      throw new SobolnetError(Atomics.load(c, CONTROL.FAILED) !== 0
-        ? 'worker pool: a worker could not instantiate the wasm kernels'
-        : `worker pool: ${this.threads - 1} workers did not start within ${timeoutMs} ms`);
-    }
-  }
-
-  /** Waits for `pending` to reach 0; a pool silent for JOB_TIMEOUT_MS (a dead worker) is closed. */
-  private awaitWorkers(): void {
-    const c = this.control;
-    let p = Atomics.load(c, CONTROL.PENDING);
-    for (let i = 0; p !== 0 && i < this.spin; i++) p = Atomics.load(c, CONTROL.PENDING);
-    if (p === 0) return;
-    const deadline = Date.now() + JOB_TIMEOUT_MS;
-    while (p !== 0) {
-      if (Atomics.wait(c, CONTROL.PENDING, p, 1000) === 'timed-out' && Date.now() > deadline) {
-        this.close();
-        throw new SobolnetError(`worker pool: no answer from ${p} workers within ${JOB_TIMEOUT_MS} ms; pool closed`);
-      }
-      p = Atomics.load(c, CONTROL.PENDING);
-    }
+      return { terminate: () => void worker.terminate() };
+    });
+    this.awaitReadySync();
   }
 }

@@ -22,6 +22,8 @@ export interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   validate(bytes: Uint8Array): boolean;
+  /** Compiles off the calling thread (a page's main thread may not compile large modules synchronously). */
+  compile(bytes: Uint8Array): Promise<WasmModule>;
 }
 
 /** 64 KiB, the unit of wasm memory. */

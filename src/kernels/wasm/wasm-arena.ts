@@ -1,11 +1,14 @@
 /**
- * One shared wasm memory and what lives in it: float32 arrays handed out by a bump allocator,
- * sparse indices copied in once per index object, and a small reusable scratch block. Every
- * thread's instance of the kernels module imports this memory; only the main thread allocates.
+ * One wasm memory and what lives in it: float32 arrays handed out by a bump allocator, sparse
+ * indices copied in once per index object, and a small reusable scratch block. Every thread's
+ * instance of the kernels module imports this memory; only the main thread allocates.
  *
  * Layout: bytes [0, RESERVED_BYTES) are left to the module (it has no static data or stack
- * today; pointer 0 also means "no bias"); blocks above are 16-byte aligned. The memory grows on
- * demand up to its maximum; a shared memory never moves, so views made before a growth stay valid.
+ * today; pointer 0 also means "no bias"); blocks above are 16-byte aligned. A shared memory (the
+ * default; threads need it) grows on demand up to its maximum and never moves, so views made
+ * before a growth stay valid. An unshared memory (a web page that is not cross-origin isolated has
+ * no shared memory; the kernels then come from the -unshared builds) would detach every view when
+ * it grows, so it is created at its maximum size and never grows.
  * Float blocks are never freed (layers allocate once and reuse them); an index block returns to a
  * free list when its index object is garbage-collected.
  */
@@ -20,6 +23,7 @@ import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports
 export const RESERVED_BYTES = 65536;
 const ALIGN = 16;
 const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
+const UNSHARED_PAGES = 4096; // 256 MiB, allocated up front
 
 /**
  * Which compiled kernels run in an arena: 'simd' (build/sobolnet-kernels.wasm, multiply then add)
@@ -33,8 +37,13 @@ export interface WasmArenaOptions {
   readonly build?: WasmBuild;
   /** Initial memory in 64 KiB pages; default 256 (16 MiB). */
   readonly initialPages?: number;
-  /** Maximum memory in pages; default 65536 (4 GiB). Shared memory reserves its maximum address space up front. */
+  /**
+   * Maximum memory in pages; default 65536 (4 GiB) when shared, 4096 (256 MiB) when not. Shared
+   * memory reserves its maximum address space up front; unshared memory is allocated at it.
+   */
   readonly maximumPages?: number;
+  /** Whether the memory is shared (default true); `module` must be a build for that kind of memory. */
+  readonly shared?: boolean;
 }
 
 /** A SparseIndex in wasm memory: byte pointers of its arrays and cached partitions. */
@@ -74,6 +83,8 @@ export class WasmArena {
   readonly kernels: WasmKernelExports;
   readonly maximumPages: number;
   readonly build: WasmBuild;
+  /** Whether the memory is shared (threads possible) or allocated whole and never grown. */
+  readonly shared: boolean;
   private top = RESERVED_BYTES;
   private readonly buffers = new WeakSet<object>();
   private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
@@ -87,10 +98,12 @@ export class WasmArena {
   constructor(readonly module: WasmModule, options: WasmArenaOptions = {}) {
     const api = wasmApi();
     check(api !== undefined, () => 'the wasm backend needs WebAssembly, which this runtime lacks');
+    this.shared = options.shared ?? true;
     const initial = checkInt(options.initialPages ?? 256, 'initialPages', 2, MAX_PAGES);
-    this.maximumPages = checkInt(options.maximumPages ?? MAX_PAGES, 'maximumPages', initial, MAX_PAGES);
+    this.maximumPages = checkInt(options.maximumPages ?? (this.shared ? MAX_PAGES : UNSHARED_PAGES), 'maximumPages',
+      this.shared ? initial : 2, MAX_PAGES);
     this.build = options.build ?? 'simd';
-    this.memory = new api.Memory({ initial, maximum: this.maximumPages, shared: true });
+    this.memory = new api.Memory({ initial: this.shared ? initial : this.maximumPages, maximum: this.maximumPages, shared: this.shared });
     this.buffers.add(this.memory.buffer);
     this.kernels = wasmKernelExports(new api.Instance(module, { env: { memory: this.memory } }));
   }
@@ -117,8 +130,8 @@ export class WasmArena {
   }
 
   /** The current buffer (it changes when the memory grows). */
-  buffer(): SharedArrayBuffer {
-    const b = this.memory.buffer as SharedArrayBuffer;
+  buffer(): ArrayBufferLike {
+    const b = this.memory.buffer;
     this.buffers.add(b);
     return b;
   }
