@@ -35,7 +35,7 @@ import { PathLinear } from '../../layers/path-linear.js';
 import { Relu } from '../../layers/relu.js';
 import { Residual } from '../../layers/residual.js';
 import type { OnnxGraph } from './onnx-graph.js';
-import { padGather, padWeights } from './padded-gather.js';
+import { bucketGather, bucketValues, bucketWeights, inTargetOrder } from './padded-gather.js';
 
 /** A value of the graph: its name, the sample shape it holds, and its form ([N,C,H,W], [N,D] or [D,N], with D = C·H·W). */
 export interface Activation {
@@ -79,36 +79,64 @@ function appendZero(g: OnnxGraph, x: string, axis: number, rank: number): string
   return g.node('Pad', [x, g.int64s(pads)], {}, 'pad_zero');
 }
 
-// x[I,N] -> y[O,N]: Gather rows [O·K,N], Reshape [1,O·K,N], Conv W[O,K,1] (group O) + bias -> [1,O,N], Reshape [O,N]
+/** The weights and bias of one bucket of a path layer, and the source tensor its Gather reads. */
+interface BucketInputs {
+  readonly gathered: string;
+  readonly weight: string;
+  /** The bias input ('' for none) of the bucket's Conv. */
+  readonly bias: readonly string[];
+  readonly targets: number;
+  readonly fanIn: number;
+}
+
+/**
+ * The sparse sums of a path layer (path linear or path convolution) on `x`, with the sources on
+ * `axis` (0 of units [I,N], 1 of images [N,Ci,H,W]): per bucket of targets (padded-gather.ts) a
+ * Gather of its K sources per target and the grouped Conv `sum` gives; the buckets' outputs are
+ * concatenated on axis 1 and, when there is more than one, put back in target order by a Gather.
+ */
+function pathSums(g: OnnxGraph, layer: PathLinear | PathConv2d, x: string, axis: number, rank: number, hint: string,
+  sum: (b: BucketInputs, hint: string) => string): string {
+  const { index } = layer;
+  const gather = bucketGather(index);
+  const source = gather.padded ? appendZero(g, x, axis, rank) : x;
+  const taps = layer instanceof PathConv2d ? layer.taps : 1;
+  const kernel = layer instanceof PathConv2d ? [layer.shape.kernel, layer.shape.kernel] : [1];
+  const parts = gather.buckets.map((bucket, i) => {
+    const h = gather.buckets.length === 1 ? hint : `${hint}_b${i}`;
+    const indices = g.indices(`${h}_sources`, bucket.sources, gather.padded ? index.inputs + 1 : index.inputs);
+    const c = bucket.targets.length, K = bucket.fanIn;
+    return sum({
+      gathered: g.node('Gather', [source, indices], { axis: { int: axis } }, `${h}_gather`),
+      weight: g.floats(`${h}_weight`, [c, K, ...kernel], bucketWeights(bucket, index, layer.weight.value, taps)),
+      bias: layer.bias === null ? [] : [g.floats(`${h}_bias`, [c], bucketValues(bucket, layer.bias.value))],
+      targets: c, fanIn: K,
+    }, h);
+  });
+  const joined = parts.length === 1 ? parts[0] : g.node('Concat', parts, { axis: { int: 1 } }, `${hint}_concat`);
+  if (inTargetOrder(gather)) return joined;
+  const order = g.indices(`${hint}_order`, gather.position, index.outputs);
+  return g.node('Gather', [joined, order], { axis: { int: 1 } }, `${hint}_in_order`);
+}
+
+// x[I,N] -> y[O,N]: per bucket Gather rows [c·K,N], Reshape [1,c·K,N], Conv W[c,K,1] (group c) + bias -> [1,c,N]; Reshape [O,N]
 function pathLinear(g: OnnxGraph, layer: PathLinear, a: Activation, hint: string): Activation {
   const x = inForm(g, a, 'units');
-  const { inputs: I, outputs: O } = layer;
-  const gather = padGather(layer.index);
-  const K = gather.fanIn;
-  const source = gather.padded ? appendZero(g, x.name, 0, 2) : x.name;
-  const indices = g.indices(`${hint}_sources`, gather.sources, gather.padded ? I + 1 : I);
-  const gathered = g.node('Gather', [source, indices], { axis: { int: 0 } }, `${hint}_gather`);
-  const rows = g.node('Reshape', [gathered, g.int64s([1, O * K, -1])], {}, `${hint}_rows`);
-  const weight = g.floats(`${hint}_weight`, [O, K, 1], padWeights(gather, layer.weight.value, 1));
-  const inputs = layer.bias === null ? [rows, weight] : [rows, weight, biasOf(g, hint, layer.bias)];
-  const sums = g.node('Conv', inputs, { group: { int: O }, kernel_shape: { ints: [1] } }, `${hint}_sum`);
+  const O = layer.outputs;
+  const sums = pathSums(g, layer, x.name, 0, 2, hint, (b, h) => {
+    const rows = g.node('Reshape', [b.gathered, g.int64s([1, b.targets * b.fanIn, -1])], {}, `${h}_rows`);
+    return g.node('Conv', [rows, b.weight, ...b.bias], { group: { int: b.targets }, kernel_shape: { ints: [1] } }, `${h}_sum`);
+  });
   return { name: g.node('Reshape', [sums, g.int64s([O, -1])], {}, `${hint}_out`), shape: vectorShape(O), form: 'units' };
 }
 
-// x[N,Ci,H,W] -> y[N,Co,Ho,Wo]: Gather channels [N,Co·K,H,W], Conv W[Co,K,k,k] with group Co
+// x[N,Ci,H,W] -> y[N,Co,Ho,Wo]: per bucket Gather channels [N,c·K,H,W], Conv W[c,K,k,k] (group c) + bias
 function pathConv(g: OnnxGraph, layer: PathConv2d, a: Activation, hint: string): Activation {
   const x = inForm(g, a, 'image');
-  const { inChannels: Ci, outChannels: Co, kernel: k, stride: s, padding: p, outHeight, outWidth } = layer.shape;
-  const gather = padGather(layer.index);
-  const K = gather.fanIn;
-  const source = gather.padded ? appendZero(g, x.name, 1, 4) : x.name;
-  const indices = g.indices(`${hint}_sources`, gather.sources, gather.padded ? Ci + 1 : Ci);
-  const gathered = g.node('Gather', [source, indices], { axis: { int: 1 } }, `${hint}_gather`);
-  const weight = g.floats(`${hint}_weight`, [Co, K, k, k], padWeights(gather, layer.weight.value, k * k));
-  const inputs = layer.bias === null ? [gathered, weight] : [gathered, weight, biasOf(g, hint, layer.bias)];
-  const y = g.node('Conv', inputs, {
-    group: { int: Co }, kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: [p, p, p, p] },
-  }, `${hint}_conv`);
+  const { outChannels: Co, kernel: k, stride: s, padding: p, outHeight, outWidth } = layer.shape;
+  const y = pathSums(g, layer, x.name, 1, 4, hint, (b, h) => g.node('Conv', [b.gathered, b.weight, ...b.bias], {
+    group: { int: b.targets }, kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: [p, p, p, p] },
+  }, `${h}_conv`));
   return { name: y, shape: { channels: Co, height: outHeight, width: outWidth }, form: 'image' };
 }
 
