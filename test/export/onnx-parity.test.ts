@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { completeRecipe, modelSpecOf } from '../../src/experiment/run-recipe.js';
-import { bucketGather } from '../../src/export/onnx/padded-gather.js';
+import { bucketGather } from '../../src/export/onnx/bucket-gather.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { PathConv2d } from '../../src/layers/path-conv2d.js';

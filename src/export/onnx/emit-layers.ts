@@ -13,11 +13,12 @@
  * (group = O, kernel 1, the batch as the Conv's spatial axis): the Mul + ReduceSum of the gather
  * form in one op, bias included. A path convolution does the same over channels: a Gather of K
  * input channels per output channel, then one grouped Conv (group = Co, each group its own K
- * gathered channels). Short rows of a variable fan-in are padded (padded-gather.ts). Batch norm
- * exports its running statistics (inference mode).
+ * gathered channels). A variable fan-in splits the targets into buckets of similar fan-in, each
+ * its own Gather and Conv, concatenated and put back in target order by one Gather
+ * (bucket-gather.ts). Batch norm exports its running statistics (inference mode).
  *
  * Shape legend: N batch (symbolic), C/Ci/Co channels, H×W image, D units, I inputs, O outputs,
- * K the largest fan-in, k kernel, s stride, p padding.
+ * K slots per target (the largest fan-in of a bucket), c targets of a bucket, k kernel, s stride, p padding.
  */
 import { SobolnetError } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
@@ -35,7 +36,7 @@ import { PathLinear } from '../../layers/path-linear.js';
 import { Relu } from '../../layers/relu.js';
 import { Residual } from '../../layers/residual.js';
 import type { OnnxGraph } from './onnx-graph.js';
-import { bucketGather, bucketValues, bucketWeights, inTargetOrder } from './padded-gather.js';
+import { bucketGather, bucketValues, bucketWeights, inTargetOrder } from './bucket-gather.js';
 
 /** A value of the graph: its name, the sample shape it holds, and its form ([N,C,H,W], [N,D] or [D,N], with D = C·H·W). */
 export interface Activation {
@@ -91,7 +92,7 @@ interface BucketInputs {
 
 /**
  * The sparse sums of a path layer (path linear or path convolution) on `x`, with the sources on
- * `axis` (0 of units [I,N], 1 of images [N,Ci,H,W]): per bucket of targets (padded-gather.ts) a
+ * `axis` (0 of units [I,N], 1 of images [N,Ci,H,W]): per bucket of targets (bucket-gather.ts) a
  * Gather of its K sources per target and the grouped Conv `sum` gives; the buckets' outputs are
  * concatenated on axis 1 and, when there is more than one, put back in target order by a Gather.
  */

@@ -1,10 +1,10 @@
 /**
- * The rectangular tables of a path layer's gather index (padded-gather.ts): every edge lands in
+ * The rectangular tables of a path layer's gather index (bucket-gather.ts): every edge lands in
  * exactly one slot with its weight, short rows read the zero unit I, the targets come back in order
  * through `position`, and buckets are split only as far as the padding budget needs.
  */
 import { describe, expect, it } from 'vitest';
-import { bucketGather, bucketValues, bucketWeights, inTargetOrder, MAX_BUCKETS } from '../../src/export/onnx/padded-gather.js';
+import { bucketGather, bucketValues, bucketWeights, inTargetOrder, MAX_BUCKETS } from '../../src/export/onnx/bucket-gather.js';
 import type { SparseIndex } from '../../src/kernels/kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 
