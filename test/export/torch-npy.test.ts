@@ -26,17 +26,18 @@ function refused(step: () => unknown): string {
 }
 
 describe('npy', () => {
-  it('round-trips float32, int32 and uint8 arrays of any rank, with numpy\'s header', () => {
+  it('round-trips float32, float64, int32 and uint8 arrays of any rank, with numpy\'s header', () => {
     const cases = [
       { shape: [], data: Float32Array.of(-0.5) },
       { shape: [3], data: Float32Array.of(1.5, -0, 3.4028234663852886e38) },
       { shape: [2, 3], data: Int32Array.of(-2147483648, 0, 1, 2, 3, 2147483647) },
       { shape: [0], data: new Uint8Array(0) },
       { shape: [2, 1, 2], data: Uint8Array.of(0, 1, 254, 255) },
+      { shape: [2], data: Float64Array.of(0.1, -1e-300) },
     ];
     const dict = ["{'descr': '<f4', 'fortran_order': False, 'shape': (), }", "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
       "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", "{'descr': '|u1', 'fortran_order': False, 'shape': (0,), }",
-      "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 2), }"];
+      "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1, 2), }", "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }"];
     cases.forEach((a, i) => {
       const bytes = encodeNpy(a);
       expect([...bytes.subarray(0, 8)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
@@ -44,7 +45,7 @@ describe('npy', () => {
       expect((10 + h.length) % 64).toBe(0);
       expect(h.endsWith('\n')).toBe(true);
       expect(h.trimEnd()).toBe(dict[i]);
-      const dtype = a.data instanceof Float32Array ? '<f4' : a.data instanceof Int32Array ? '<i4' : '|u1';
+      const dtype = a.data instanceof Float32Array ? '<f4' : a.data instanceof Float64Array ? '<f8' : a.data instanceof Int32Array ? '<i4' : '|u1';
       const back = decodeNpy(bytes, dtype, 'a');
       expect(back.shape).toEqual(a.shape);
       expect([...back.data]).toEqual([...a.data]);

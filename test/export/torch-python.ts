@@ -33,12 +33,12 @@ export function python(script: string, args: readonly string[], env: NodeJS.Proc
   return r.stdout;
 }
 
-/** Every float32 entry of an .npz file, by name. */
-export function readFloatNpz(path: string): Map<string, { shape: readonly number[]; data: Float32Array }> {
-  const out = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+/** Every entry of an .npz file of float32 (or float64) arrays, by name. */
+export function readFloatNpz(path: string, dtype: '<f4' | '<f8' = '<f4'): Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }> {
+  const out = new Map<string, { shape: readonly number[]; data: Float32Array | Float64Array }>();
   for (const [name, bytes] of decodeNpz(readFileSync(path), path)) {
-    const a = decodeNpy(bytes, '<f4', `${path}: ${name}`);
-    out.set(name, { shape: a.shape, data: a.data as Float32Array });
+    const a = decodeNpy(bytes, dtype, `${path}: ${name}`);
+    out.set(name, { shape: a.shape, data: a.data as Float32Array | Float64Array });
   }
   return out;
 }

@@ -16,14 +16,14 @@ import { layersOf } from '../../model/model-spec.js';
 import type { Model } from '../../model/model.js';
 import { topologyHash } from '../../topology/topology-hash.js';
 import { exportLayout } from './export-layout.js';
-import { decodeNpy, type NpyDtype } from './npy.js';
+import { decodeNpy, type NpyArray, type NpyDtype } from './npy.js';
 import { decodeNpz } from './npz.js';
 import { MANIFEST_ENTRY, torchManifestSchema, type ImportedManifest } from './torch-manifest.js';
 
 /** Copies the weights and running statistics of the export `bytes` into `model`; `what` names the file. Returns its manifest. */
 export function importTorchWeights(bytes: Uint8Array, model: Model, what: string): ImportedManifest {
   const entries = decodeNpz(bytes, what);
-  const read = (name: string, dtype: NpyDtype, shape: readonly number[]): Float32Array | Int32Array | Uint8Array => {
+  const read = (name: string, dtype: NpyDtype, shape: readonly number[]): NpyArray['data'] => {
     const raw = entries.get(name);
     check(raw !== undefined, () => `${what} has no array ${name}`);
     const a = decodeNpy(raw, dtype, `${what}: array ${name}`);

@@ -1,6 +1,7 @@
 /**
- * NumPy's .npy array format, version 1.0, for the three dtypes the PyTorch export uses: float32
- * ('<f4'), int32 ('<i4') and uint8 ('|u1'), little-endian, C order. numpy.save writes and
+ * NumPy's .npy array format, version 1.0, for the dtypes the PyTorch export uses: float32 ('<f4'),
+ * int32 ('<i4') and uint8 ('|u1'), and float64 ('<f8') for tests that compare in double precision;
+ * little-endian, C order. numpy.save writes and
  * numpy.load reads exactly this; so does python/sobolnet_torch.
  *
  *   bytes 0..5   "\x93NUMPY"
@@ -16,12 +17,12 @@
  */
 import { check, SobolnetError } from '../../core/errors.js';
 
-export type NpyDtype = '<f4' | '<i4' | '|u1';
+export type NpyDtype = '<f4' | '<f8' | '<i4' | '|u1';
 
 /** A typed array with its shape; the dtype follows from the array type. */
 export interface NpyArray {
   readonly shape: readonly number[];
-  readonly data: Float32Array | Int32Array | Uint8Array;
+  readonly data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -29,6 +30,7 @@ const ALIGN = 64;
 
 function dtypeOf(data: NpyArray['data']): NpyDtype {
   if (data instanceof Float32Array) return '<f4';
+  if (data instanceof Float64Array) return '<f8';
   if (data instanceof Int32Array) return '<i4';
   return '|u1';
 }
@@ -56,6 +58,7 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   for (let i = 0; i < H; i++) bytes[10 + i] = header.charCodeAt(i);
   const view = new DataView(bytes.buffer, 10 + H);
   if (data instanceof Float32Array) for (let i = 0; i < data.length; i++) view.setFloat32(4 * i, data[i], true);
+  else if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) view.setFloat64(8 * i, data[i], true);
   else if (data instanceof Int32Array) for (let i = 0; i < data.length; i++) view.setInt32(4 * i, data[i], true);
   else bytes.set(data, 10 + H);
   return bytes;
@@ -94,13 +97,18 @@ export function decodeNpy(bytes: Uint8Array, dtype: NpyDtype, what: string): Npy
   const same = descr === dtype || (dtype === '|u1' && (descr === '<u1' || descr === '>u1'));
   check(same, () => `${what} has dtype ${descr}, expected ${dtype}`);
   const N = shape.reduce((a, b) => a * b, 1);
-  const size = dtype === '|u1' ? 1 : 4;
+  const size = dtype === '|u1' ? 1 : dtype === '<f8' ? 8 : 4;
   check(bytes.length - start === N * size, () =>
     `${what} has shape ${shapeRepr(shape)} (${N * size} bytes of data) but holds ${bytes.length - start}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, N * size);
   if (dtype === '<f4') {
     const data = new Float32Array(N);
     for (let i = 0; i < N; i++) data[i] = view.getFloat32(4 * i, true);
+    return { shape, data };
+  }
+  if (dtype === '<f8') {
+    const data = new Float64Array(N);
+    for (let i = 0; i < N; i++) data[i] = view.getFloat64(8 * i, true);
     return { shape, data };
   }
   if (dtype === '<i4') {

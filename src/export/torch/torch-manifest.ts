@@ -5,7 +5,7 @@
  * shape and optimiser flags, each path layer's size) and what `sobolnet import` checks a file
  * against (format, version, topology hash, the same graph).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BatchNorm } from '../../layers/batch-norm.js';
 import type { Layer } from '../../layers/layer.js';
 import { Residual } from '../../layers/residual.js';
