@@ -12,6 +12,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { encodeOnnx, onnxInputDims, ONNX_INPUT, ONNX_OUTPUT } from '../../src/export/onnx/encode-onnx.js';
+import { allocFloats } from '../../src/core/floats.js';
 import { Model } from '../../src/model/model.js';
 import { Rng } from '../../src/sequences/rng.js';
 
@@ -55,8 +56,8 @@ export async function onnxParity(model: Model, B: number, seed: number): Promise
   const session = await onnxSession(bytes);
   const D = model.inputs, C = model.classes;
   const rng = new Rng(seed);
-  const x = new Float32Array(D * B);              // sobolnet: x[D][B]
-  for (let i = 0; i < x.length; i++) x[i] = rng.nextNormal();
+  const x = allocFloats(model.precision, D * B);  // sobolnet: x[D][B]
+  for (let i = 0; i < x.length; i++) x[i] = Math.fround(rng.nextNormal());   // float32 values on both sides
   const xt = new Float32Array(D * B);             // ONNX: x[B][D] (= [B][C][H][W])
   for (let u = 0; u < D; u++) for (let b = 0; b < B; b++) xt[b * D + u] = x[u * B + b];
   const expected = model.forward(x, B, false);    // logits[C][B]

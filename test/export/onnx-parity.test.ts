@@ -6,6 +6,7 @@
  * measure of onnx-fixtures.ts). The errors are printed at the end, one line per model.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Precision } from '../../src/core/floats.js';
 import { completeRecipe, modelSpecOf } from '../../src/experiment/run-recipe.js';
 import { bucketGather } from '../../src/export/onnx/bucket-gather.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
@@ -35,8 +36,8 @@ function splitsFanIn(model: Model, kind: 'path' | 'path-conv'): boolean {
   return pathLayers(model.layers).some((l) => l.kind === kind && bucketGather(l.index).buckets.length > 1);
 }
 
-async function expectParity(label: string, spec: ModelSpec, B: number): Promise<Model> {
-  const model = new Model(spec, referenceKernels);
+async function expectParity(label: string, spec: ModelSpec, B: number, precision: Precision = 'f32'): Promise<Model> {
+  const model = new Model(spec, referenceKernels, precision);
   randomiseState(model, 17);
   const r = await onnxParity(model, B, 23);
   results.push(`${label.padEnd(44)} batch ${String(B).padStart(3)}  max rel error ${r.maxRelError.toExponential(2)}  (max |logit| ${r.maxAbsLogit.toFixed(2)}, ${r.bytes} bytes)`);
@@ -111,6 +112,10 @@ describe('ONNX export runs in onnxruntime and matches sobolnet', () => {
   it('the same graph on random walks: variable channel fan-in in every path convolution, at batch 1', async () => {
     const model = await expectParity('awkward graph, random walk fan-in 3', awkwardGraph({ kind: 'random-walk', seed: 4 }, 3), 1);
     expect(splitsFanIn(model, 'path-conv')).toBe(true);
+  });
+
+  it('a float64 model, exported as float32', async () => {
+    await expectParity('awkward graph, sobol fan-in 3, float64 model', awkwardGraph({ kind: 'sobol' }, 3), 2, 'f64');
   });
 
   it('a convolution after a linear layer (a vector reshaped back into an image)', async () => {
