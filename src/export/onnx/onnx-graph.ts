@@ -4,9 +4,9 @@
  * bytes by protobufjs. Nothing here knows sobolnet's layers; the exporter (encode-onnx.ts) and the
  * benches' one-node models (bench/lib/onnx-matmul.ts) both build on it.
  *
- * Versions: IR version 7 and opset 13 of the default domain, the first opset in which every op the
- * exporter uses has its current form (ReduceSum takes its axes as an input from 13 on), so that the
- * files load in any onnxruntime since 1.6 as well as in other engines that stop at older opsets.
+ * Versions: IR version 7 and opset 13 of the default domain (ONNX 1.8, late 2020): every op the
+ * exporter uses has the form used here there, and an old opset keeps the files loadable by any
+ * onnxruntime since 1.6 as well as by engines that stop at older opsets.
  *
  * Initializers are written as raw little-endian bytes through a DataView, whatever the host's byte
  * order; float arrays (float32 or float64 models) are stored as float32.
