@@ -5,25 +5,17 @@
  */
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { SobolnetError } from '../../src/core/errors.js';
 import { encodeTorchExport } from '../../src/export/torch/encode-torch-export.js';
 import { decodeNpy, encodeNpy } from '../../src/export/torch/npy.js';
 import { decodeNpz, encodeNpz } from '../../src/export/torch/npz.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Model } from '../../src/model/model.js';
+import { errorMessage } from '../helpers/error-message.js';
 import { smallSpec } from '../helpers/small-model.js';
 
 const header = (bytes: Uint8Array): string => String.fromCharCode(...bytes.subarray(10, 10 + (bytes[8] | (bytes[9] << 8))));
 
-function refused(step: () => unknown): string {
-  try {
-    step();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SobolnetError);
-    return (e as Error).message;
-  }
-  throw new Error('not refused');
-}
+const refused = errorMessage;
 
 describe('npy', () => {
   it('round-trips float32, float64, int32 and uint8 arrays of any rank, with numpy\'s header', () => {

@@ -3,7 +3,6 @@
  * every preset, and one-line errors for graphs that do not fit together.
  */
 import { describe, expect, it } from 'vitest';
-import { SobolnetError } from '../../src/core/errors.js';
 import { completeRecipe, modelSpecOf } from '../../src/experiment/run-recipe.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { GraphSpec } from '../../src/model/graph-spec.js';
@@ -13,18 +12,11 @@ import { decodeModel, encodeModel } from '../../src/model/model-file.js';
 import { modelBuildCost, type ModelSpec } from '../../src/model/model-spec.js';
 import { Model } from '../../src/model/model.js';
 import { cnnLayers, resnet20Layers } from '../../src/model/presets.js';
+import { errorMessage } from '../helpers/error-message.js';
 
 const specOf = (fields: object): ModelSpec => modelSpecOf(completeRecipe(fields, ''), 32);
 
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SobolnetError);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
+const message = errorMessage;
 
 describe('presets', () => {
   it('resnet20 has He et al.\'s 19 convolutions + 1 linear layer, 2 projections, 0.27 M parameters and 41 M multiply-adds', () => {
