@@ -21,7 +21,6 @@
  * K slots per target (the largest fan-in of a bucket), c targets of a bucket, k kernel, s stride, p padding.
  */
 import { SobolnetError } from '../../core/errors.js';
-import type { Floats } from '../../core/floats.js';
 import type { ImageShape } from '../../core/image-shape.js';
 import { AvgPool2d } from '../../layers/avg-pool2d.js';
 import { BatchNorm } from '../../layers/batch-norm.js';
@@ -68,9 +67,9 @@ export function inForm(g: OnnxGraph, a: Activation, form: Activation['form']): A
   }
 }
 
-/** The bias of a layer as a float initializer, or '' (an absent optional input). */
-function biasOf(g: OnnxGraph, hint: string, bias: { value: Floats } | null): string {
-  return bias === null ? '' : g.floats(`${hint}_bias`, [bias.value.length], bias.value);
+/** The optional bias input of a Gemm or Conv: [] without a bias, else one float initializer of `dims`. */
+function biasInput(g: OnnxGraph, hint: string, bias: ArrayLike<number> | null, dims: readonly number[]): string[] {
+  return bias === null ? [] : [g.floats(`${hint}_bias`, dims, bias)];
 }
 
 /** The input `x` with one zero appended along `axis` of a tensor of `rank` (the unit I that padded slots read). */
@@ -80,11 +79,11 @@ function appendZero(g: OnnxGraph, x: string, axis: number, rank: number): string
   return g.node('Pad', [x, g.int64s(pads)], {}, 'pad_zero');
 }
 
-/** The weights and bias of one bucket of a path layer, and the source tensor its Gather reads. */
+/** What the Conv of one bucket of a path layer reads: the gathered sources, the weights, the bias. */
 interface BucketInputs {
   readonly gathered: string;
   readonly weight: string;
-  /** The bias input ('' for none) of the bucket's Conv. */
+  /** The Conv's optional bias input: [] or [name]. */
   readonly bias: readonly string[];
   readonly targets: number;
   readonly fanIn: number;
@@ -110,7 +109,7 @@ function pathSums(g: OnnxGraph, layer: PathLinear | PathConv2d, x: string, axis:
     return sum({
       gathered: g.node('Gather', [source, indices], { axis: { int: axis } }, `${h}_gather`),
       weight: g.floats(`${h}_weight`, [c, K, ...kernel], bucketWeights(bucket, index, layer.weight.value, taps)),
-      bias: layer.bias === null ? [] : [g.floats(`${h}_bias`, [c], bucketValues(bucket, layer.bias.value))],
+      bias: biasInput(g, h, layer.bias === null ? null : bucketValues(bucket, layer.bias.value), [c]),
       targets: c, fanIn: K,
     }, h);
   });
@@ -146,8 +145,7 @@ function denseConv(g: OnnxGraph, layer: Conv2d, a: Activation, hint: string): Ac
   const x = inForm(g, a, 'image');
   const { inChannels: Ci, outChannels: Co, kernel: k, stride: s, padding: p, outHeight, outWidth } = layer.shape;
   const weight = g.floats(`${hint}_weight`, [Co, Ci, k, k], layer.weight.value);
-  const inputs = layer.bias === null ? [x.name, weight] : [x.name, weight, biasOf(g, hint, layer.bias)];
-  const y = g.node('Conv', inputs, { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: [p, p, p, p] } }, `${hint}_conv`);
+  const y = g.node('Conv', [x.name, weight, ...biasInput(g, hint, layer.bias?.value ?? null, [Co])], { kernel_shape: { ints: [k, k] }, strides: { ints: [s, s] }, pads: { ints: [p, p, p, p] } }, `${hint}_conv`);
   return { name: y, shape: { channels: Co, height: outHeight, width: outWidth }, form: 'image' };
 }
 
@@ -156,7 +154,7 @@ function denseLinear(g: OnnxGraph, layer: DenseLinear, a: Activation, hint: stri
   const x = a.form === 'units' ? a : inForm(g, a, 'vector');
   const { inputs: I, outputs: O } = layer;
   const weight = g.floats(`${hint}_weight`, [O, I], layer.weight.value);
-  const bias = layer.bias === null ? [] : [g.floats(`${hint}_bias`, x.form === 'units' ? [O, 1] : [O], layer.bias.value)];
+  const bias = biasInput(g, hint, layer.bias?.value ?? null, x.form === 'units' ? [O, 1] : [O]);
   const y = x.form === 'units'
     ? g.node('Gemm', [weight, x.name, ...bias], {}, `${hint}_gemm`)
     : g.node('Gemm', [x.name, weight, ...bias], { transB: { int: 1 } }, `${hint}_gemm`);
