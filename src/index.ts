@@ -8,7 +8,7 @@
  * `sobolnet/experiment` (src/experiment.ts: the experiment harness). Exported here is what a
  * library user builds with; helpers that only the library's own modules call stay internal.
  *
- * @packageDocumentation
+ * @module sobolnet
  */
 export { SobolnetError } from './core/errors.js';
 export type { Floats, Precision } from './core/floats.js';
@@ -59,6 +59,7 @@ export { GlobalAvgPool } from './layers/global-avg-pool.js';
 export { Flatten } from './layers/flatten.js';
 export { Residual } from './layers/residual.js';
 export { SoftmaxCrossEntropy } from './layers/softmax-cross-entropy.js';
+export type { LossAndGradient } from './layers/softmax-cross-entropy.js';
 export { INIT_KINDS, defaultInitComponent, initialiseWeights } from './layers/init.js';
 export type { InitKind, InitSpec } from './layers/init.js';
 
@@ -66,12 +67,14 @@ export { Model } from './model/model.js';
 export { DEFAULT_HIDDEN_ORDER, isGraphSpec, layersOf, pathLayerCount, topologySpecOf } from './model/model-spec.js';
 export type { MlpSpec, ModelSpec, PathSpec } from './model/model-spec.js';
 export { graphTopologySpec, pathChain } from './model/graph-spec.js';
+export type { ChainLink } from './model/graph-spec.js';
 export type { GraphPathCount, GraphPathSpec, GraphSpec } from './model/graph-spec.js';
 export { outputShape, unitsOf } from './model/layer-spec.js';
-export type { ImageShape, LayerSpec } from './model/layer-spec.js';
+export type { ImageShape, LayerSpec, PlacedLayer } from './model/layer-spec.js';
 export { ARCHITECTURES, cnnLayers, resnet20Layers } from './model/presets.js';
 export type { Architecture } from './model/presets.js';
 export { denseCost } from './model/model-cost.js';
+export type { ModelCost } from './model/model-cost.js';
 export { MODEL_FORMAT_VERSION, decodeModel, encodeModel } from './model/model-file.js';
 export type { ModelMeta } from './model/model-file.js';
 
@@ -87,8 +90,11 @@ export type { Evaluation } from './train/evaluate.js';
 export type { DataSplit, Dataset } from './data/dataset.js';
 export { holdOutValidation } from './data/validation-split.js';
 export { fillBatch } from './data/batch.js';
+export type { BatchGather } from './data/batch.js';
 export { idxDataset, parseIdx } from './data/idx.js';
+export type { IdxArray } from './data/idx.js';
 export { parseCifar10 } from './data/cifar10.js';
+export type { Cifar10File } from './data/cifar10.js';
 export { channelStatistics, withNormalization, type ChannelNormalization } from './data/normalization.js';
 export { CropFlip, type AugmentSpec } from './data/augment.js';
 export { hilbertPixelOrder, reorderPixels, shuffledPixelOrder } from './data/pixel-order.js';

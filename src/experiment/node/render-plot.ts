@@ -18,7 +18,8 @@ import { PLOT_FONT } from '../plot-specs.js';
 /** What plotting needs, in the order the one-line message names it. */
 export const PLOT_PACKAGES: readonly string[] = ['vega', 'vega-lite', '@resvg/resvg-js', 'dejavu-fonts-ttf'];
 
-interface Plotting {
+/** The plotting packages, loaded (loadPlotting). */
+export interface Plotting {
   readonly vega: typeof import('vega');
   readonly vegaLite: typeof import('vega-lite');
   readonly Resvg: typeof import('@resvg/resvg-js').Resvg;
