@@ -3,6 +3,7 @@
  * Every kernel and layer is written against `Floats` so that both precisions share one code path.
  */
 export type Floats = Float32Array | Float64Array;
+/** Float storage of a model: 'f32' trains, 'f64' checks gradients with the same code. */
 export type Precision = 'f32' | 'f64';
 
 /** A zeroed array of `n` elements in `precision`. */

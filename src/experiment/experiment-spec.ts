@@ -61,6 +61,7 @@ export const experimentSpecSchema = z.strictObject({
   rankBy: z.enum(RANK_BY).optional(),
 }, { error: (iss) => (iss.code === 'invalid_type' ? 'an experiment spec must be a JSON object' : undefined) }).readonly();
 
+/** A parsed experiment spec: a base recipe, grids of fields to vary, seeds and how to rank (docs/EXPERIMENTS.md). */
 export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;
 
 /** One run of an experiment: its recipe, identity, and the group it averages with (same recipe, other seed). */

@@ -22,13 +22,21 @@ import { COSINE_DEFAULTS, type ScheduleSpec } from '../train/schedule.js';
 import { UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 import type { TrainConfig } from '../train/trainer.js';
 
+/** The path sources a recipe may name, `dense` included (no paths). */
 export const RECIPE_SOURCES = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask', 'dense'] as const;
+/** One of RECIPE_SOURCES. */
 export type RecipeSource = (typeof RECIPE_SOURCES)[number];
+/** The data sets a recipe may name. */
 export const RECIPE_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
+/** One of RECIPE_DATASETS. */
 export type RecipeDataset = (typeof RECIPE_DATASETS)[number];
 export const INPUT_ORDERS = ['raster', 'hilbert', 'shuffled'] as const;
 export type InputOrder = (typeof INPUT_ORDERS)[number];
 
+/**
+ * One training run in the flat vocabulary of `sobolnet train`'s options; `completeRecipe` fills in
+ * the defaults and checks it.
+ */
 export interface RunRecipe {
   readonly dataset: RecipeDataset;
   /** The architecture: an MLP of `widths`, or a convolutional preset (model/presets.ts). */
@@ -276,6 +284,7 @@ const APPLIES_ONLY_WITH: readonly (readonly [keyof RunRecipe, keyof RunRecipe, s
   ['cropPadding', 'augment', 'crop-flip'],
 ];
 
+/** How `completeRecipe` treats its fields. */
 export interface CompleteRecipeOptions {
   /**
    * A recorded recipe holds every field, those that do not apply to it included (at their

@@ -23,6 +23,7 @@ export const WEIGHTS_MEANING = 'linear weights, biases excluded';
 /** Linear weights of `model` (biases excluded): E for a path layer, I * O for a dense one, E·k² and Ci·Co·k² for convolutions. */
 export const linearWeightCount = weightCountOf;
 
+/** One finished run as a line of results.jsonl: its recipe, per-epoch reports, accuracies, costs and timing. */
 export interface RunRecord {
   /** recipeKey(recipe): the run's identity. */
   readonly key: string;

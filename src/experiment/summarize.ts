@@ -12,6 +12,7 @@ import { RECIPE_DEFAULTS, type RunRecipe } from './run-recipe.js';
 
 /** Which accuracy ranks the groups: the validation split's (held out of the training file) or the test set's. */
 export const RANK_BY = ['validation', 'test'] as const;
+/** Which accuracy ranks and plots a sweep: validation (for choices) or test. */
 export type RankBy = (typeof RANK_BY)[number];
 
 /** An accuracy over the seeds of a group, in percent. */
@@ -21,6 +22,7 @@ export interface AccuracySummary {
   readonly std: number | null;
 }
 
+/** The runs of one grid point over its seeds: mean and standard deviation of their accuracies. */
 export interface GroupSummary {
   readonly groupKey: string;
   /** The recipe of the group's first run (its seed is one of many). */

@@ -38,6 +38,7 @@ export interface SparseIndex {
   readonly edgeOf: Int32Array;          // [E], source-major -> gather-order edge index
 }
 
+/** The compute interface every layer calls for its arithmetic; each backend (reference, wasm, threads) implements all of it. */
 export interface Kernels {
   readonly name: string;
 

@@ -71,6 +71,7 @@ function dot(g: Floats, go: number, x: Floats, xo: number, B: number): number {
   return s;
 }
 
+/** The plain-TypeScript backend: the test oracle of every faster one, and the browser's backend until the wasm one is loaded. */
 export const referenceKernels: Kernels = {
   name: 'reference',
 

@@ -15,8 +15,10 @@ import { referenceKernels } from './reference-kernels.js';
  * once where the others round twice, so their results differ from the others' in the last bits.
  */
 export type BackendName = 'reference' | 'wasm' | 'wasm-threads' | 'wasm-fma' | 'wasm-fma-threads';
+/** Every BackendName, for option choices and messages. */
 export const BACKEND_NAMES: readonly BackendName[] = ['reference', 'wasm', 'wasm-threads', 'wasm-fma', 'wasm-fma-threads'];
 
+/** Options of `selectKernels`. */
 export interface SelectKernelsOptions {
   /** Threads of 'wasm-threads', 'wasm-fma-threads' (and 'auto'), the calling one included; default os.availableParallelism(). */
   readonly threads?: number;

@@ -15,6 +15,7 @@ import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
 import { Scratch } from './scratch.js';
 
+/** k×k average pooling of every channel of an image batch x[C][H][W][B]. */
 export class AvgPool2d implements Layer {
   readonly kind = 'avgpool';
   readonly inputs: number;

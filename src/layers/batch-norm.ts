@@ -22,6 +22,7 @@ import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
 import { Scratch } from './scratch.js';
 
+/** Batch normalisation per unit (or per channel of an image) over the batch, with running statistics for evaluation. */
 export class BatchNorm implements Layer {
   readonly kind = 'batchnorm';
   /** U·N */

@@ -18,6 +18,7 @@ import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
 import { Scratch } from './scratch.js';
 
+/** A dense 2-D convolution: every output channel reads every input channel through a k×k kernel. */
 export class Conv2d implements Layer {
   readonly kind = 'conv';
   readonly inputs: number;

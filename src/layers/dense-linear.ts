@@ -12,6 +12,7 @@ import { checkGradient, checkInput, createParam } from './layer.js';
 import { Scratch } from './scratch.js';
 import { denseTargetOffsets } from './dense-target-offsets.js';
 
+/** A dense linear layer y = W x + b, W[O][I]; the counterpart of PathLinear with every edge present. */
 export class DenseLinear implements Layer {
   readonly kind = 'dense';
   readonly inputs: number;

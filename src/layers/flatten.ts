@@ -12,6 +12,7 @@ import type { Floats } from '../core/floats.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
 
+/** Turns an image batch x[C][H][W][B] into vectors [C·H·W][B]; free, as the layout already is. */
 export class Flatten implements Layer {
   readonly kind = 'flatten';
   readonly inputs: number;

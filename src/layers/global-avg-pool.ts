@@ -13,6 +13,7 @@ import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
 import { Scratch } from './scratch.js';
 
+/** The mean of every channel over its H×W positions: x[C][H][W][B] -> [C][B]. */
 export class GlobalAvgPool implements Layer {
   readonly kind = 'global-avgpool';
   readonly inputs: number;

@@ -45,9 +45,12 @@ export const initSpecSchema = z.discriminatedUnion('kind', [
   // deterministic normal values: inverseNormalCdf((x + 0.5) / 2^32) of a further Sobol' component, * sqrt(2/fanIn)
   z.strictObject({ kind: z.literal('qmc-normal'), component: z.int().min(0).max(SOBOL_COMPONENTS - 1).optional() }).readonly(),
 ]);
+/** How a weight layer's weights start (he, constant, fixed-sign or qmc-normal) and the values each kind needs. */
 export type InitSpec = z.infer<typeof initSpecSchema>;
 
+/** The kind of an InitSpec. */
 export type InitKind = InitSpec['kind'];
+/** Every InitKind, for option choices and messages. */
 export const INIT_KINDS: readonly InitKind[] = ['he', 'constant', 'fixed-sign', 'qmc-normal'];
 
 /** The Sobol' component that qmc-normal and fixed-sign use for layer `layer` by default. */

@@ -26,9 +26,11 @@ export interface NamedArray {
   readonly value: Floats;
 }
 
+/** The name of a layer's kind, as it appears in model-file array names (`0.path.weight`). */
 export type LayerKind = 'path' | 'dense' | 'relu' | 'batchnorm'
   | 'path-conv' | 'conv' | 'maxpool' | 'avgpool' | 'global-avgpool' | 'flatten' | 'residual';
 
+/** The layer contract: forward and backward over activations [units][batch], parameters and state, buffers owned by the layer. */
 export interface Layer {
   readonly kind: LayerKind;
   readonly inputs: number;

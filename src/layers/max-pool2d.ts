@@ -15,6 +15,7 @@ import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
 import { Scratch } from './scratch.js';
 
+/** k×k max pooling of every channel of an image batch x[C][H][W][B]. */
 export class MaxPool2d implements Layer {
   readonly kind = 'maxpool';
   readonly inputs: number;

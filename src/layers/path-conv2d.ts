@@ -20,6 +20,7 @@ import { checkGradient, checkInput, createParam } from './layer.js';
 import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
 
+/** A path-sparse 2-D convolution: a path layer over channels whose edges are k×k kernels. */
 export class PathConv2d implements Layer {
   readonly kind = 'path-conv';
   readonly inputs: number;

@@ -12,6 +12,7 @@ import { checkGradient, checkInput, createParam } from './layer.js';
 import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
 
+/** A path-sparse linear layer: each target sums the weighted inputs of its path edges, weights stored contiguously per target. */
 export class PathLinear implements Layer {
   readonly kind = 'path';
   readonly inputs: number;

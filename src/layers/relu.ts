@@ -11,6 +11,7 @@ import type { Kernels } from '../kernels/kernels.js';
 import type { Layer, NamedArray, Param } from './layer.js';
 import { checkGradient, checkInput } from './layer.js';
 
+/** max(0, x), elementwise. */
 export class Relu implements Layer {
   readonly kind = 'relu';
   readonly inputs: number;

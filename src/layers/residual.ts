@@ -30,6 +30,7 @@ function chainOutputs(layers: readonly Layer[], inputs: number, branch: string):
   return units;
 }
 
+/** A residual block y = body(x) + shortcut(x); an empty shortcut is the identity. */
 export class Residual implements Layer {
   readonly kind = 'residual';
   readonly inputs: number;

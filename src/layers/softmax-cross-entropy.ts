@@ -9,6 +9,7 @@ import { precisionOf } from '../core/floats.js';
 import { Scratch } from './scratch.js';
 import type { Kernels } from '../kernels/kernels.js';
 
+/** The mean loss of a batch and the gradient of the logits. */
 export interface LossAndGradient {
   /** Mean loss over the batch. */
   readonly loss: number;
@@ -16,6 +17,7 @@ export interface LossAndGradient {
   readonly dLogits: Floats;
 }
 
+/** Softmax cross-entropy of logits [C][B] against labels: the loss and the logits' gradient in one pass. */
 export class SoftmaxCrossEntropy {
   private readonly buffer: Scratch;
 

@@ -31,6 +31,7 @@ export const graphPathCountSchema = z.union([
   pathCountSchema,
   z.strictObject({ fraction: z.number().gt(0).max(1) }).readonly(),
 ], { error: () => 'must be one of {"fanIn": K}, {"fraction": f}, {"total": P}, {"perLayer": [P_0, ...]}' });
+/** How many paths a graph model's path layers get: a count, or a fraction of each layer's input channels. */
 export type GraphPathCount = z.infer<typeof graphPathCountSchema>;
 
 /** The path spec of a graph model (strict). hiddenOrder relabels chain layers that are neither the model's input nor its output. */
@@ -42,6 +43,7 @@ export const graphPathSpecSchema = z.strictObject({
   duplicates: duplicatePolicySchema.optional(),
   hiddenOrder: z.enum(UNIT_ORDERS),
 }).readonly();
+/** The path spec of a graph model: source, count, Sobol' details and the hidden-unit order. */
 export type GraphPathSpec = z.infer<typeof graphPathSpecSchema>;
 
 export const graphSpecSchema = z.strictObject({
@@ -52,6 +54,7 @@ export const graphSpecSchema = z.strictObject({
   paths: graphPathSpecSchema.nullable(),
   init: initSpecSchema,
 }).readonly();
+/** A graph model: an input shape, a list of layer specs (convolutions, pooling, residual blocks), paths and init. */
 export type GraphSpec = z.infer<typeof graphSpecSchema>;
 
 /** A path layer of the chain: where it is, and the units it connects. */

@@ -11,6 +11,7 @@ import { walkLayers } from './layer-spec.js';
 import { layersOf, type ModelSpec } from './model-spec.js';
 import type { Model } from './model.js';
 
+/** Weights, parameters and multiply-adds per sample of a model, for comparisons with its dense counterpart. */
 export interface ModelCost {
   /** Linear and convolution weights, biases excluded. */
   readonly weights: number;

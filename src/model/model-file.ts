@@ -23,6 +23,7 @@ import { Model } from './model.js';
 import { modelHeaderSchemaFor, type ModelHeader } from './model-header-schema.js';
 import { DEFAULT_HIDDEN_ORDER, modelBuildCost, modelSpecSchemaFor, type ModelSpec } from './model-spec.js';
 
+/** The model-file format version this build writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 const MAGIC = 'SOBOLNET';
 

@@ -38,6 +38,7 @@ export const pathSpecSchema = z.strictObject({
   duplicates: duplicatePolicySchema.optional(),
   hiddenOrder: z.enum(UNIT_ORDERS).optional(),
 }).readonly();
+/** The part of a topology spec that does not depend on the widths, and the hidden units' storage order. */
 export type PathSpec = z.infer<typeof pathSpecSchema>;
 
 /** The largest width of any layer (units are addressed by Int32 and mapped exactly). */
@@ -55,6 +56,7 @@ export const mlpSpecSchema = z.strictObject({
   batchNorm: z.boolean(),
   init: initSpecSchema,
 }).readonly();
+/** An MLP: widths, which linear layers are path layers (the topology's spec), batch norm and init. */
 export type MlpSpec = z.infer<typeof mlpSpecSchema>;
 
 /** A model spec: an MLP spec or a graph spec. */

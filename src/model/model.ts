@@ -16,6 +16,7 @@ import { placedLayers } from './graph-spec.js';
 import { unitsOf, type ImageShape } from './layer-spec.js';
 import { isGraphSpec, layersOf, pathLayerCount, topologySpecOf, validateModelSpec, type ModelSpec } from './model-spec.js';
 
+/** A classifier built from a ModelSpec: its layers, its topology (regenerated from the spec), forward and backward. */
 export class Model {
   readonly layers: readonly Layer[];
   readonly topology: Topology | null;

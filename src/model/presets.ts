@@ -19,7 +19,9 @@
  */
 import type { LayerSpec } from './layer-spec.js';
 
+/** Every Architecture, for option choices and messages. */
 export const ARCHITECTURES = ['mlp', 'cnn', 'resnet20'] as const;
+/** A named architecture: an MLP of given widths, or a convolutional preset (cnn, resnet20). */
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** conv k×k (stride s, 'same' padding) -> batch norm. */

@@ -15,6 +15,7 @@ import { fmix32, seedWords } from './hash.js';
 const TWO_32 = 4294967296;
 const TWO_53 = 9007199254740992;
 
+/** The seeded pseudo-random generator (xoshiro128**): the same seed gives the same stream on every platform. */
 export class Rng {
   private s0: number;
   private s1: number;

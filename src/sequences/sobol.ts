@@ -17,7 +17,9 @@ import { check, checkInt, checkOneOf } from '../core/errors.js';
 import { JOE_KUO_DEGREE_COUNTS } from './joe-kuo-head.js';
 import { checkComponentAvailable, joeKuoBits } from './sobol-table.js';
 
+/** The enumeration order of Sobol' points: natural (point i) or Gray code (point i ^ (i >>> 1)). */
 export type SobolOrder = 'natural' | 'gray';
+/** Every SobolOrder. */
 export const SOBOL_ORDERS: readonly SobolOrder[] = ['natural', 'gray'];
 
 /** Components 0 .. SOBOL_COMPONENTS-1: van der Corput, then the 21,200 Joe–Kuo dimensions 2..21201. */

@@ -12,6 +12,7 @@ import { resolveTopologySpec } from './resolve-spec.js';
 import type { ResolvedTopologySpec, TopologySpec } from './spec.js';
 import { relabelUnits, unitLabels } from './unit-order.js';
 
+/** A path topology: its resolved spec and the gather index of every layer pair. */
 export interface Topology {
   readonly spec: ResolvedTopologySpec;
   /** layers[l] connects layer l (inputs) to layer l + 1 (outputs). [L] */

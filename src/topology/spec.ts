@@ -20,9 +20,12 @@ export const pathSourceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('random-walk'), seed }).readonly(),         // independent uniform PRNG units
   z.strictObject({ kind: z.literal('random-mask'), seed }).readonly(),         // uniform random edges, same edge count per pair as plain Sobol'
 ]);
+/** Where a topology's paths come from: plain Sobol', a scrambled Sobol' (with a seed), or a random baseline. */
 export type PathSource = z.infer<typeof pathSourceSchema>;
 
+/** The kind of a PathSource. */
 export type PathSourceKind = PathSource['kind'];
+/** Every PathSourceKind. */
 export const PATH_SOURCE_KINDS: readonly PathSourceKind[] = ['sobol', 'sobol-shift', 'sobol-owen', 'random-walk', 'random-mask'];
 
 /**
@@ -34,12 +37,15 @@ export const pathCountSchema = z.union([
   z.strictObject({ fanIn: z.int().min(1) }).readonly(),
   z.strictObject({ perLayer: z.array(z.int().min(1)).readonly() }).readonly(),
 ], { error: (iss) => `must be one of {"total": P}, {"fanIn": K}, {"perLayer": [P_0, ...]} (positive integers), got ${shortJson(iss.input)}` });
+/** How many paths: a total, a fan-in (P = fan-in × the widest layer), or one count per layer pair. */
 export type PathCount = z.infer<typeof pathCountSchema>;
 
 /** merge: repeated edges share one weight; keep: each path edge gets its own (parallel) weight. */
 export const duplicatePolicySchema = z.enum(['merge', 'keep']);
+/** What repeated edges become: merged into one edge, or kept as parallel edges. */
 export type DuplicatePolicy = z.infer<typeof duplicatePolicySchema>;
 
+/** A topology's generator spec: widths, path source and count, components, order, duplicates, unit orders. */
 export interface TopologySpec {
   /** Layer widths n_0 .. n_L (at least two layers). */
   readonly widths: readonly number[];

@@ -11,12 +11,14 @@ import { pathsOfPair } from './resolve-spec.js';
 import { permutationBlocks } from './permutation-blocks.js';
 import type { PermutationBlocks } from './permutation-blocks.js';
 
+/** Minimum, mean and maximum of the fan-in or fan-out over a layer's units. */
 export interface DegreeStats {
   readonly min: number;
   readonly mean: number;
   readonly max: number;
 }
 
+/** The statistics of one layer pair: sizes, paths, edges, density, duplicates, degrees, permutation blocks. */
 export interface LayerStats {
   readonly layer: number;       // pair index l: layer l -> layer l + 1
   readonly inputs: number;      // I

@@ -10,6 +10,7 @@
  * about 10 % faster. Values do not change: only where each unit's row sits.
  */
 export type UnitOrder = 'natural' | 'bit-reversed';
+/** Every UnitOrder. */
 export const UNIT_ORDERS: readonly UnitOrder[] = ['natural', 'bit-reversed'];
 
 /**

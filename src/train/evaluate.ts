@@ -12,6 +12,7 @@ import { estimateModelMemory } from '../model/memory-estimate.js';
 import type { Model } from '../model/model.js';
 import type { ModelSpec } from '../model/model-spec.js';
 
+/** Accuracy and mean loss over a data set. */
 export interface Evaluation {
   readonly accuracy: number;   // fraction in [0, 1]
   readonly loss: number;       // mean cross-entropy

@@ -7,6 +7,7 @@ import type { Kernels } from '../kernels/kernels.js';
 import { applySignConstraint } from '../layers/apply-sign-constraint.js';
 import type { Param } from '../layers/layer.js';
 
+/** An optimiser and its constants: SGD with momentum, or Adam (ADAM_DEFAULTS are the CLI's). */
 export type OptimizerSpec =
   | { readonly kind: 'sgd'; readonly momentum: number; readonly weightDecay: number }
   | { readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly eps: number; readonly weightDecay: number };
@@ -16,6 +17,7 @@ export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const;
 /** Adam's moment decays and epsilon as `sobolnet train` uses them (Kingma & Ba's values); the recipe reads them from here. */
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
+/** Updates a model's parameters from their gradients, its state (momentum, Adam moments) in typed arrays. */
 export class Optimizer {
   private readonly first: Floats[];
   private readonly second: Floats[];

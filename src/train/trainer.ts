@@ -29,6 +29,7 @@ import { learningRate, type ScheduleSpec } from './schedule.js';
  */
 const SHUFFLE_TAG = 0x53485546;
 
+/** What `train` needs besides the model and data: epochs, batch size, learning rate, optimiser, schedule, seed. */
 export interface TrainConfig {
   readonly epochs: number;
   readonly batchSize: number;
@@ -43,6 +44,7 @@ export interface TrainConfig {
   readonly augment?: AugmentSpec;
 }
 
+/** What `train` reports after each batch (TrainHooks.onBatch). */
 export interface BatchProgress {
   readonly epoch: number;        // 0-based
   readonly batch: number;        // 1-based, batches done in this epoch
@@ -53,6 +55,7 @@ export interface BatchProgress {
   readonly learningRate: number;
 }
 
+/** What `train` reports after each epoch (TrainHooks.onEpoch). */
 export interface EpochReport {
   readonly epoch: number;        // 0-based
   readonly trainLoss: number;
@@ -74,6 +77,7 @@ export interface TrainResult {
   readonly trainSamples: number;
 }
 
+/** Callbacks of `train`, per batch and per epoch. */
 export interface TrainHooks {
   onBatch?(progress: BatchProgress): void;
   onEpoch?(report: EpochReport): void;

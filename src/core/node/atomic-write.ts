@@ -36,6 +36,10 @@ function removeStaleTempFiles(path: string): void {
   }
 }
 
+/**
+ * Writes `bytes` to `path` through a flushed temporary file renamed over it: readers see the old
+ * file or the new one, never half of one.
+ */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   removeStaleTempFiles(path);
   const tmp = join(dirname(path), tempName(basename(path), process.pid));

@@ -5,7 +5,9 @@ import { loadCifar10 } from './cifar10.js';
 import { loadFashionMnist } from './fashion-mnist.js';
 import { loadIdxFolder, loadMnist } from './mnist.js';
 
+/** The data sets `loadDataset` knows by name. */
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
+/** Every DatasetName, for option choices and messages. */
 export const DATASET_NAMES: readonly DatasetName[] = ['mnist', 'fashion-mnist', 'cifar10'];
 
 /**

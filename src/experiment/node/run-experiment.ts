@@ -26,6 +26,7 @@ import { loadPlotting, writePlot } from './render-plot.js';
 import { appendResult, lockResults, readResults } from './results-file.js';
 import type { ChildMessage, ChildRequest } from './run-child.js';
 
+/** What `runExperiment` runs and where: the spec file, the output folder, the backend and data. */
 export interface ExperimentOptions {
   readonly specPath: string;
   readonly outDir: string;
@@ -39,6 +40,7 @@ export interface ExperimentOptions {
   readonly reportOnly?: boolean;
 }
 
+/** Progress callbacks of `runExperiment`: the plan, each run's start, epochs and end. */
 export interface ExperimentEvents {
   onPlan?(p: { spec: ExperimentSpec; total: number; done: number; dropped: number }): void;
   onRunStart?(p: { run: PlannedRun; index: number; total: number; label: string; etaSeconds: number | null }): void;
@@ -46,6 +48,7 @@ export interface ExperimentEvents {
   onRunEnd?(p: { record: RunRecord; done: number; total: number; etaSeconds: number | null }): void;
 }
 
+/** What `runExperiment` did: runs planned, runs done, files written. */
 export interface ExperimentOutcome {
   readonly total: number;
   readonly done: number;

@@ -20,6 +20,7 @@ import { WorkerPool } from './worker-pool.js';
 
 export { BACKEND_NAMES, type BackendName, type SelectKernelsOptions };
 
+/** Options of `createNodeWasmKernels`: the wasm build (plain or FMA), threads, an arena to share, and the workers' spin. */
 export interface NodeWasmKernelsOptions extends WasmKernelsOptions {
   /** Threads in all (1 = no pool); default os.availableParallelism(). */
   readonly threads?: number;

@@ -29,6 +29,7 @@ export interface ParallelRunner {
   close(): void;
 }
 
+/** Tuning of a wasm backend: the least work worth splitting over threads, below which batch edge lanes run, quad kernels on or off. */
 export interface WasmKernelsOptions {
   /**
    * Jobs below this much work (multiply-adds, or weighted element updates) run on the calling
@@ -50,6 +51,7 @@ export interface WasmKernelsOptions {
   readonly quadKernels?: boolean;
 }
 
+/** A wasm SIMD backend: the Kernels, plus its arena, its thread count and `close()`, which ends its workers. */
 export interface WasmKernels extends Kernels {
   readonly arena: WasmArena;
   /** Threads a large job runs on (1 without a runner, or after close()). */
