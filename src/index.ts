@@ -20,24 +20,7 @@ export { digitalShift, owenScramble } from './sequences/scramble.js';
 export { Rng } from './sequences/rng.js';
 export { inverseNormalCdf } from './sequences/normal.js';
 
-export type {
-  DuplicatePolicy, PathCount, PathSource, PathSourceKind, ResolvedTopologySpec, TopologySpec,
-} from './topology/spec.js';
-export { PATH_SOURCE_KINDS } from './topology/spec.js';
-export { MAX_PATHS, MAX_PATH_EDGES, MAX_WIDTH, TOPOLOGY_DEFAULTS, resolveTopologySpec } from './topology/resolve-spec.js';
-export { pathUnitLayers, pathUnits } from './topology/path-units.js';
-export { buildConnectivity } from './topology/connectivity.js';
-export type { LayerConnectivity } from './topology/connectivity.js';
-export { buildTopology } from './topology/build-topology.js';
-export type { Topology } from './topology/build-topology.js';
-export { hiddenUnitOrders, UNIT_ORDERS } from './topology/unit-order.js';
-export type { UnitOrder } from './topology/unit-order.js';
-export { permutationBlocks } from './topology/permutation-blocks.js';
-export type { PermutationBlocks } from './topology/permutation-blocks.js';
-export { degreeStats, topologyStats } from './topology/stats.js';
-export type { DegreeStats, LayerStats } from './topology/stats.js';
-export { formatStatsTable } from './topology/stats-table.js';
-export { topologyHash } from './topology/topology-hash.js';
+export * from './topology/index.js';
 
 export type { Kernels, SparseIndex } from './kernels/kernels.js';
 export { convShape, poolShape } from './kernels/conv-shape.js';

@@ -4,7 +4,8 @@
  * natural topology maps to an edge of the relabelled one, with the same degrees.
  */
 import { describe, expect, it } from 'vitest';
-import { buildTopology, unitLabels } from '../../src/topology/index.js';
+import { buildTopology } from '../../src/topology/index.js';
+import { unitLabels } from '../../src/topology/unit-order.js';
 import { topologySpecOf } from '../../src/model/model-spec.js';
 
 const edgesOf = (layer: { targetOffsets: Int32Array; sources: Int32Array }): [number, number][] => {
