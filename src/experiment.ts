@@ -13,7 +13,7 @@
 import './sequences/node/register-joe-kuo-table.js';
 
 export {
-  completeRecipe, datasetImageShape, DATASET_INPUT_DEFAULTS, DEFAULT_LEARNING_RATES, modelSpecOf, NETWORK_DEFAULTS, recipeKey,
+  completeRecipe, datasetImageShape, DATASET_INPUT_DEFAULTS, modelSpecOf, NETWORK_DEFAULTS, recipeKey,
   trainConfigOf, RECIPE_DEFAULTS, RECIPE_DATASETS, RECIPE_SOURCES,
 } from './experiment/run-recipe.js';
 export type { CompleteRecipeOptions, FieldLabel, RecipeDataset, RecipeSource, RunRecipe } from './experiment/run-recipe.js';

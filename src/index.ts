@@ -61,7 +61,7 @@ export type { ModelCost } from './model/model-cost.js';
 export { MODEL_FORMAT_VERSION, decodeModel, encodeModel } from './model/model-file.js';
 export type { ModelMeta } from './model/model-file.js';
 
-export { ADAM_DEFAULTS, Optimizer } from './train/optimizer.js';
+export { ADAM_DEFAULTS, DEFAULT_LEARNING_RATES, Optimizer } from './train/optimizer.js';
 export type { OptimizerSpec } from './train/optimizer.js';
 export { COSINE_DEFAULTS, learningRate } from './train/schedule.js';
 export type { ScheduleSpec } from './train/schedule.js';

@@ -17,7 +17,7 @@ import type { LayerSpec } from '../model/layer-spec.js';
 import { DEFAULT_HIDDEN_ORDER, topologySpecOf, validateModelSpec, type MlpSpec, type ModelSpec, type PathSpec } from '../model/model-spec.js';
 import { resolveTopologySpec, TOPOLOGY_DEFAULTS } from '../topology/resolve-spec.js';
 import type { PathSource } from '../topology/spec.js';
-import { ADAM_DEFAULTS, type OptimizerSpec } from '../train/optimizer.js';
+import { ADAM_DEFAULTS, DEFAULT_LEARNING_RATES, type OptimizerSpec } from '../train/optimizer.js';
 import { COSINE_DEFAULTS, type ScheduleSpec } from '../train/schedule.js';
 import { UNIT_ORDERS, type UnitOrder } from '../topology/unit-order.js';
 import type { TrainConfig } from '../train/trainer.js';
@@ -122,12 +122,8 @@ export const RECIPE_DEFAULTS = {
   validation: 5000, cropPadding: DEFAULT_CROP_PADDING,
 } as const satisfies Partial<RunRecipe>;
 
-/**
- * The learning rate of each optimizer when a recipe gives none. Adam's 0.01 was chosen on the
- * validation accuracy of the default network (experiments/adam-lr.json, docs/RESULTS.md); before
- * issue #9 it was 0.003, chosen on test accuracy (LEGACY_LEARNING_RATES).
- */
-export const DEFAULT_LEARNING_RATES = { adam: 0.01, sgd: 0.05 } as const satisfies Record<RunRecipe['optimizer'], number>;
+/** The learning rate of each optimizer when a recipe gives none: the library's (train/optimizer.ts). */
+export { DEFAULT_LEARNING_RATES };
 
 /** The learning rates that records without an `lr` field ran with (the defaults until issue #9). */
 export const LEGACY_LEARNING_RATES = { adam: 0.003, sgd: 0.05 } as const satisfies Record<RunRecipe['optimizer'], number>;

@@ -17,6 +17,14 @@ export const OPTIMIZER_KINDS = ['sgd', 'adam'] as const;
 /** Adam's moment decays and epsilon as `sobolnet train` uses them (Kingma & Ba's values); the recipe reads them from here. */
 export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
+/**
+ * The learning rate of each optimizer that `sobolnet train` uses when none is given. Adam's 0.01
+ * was chosen on the validation accuracy of the default network (experiments/adam-lr.json,
+ * docs/RESULTS.md); before issue #9 it was 0.003, chosen on test accuracy (the recipe's
+ * LEGACY_LEARNING_RATES).
+ */
+export const DEFAULT_LEARNING_RATES = { adam: 0.01, sgd: 0.05 } as const satisfies Record<OptimizerSpec['kind'], number>;
+
 /** Updates a model's parameters from their gradients, its state (momentum, Adam moments) in typed arrays. */
 export class Optimizer {
   private readonly first: Floats[];

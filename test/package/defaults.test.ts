@@ -1,8 +1,8 @@
 /**
  * The library's defaults equal the CLI's: a spec that leaves out what `sobolnet train` fills in
  * (Sobol' order, duplicate policy, hidden-unit order) builds the same network as train's recipe,
- * and the recipe takes those values, Adam's constants and the cosine schedule's end from the
- * library's own constants rather than from copies.
+ * and the recipe takes those values, Adam's constants, the learning rates and the cosine
+ * schedule's end from the library's own constants rather than from copies.
  */
 import { describe, expect, it } from 'vitest';
 import { completeRecipe, modelSpecOf, RECIPE_DEFAULTS, trainConfigOf } from '../../src/experiment/run-recipe.js';
@@ -11,7 +11,7 @@ import { Model } from '../../src/model/model.js';
 import { DEFAULT_HIDDEN_ORDER, type MlpSpec } from '../../src/model/model-spec.js';
 import { resolveTopologySpec, TOPOLOGY_DEFAULTS } from '../../src/topology/resolve-spec.js';
 import { topologyHash } from '../../src/topology/topology-hash.js';
-import { ADAM_DEFAULTS } from '../../src/train/optimizer.js';
+import { ADAM_DEFAULTS, DEFAULT_LEARNING_RATES } from '../../src/train/optimizer.js';
 import { COSINE_DEFAULTS } from '../../src/train/schedule.js';
 
 describe('library defaults = sobolnet train defaults', () => {
@@ -22,6 +22,8 @@ describe('library defaults = sobolnet train defaults', () => {
     const config = trainConfigOf(completeRecipe({ widths: [784, 64, 10] }, ''));
     expect(config.optimizer).toEqual({ kind: 'adam', ...ADAM_DEFAULTS, weightDecay: 0 });
     expect(config.schedule).toEqual({ kind: 'cosine', ...COSINE_DEFAULTS });
+    expect(config.learningRate).toBe(DEFAULT_LEARNING_RATES.adam);
+    expect(completeRecipe({ widths: [784, 64, 10], optimizer: 'sgd' }, '').lr).toBe(DEFAULT_LEARNING_RATES.sgd);
   });
 
   it("builds train's network from a library spec that names only what has no default", () => {
