@@ -28,6 +28,8 @@ export type { ConvShape, PoolShape } from './kernels/conv-shape.js';
 export { referenceKernels } from './kernels/reference-kernels.js';
 export { BACKEND_NAMES, selectKernels } from './kernels/select-kernels.js';
 export type { BackendName } from './kernels/select-kernels.js';
+export { createBrowserKernels } from './kernels/browser/browser-kernels.js';
+export type { BrowserKernels, BrowserKernelsOptions, BrowserWasmFile } from './kernels/browser/browser-kernels.js';
 
 export type { Layer, LayerKind, NamedArray, Param } from './layers/layer.js';
 export { PathLinear } from './layers/path-linear.js';

@@ -2,8 +2,8 @@
  * Backend names, and the browser-safe selector: it knows only the reference backend, because
  * loading the wasm kernels (reading build/sobolnet-kernels.wasm, starting worker threads) needs
  * Node. Node code selects with src/kernels/node/select-kernels.ts (same signature, every backend,
- * 'auto' = the fastest available). A browser can build the wasm backend itself from a compiled
- * module: createWasmKernels(new WasmArena(module)).
+ * 'auto' = the fastest available). A browser gets the wasm backends, threads included where the
+ * page allows them, from `await createBrowserKernels()` (browser/browser-kernels.ts).
  */
 import { SobolnetError, checkOneOf } from '../core/errors.js';
 import type { Kernels } from './kernels.js';
@@ -35,7 +35,7 @@ export function selectKernels(name: BackendName | 'auto' = 'auto', _options: Sel
     case 'wasm-threads':
     case 'wasm-fma':
     case 'wasm-fma-threads':
-      throw new SobolnetError(`backend ${chosen} needs Node: use selectKernels from sobolnet/node`);
+      throw new SobolnetError(`backend ${chosen} needs Node or a browser: use selectKernels from sobolnet/node, or await createBrowserKernels()`);
     default:
       return chosen satisfies never;
   }

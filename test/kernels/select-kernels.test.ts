@@ -70,7 +70,7 @@ describe('node selectKernels', () => {
 describe('browser-safe selectKernels', () => {
   it('knows the names but runs only the reference backend', () => {
     expect(selectInBrowser()).toBe(referenceKernels);
-    expect(() => selectInBrowser('wasm')).toThrow('backend wasm needs Node: use selectKernels from sobolnet/node');
+    expect(() => selectInBrowser('wasm')).toThrow('backend wasm needs Node or a browser: use selectKernels from sobolnet/node, or await createBrowserKernels()');
   });
 });
 
