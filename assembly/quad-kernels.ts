@@ -17,6 +17,16 @@
  * A target's result never depends on the range of quads it is computed in: bit-identical for any
  * thread count.
  *
+ * The input gradient keeps the edge lanes. Measured and dropped (round-robin on the idle machine):
+ * - the forward over the transpose (quads of four sources, slots in target order), on the weights
+ *   copied into source-major order first: 267 µs against the edge lanes' 238 at n = 4096, 933
+ *   against 767 at 16384 (the copy, a scalar gather through edgeOf, costs what the quads save);
+ * - a scatter of one vector per slot of the forward's quads into dx's group (lane by lane where a slot's lanes are no permutation, which at n = 4096,
+ * K = 32 is every slot: blocks of paths meet in pairs on one group and sorting by source splits them
+ * into slots like (0, 0, 2, 2) and (1, 1, 3, 3)). On the idle machine it took 344 µs against the edge
+ * lanes' 187 at n = 4096 and 64 against 53 at n = 1024 (where every slot is a permutation): the
+ * read-modify-write of dx's groups serialises.
+ *
  * Shape legend: O targets (a multiple of 4), A = O / 4 quads, K edges per target, I inputs.
  */
 import { madd } from './simd';
@@ -37,6 +47,12 @@ function column(w: usize, rowBytes: usize): v128 {
 // y[O] <- x[I], W[O,K] (gather order), bias[O] | 0, quads[A,K]; quads [a0, a1); B = 1
 export function sparseForwardQuads(a0: i32, a1: i32, y: usize, x: usize, W: usize, bias: usize, quads: usize,
   masks: usize, K: i32): void {
+  gatherQuads(a0, a1, y, x, W, bias, quads, masks, K);
+}
+
+/** y[4a .. 4a+3] = bias + the quad's K slots, for quads [a0, a1) (see the file comment). */
+function gatherQuads(a0: i32, a1: i32, y: usize, x: usize, W: usize, bias: usize, quads: usize, masks: usize,
+  K: i32): void {
   const rowBytes = <usize>K << 2;
   const K4 = K & ~3;
   for (let a = a0; a < a1; a++) {
@@ -109,66 +125,3 @@ export function sparseBackwardWeightQuads(a0: i32, a1: i32, dW: usize, dy: usize
     }
   }
 }
-
-/**
- * dx[I] += the contributions of quads [a0, a1) through dy[O], W[O,K] (gather order), quads[A,K]: the
- * transpose of the forward, as a scatter. Slot k of quad a adds W[4a+j][k] * dy[4a+j] to
- * dx[4b + lane(j)]: one vector, its lanes moved back by the inverse permutation, added to x's group
- * (slots whose lanes are no permutation, where two blocks of paths share a group, add lane by lane). A range of quads writes sources
- * anywhere, so the backend zeroes dx and runs all quads on one thread, always: bit-identical for any
- * thread count. `inverse` holds, per lanes byte, its inverse's.
- */
-export function sparseBackwardInputQuads(a0: i32, a1: i32, dx: usize, dy: usize, W: usize, quads: usize, masks: usize,
-  inverse: usize, K: i32): void {
-  const rowBytes = <usize>K << 2;
-  const K4 = K & ~3;
-  for (let a = a0; a < a1; a++) {
-    const w = W + (<usize>a << 2) * rowBytes;
-    const q = quads + <usize>a * rowBytes;
-    const g = v128.load(dy + (<usize>a << 4));
-    let k = 0;
-    for (; k < K4; k += 4) {
-      const o = <usize>k << 2;
-      const r0 = v128.load(w + o);
-      const r1 = v128.load(w + rowBytes + o);
-      const r2 = v128.load(w + 2 * rowBytes + o);
-      const r3 = v128.load(w + 3 * rowBytes + o);
-      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-      const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      scatter(dx, masks, inverse, load<u32>(q + o), f32x4.mul(f32x4.shuffle(t0, t1, 0, 1, 4, 5), g));
-      scatter(dx, masks, inverse, load<u32>(q + o, 4), f32x4.mul(f32x4.shuffle(t0, t1, 2, 3, 6, 7), g));
-      scatter(dx, masks, inverse, load<u32>(q + o, 8), f32x4.mul(f32x4.shuffle(t2, t3, 0, 1, 4, 5), g));
-      scatter(dx, masks, inverse, load<u32>(q + o, 12), f32x4.mul(f32x4.shuffle(t2, t3, 2, 3, 6, 7), g));
-    }
-    for (; k < K; k++) {
-      const o = <usize>k << 2;
-      scatter(dx, masks, inverse, load<u32>(q + o), f32x4.mul(column(w + o, rowBytes), g));
-    }
-  }
-}
-
-/**
- * Adds v's lane j to dx[4b + lane(j)] for the slot `word`: one vector when the lanes are a permutation,
- * else lane by lane in order j = 0..3 (two lanes can then hit one row).
- */
-function scatter(dx: usize, masks: usize, inverse: usize, word: u32, v: v128): void {
-  const p = dx + (<usize>(word >> 8) << 4);
-  const inv = load<u8>(inverse + <usize>(word & 255));
-  if (inv != NOT_A_PERMUTATION) {
-    v128.store(p, f32x4.add(v128.load(p), i8x16.swizzle(v, v128.load(masks + (<usize>inv << 4)))));
-    return;
-  }
-  addAt(p + ((<usize>word & 3) << 2), f32x4.extract_lane(v, 0));
-  addAt(p + ((<usize>(word >> 2) & 3) << 2), f32x4.extract_lane(v, 1));
-  addAt(p + ((<usize>(word >> 4) & 3) << 2), f32x4.extract_lane(v, 2));
-  addAt(p + ((<usize>(word >> 6) & 3) << 2), f32x4.extract_lane(v, 3));
-}
-
-function addAt(p: usize, v: f32): void {
-  store<f32>(p, load<f32>(p) + v);
-}
-
-/** INVERSE_LANES' mark of a lanes byte that is not a permutation (quad-index.ts). */
-const NOT_A_PERMUTATION: u8 = 0xff;

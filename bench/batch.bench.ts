@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const batches = args.extra.has('--batches') ? args.extra.get('--batches')!.split(',').map(Number) : DEFAULT_BATCHES;
   const configs = backendConfigs(args.backends ?? backendNames().slice(0, 1), args.threads);
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
-    `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the 4 cases of a batch`,
+    `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
     `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure`,
   ]);

@@ -28,29 +28,6 @@ export interface QuadIndex {
   readonly words: Uint32Array;
 }
 
-/**
- * Per lanes byte that is a permutation of 0..3, the lanes byte of its inverse (lane(j) = l where the
- * inverse has lane(l) = j); NOT_A_PERMUTATION elsewhere. The input-gradient kernel scatters a slot
- * whose lanes are a permutation as one vector, the others lane by lane. Where two blocks of paths
- * meet one group in a quad, sorting by source splits their edges into two slots that are not: at
- * n = 1024, K = 32 every slot is a permutation; at n = 4096, K = 32 blocks meet in pairs everywhere,
- * and slots read lanes like (0, 0, 2, 2) and (1, 1, 3, 3).
- */
-const NOT_A_PERMUTATION = 0xff; // lanes 3, 3, 3, 3: never a permutation (assembly/quad-kernels.ts knows it too)
-export const INVERSE_LANES: Uint8Array = (() => {
-  const inverse = new Uint8Array(256).fill(NOT_A_PERMUTATION);
-  for (let lanes = 0; lanes < 256; lanes++) {
-    let seen = 0, inv = 0;
-    for (let j = 0; j < 4; j++) {
-      const l = (lanes >> (2 * j)) & 3;
-      seen |= 1 << l;
-      inv |= j << (2 * l);
-    }
-    if (seen === 0xf) inverse[lanes] = inv;
-  }
-  return inverse;
-})();
-
 /** Largest source group a word can name (b < 2^24). */
 const MAX_GROUPS = 1 << 24;
 

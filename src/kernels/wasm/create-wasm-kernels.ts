@@ -204,12 +204,6 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
-      const q = quadsAt(index, B);
-      if (q !== null) {
-        dx.fill(0);
-        k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.words, q.masks, q.inverse, q.fanIn);
-        return;
-      }
       const s = arena.sparse(index);
       if (B < edgeLanes) {
         exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,

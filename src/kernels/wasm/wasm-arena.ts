@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { INVERSE_LANES, quadIndex, quadSwizzleMasks } from '../quad-index.js';
+import { quadIndex, quadSwizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
@@ -66,8 +66,6 @@ export interface QuadIndexBlock {
   readonly fanIn: number; // K
   /** The 256 swizzle masks (16 bytes each), one block per arena. */
   readonly masks: number;
-  /** INVERSE_LANES (256 bytes), right after the masks. */
-  readonly inverse: number;
 }
 
 interface FreeBlock {
@@ -188,16 +186,14 @@ export class WasmArena {
     if (found !== null) {
       if (this.masksPtr === 0) {
         const masks = quadSwizzleMasks();
-        this.masksPtr = this.allocBytes(masks.length + INVERSE_LANES.length);
+        this.masksPtr = this.allocBytes(masks.length);
         new Uint8Array(this.buffer(), this.masksPtr, masks.length).set(masks);
-        new Uint8Array(this.buffer(), this.masksPtr + masks.length, INVERSE_LANES.length).set(INVERSE_LANES);
       }
       const bytes = alignUp(found.words.length * 4);
       const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
       new Uint32Array(this.buffer(), block.ptr, found.words.length).set(found.words);
       this.released.register(index, block);
-      entry = { words: block.ptr, fanIn: found.fanIn, masks: this.masksPtr,
-        inverse: this.masksPtr + 256 * 16 };
+      entry = { words: block.ptr, fanIn: found.fanIn, masks: this.masksPtr };
     }
     this.quadIndices.set(index, entry);
     return entry;

@@ -17,7 +17,7 @@ export const WASM_KERNEL_NAMES = [
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
   'globalAvgPoolForward', 'globalAvgPoolBackward', 'add',
   'gatherBatch',
-  'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads',
+  'sparseForwardQuads', 'sparseBackwardWeightQuads',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
