@@ -9,10 +9,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../core/node/atomic-write.js';
-import { encodeOnnx } from '../export/onnx/encode-onnx.js';
-import { encodeTorchExport } from '../export/torch/encode-torch-export.js';
+import { importOptional } from '../core/optional-import.js';
 import { weightBytesOf } from '../export/weight-bytes.js';
 import { referenceKernels } from '../kernels/reference-kernels.js';
+import type { Model } from '../model/model.js';
+import type { ModelMeta } from '../model/model-file.js';
 import { loadModel } from '../model/node/model-io.js';
 import { checkOutFile } from './check-out-file.js';
 
@@ -21,6 +22,19 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 interface ExportOptions { format: ExportFormat; out: string }
 
+/**
+ * The encoder of `format`. Their packages (onnx-proto, fflate) are optional dependencies, loaded
+ * here: a missing one ends with one line naming it.
+ */
+async function encoderOf(format: ExportFormat): Promise<(model: Model, meta: ModelMeta) => Uint8Array> {
+  if (format === 'onnx') {
+    const { encodeOnnx } = await importOptional(() => import('../export/onnx/encode-onnx.js'), 'ONNX export', ['onnx-proto']);
+    return (model) => encodeOnnx(model);
+  }
+  const { encodeTorchExport } = await importOptional(() => import('../export/torch/encode-torch-export.js'), 'the PyTorch export', ['fflate']);
+  return encodeTorchExport;
+}
+
 export function registerExport(program: Command): void {
   program.command('export')
     .description('write a saved model as an ONNX inference graph (path layers kept sparse) or as an .npz for the PyTorch bridge (python/sobolnet_torch)')
@@ -28,10 +42,11 @@ export function registerExport(program: Command): void {
     .addOption(new Option('--format <format>', 'onnx: input [batch, C, H, W] ([batch, D] for an MLP), output logits [batch, classes]; ' +
       'torch: spec, weights and gather indices in one .npz').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <file>', 'the file to write (its folder is created; an existing file is replaced atomically)')
-    .action((file: string, o: ExportOptions) => {
+    .action(async (file: string, o: ExportOptions) => {
       checkOutFile(o.out, '--out');
+      const encode = await encoderOf(o.format);
       const { model, meta } = loadModel(file, referenceKernels);
-      const bytes = o.format === 'onnx' ? encodeOnnx(model) : encodeTorchExport(model, meta);
+      const bytes = encode(model, meta);
       mkdirSync(dirname(o.out), { recursive: true });
       writeFileAtomic(o.out, bytes);
       const weights = weightBytesOf(model);

