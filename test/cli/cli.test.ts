@@ -7,14 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function expectOneLineError(r: { status: number; stderr: string }, pattern: RegExp): void {
   expect(r.status).toBe(1);

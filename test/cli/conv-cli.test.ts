@@ -4,19 +4,12 @@
  * saved model gives the recorded test accuracy, `topology --arch` reports the channel chain, and
  * options that do not apply to a preset end with one line.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cifarBytes, tempDir } from '../data/fixtures.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function oneLineError(r: { status: number; stderr: string }): string {
   expect(r.status).toBe(1);

@@ -2,20 +2,16 @@
  * `sobolnet experiment` end to end: a sweep killed part-way and started again records every run
  * exactly once; bad specs give one line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExperimentSpec, planRuns } from '../../src/experiment/experiment-spec.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = ['--import', 'tsx', join(root, 'src/cli/main.ts')];
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 const lines = (path: string): string[] => existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : [];
 

@@ -3,21 +3,14 @@
  * with one line naming epoch, step and learning rate, exit 1 and no model file; --validation
  * holds samples out, reports them per epoch and records them in the model file.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { decodeModel } from '../../src/model/model-file.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('sobolnet train: divergence and the validation split', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sobolnet-validation-'));

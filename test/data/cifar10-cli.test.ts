@@ -4,7 +4,6 @@
  * and stores them in the model file, augments reproducibly, and `eval` of the saved model gives
  * the recorded test accuracy. Bad input ends with one line and exit 1.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,14 +12,8 @@ import { channelStatistics } from '../../src/data/normalization.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { decodeModel } from '../../src/model/model-file.js';
 import { cifarBytes, tempDir } from './fixtures.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-
-function sobolnet(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Writes data_batch_1..5.bin (6 samples each) and test_batch.bin (8 samples): class-dependent colours plus a gradient. */
 function writeCifar(dir: string, trainPerFile = 6): void {

@@ -1,7 +1,6 @@
 /**
  * The command line as the end-to-end tests run it: the TypeScript sources through tsx, from the
- * repository root, without colours. (test/cli/*.test.ts and test/data/cifar10-cli.test.ts still
- * hold copies of this function.)
+ * repository root, without colours.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
