@@ -29,7 +29,20 @@ export interface BrowserKernelsOptions extends WasmKernelsOptions {
   readonly wasmUrls?: Partial<Record<BrowserWasmFile, string | URL>>;
   /** Pages of an unshared memory (default 4096, 256 MiB; see WasmArena). */
   readonly unsharedPages?: number;
+  /**
+   * Polls before a waiting thread sleeps (see SharedMemoryPoolOptions.spin); default
+   * BROWSER_POOL_SPIN.
+   */
+  readonly spin?: number;
 }
+
+/**
+ * The browser pool's default spin, ten times Node's: in Chromium a worker woken from Atomics.wait
+ * starts later, and training `npm start`'s network on 2 threads in a Web Worker ran at 26,214
+ * samples/s with Node's 4,000 polls (slower than 1 thread, 32,323) and at 34,334 with 40,000, in
+ * one round of npm run bench:browser each (the machine otherwise idle).
+ */
+export const BROWSER_POOL_SPIN = 40_000;
 
 /** What the page got, and why. */
 export interface BrowserKernels {
@@ -78,6 +91,6 @@ export async function createBrowserKernels(options: BrowserKernelsOptions = {}):
   if (!response.ok) throw new SobolnetError(`cannot load the wasm kernels from ${String(url)}: HTTP ${response.status}`);
   const module = await api.compile(new Uint8Array(await response.arrayBuffer()));
   const arena = new WasmArena(module, { build, shared, ...(shared ? {} : { maximumPages: options.unsharedPages }) });
-  const pool = threads > 1 ? await startBrowserWorkerPool(arena, { threads }) : null;
+  const pool = threads > 1 ? await startBrowserWorkerPool(arena, { threads, spin: options.spin ?? BROWSER_POOL_SPIN }) : null;
   return { kernels: createWasmKernels(arena, pool, options), build, threads, sharedMemory: shared, singleThreadReason };
 }
