@@ -67,7 +67,7 @@ export { ADAM_DEFAULTS, DEFAULT_LEARNING_RATES, Optimizer } from './train/optimi
 export type { OptimizerSpec } from './train/optimizer.js';
 export { COSINE_DEFAULTS, learningRate } from './train/schedule.js';
 export type { ScheduleSpec } from './train/schedule.js';
-export { train } from './train/trainer.js';
+export { train, TrainingRun } from './train/trainer.js';
 export type { BatchProgress, EpochReport, TrainConfig, TrainHooks, TrainResult } from './train/trainer.js';
 export { evaluate } from './train/evaluate.js';
 export type { Evaluation } from './train/evaluate.js';

@@ -14,6 +14,7 @@ import { fillBatch } from '../data/batch.js';
 import { imageShapeOf } from '../data/image-shape.js';
 import { identityOrder } from '../data/identity-order.js';
 import type { DataSplit } from '../data/dataset.js';
+import type { Floats } from '../core/floats.js';
 import type { Model } from '../model/model.js';
 import { deriveKey } from '../sequences/hash.js';
 import { Rng } from '../sequences/rng.js';
@@ -100,67 +101,137 @@ function checkFiniteLoss(loss: number, where: string, what: string, config: Trai
     `try a smaller learning rate (got ${config.learningRate})`);
 }
 
-/** Trains `model` in place; returns one report per epoch and the final test evaluation. */
-export function train(model: Model, data: DataSplit, config: TrainConfig, hooks: TrainHooks = {}): TrainResult {
-  validateTrainConfig(config);
-  check(data.train.features === model.inputs, () =>
-    `the model's input width ${model.inputs} does not match the ${data.train.name} features ${data.train.features}`);
-  check(data.train.classes === model.classes, () =>
-    `the model's output width ${model.classes} does not match the ${data.train.classes} classes of ${data.train.name}`);
+/**
+ * One training run that advances a few batches at a time, so that a caller can report progress,
+ * pause (stop calling) and resume, or stop (drop it), between batches: a Web Worker training for a
+ * page yields to its event loop between `advance` calls. Advancing in any chunks gives the same
+ * weights, bit for bit, as `train` in one go; an epoch's reported time counts only the time spent
+ * inside `advance`.
+ */
+export class TrainingRun {
+  private readonly augment: CropFlip | null;
+  private readonly N: number;
+  private readonly batches: number;
+  private readonly totalSteps: number;
+  private readonly rng: Rng;
+  private readonly order: Int32Array;
+  private readonly x: Floats;
+  private readonly labels: Int32Array;
+  private readonly optimizer: Optimizer;
+  private readonly loss: SoftmaxCrossEntropy;
+  private readonly reports: EpochReport[] = [];
+  private validation: Evaluation | null = null;
+  // position: the next batch to run is `batch` of `epoch`; the current epoch's running sums
+  private epoch = 0;
+  private batch = 0;
+  private lossSum = 0;
+  private correct = 0;
+  private seen = 0;
+  private activeMs = 0;
 
-  // Training batches only: evaluate() fills its batches without augmentation.
-  const augment = config.augment === undefined ? null
-    : new CropFlip(config.augment, config.seed, imageShapeOf(data.train.shape, data.train.name));
-  const N = Math.min(data.train.count, config.limit ?? data.train.count);
-  const D = model.inputs, C = model.classes, Bmax = config.batchSize;
-  const batches = Math.ceil(N / Bmax);
-  const totalSteps = batches * config.epochs;
-  const rng = new Rng(deriveKey(SHUFFLE_TAG, config.seed, 0));
-  const order = identityOrder(N);
-  const x = model.kernels.alloc(model.precision, D * Bmax);
-  const labels = new Int32Array(Bmax);
-  const optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
-  const loss = new SoftmaxCrossEntropy(model.kernels);
-  const reports: EpochReport[] = [];
-  let validation: Evaluation | null = null;
+  constructor(readonly model: Model, readonly data: DataSplit, readonly config: TrainConfig, private readonly hooks: TrainHooks = {}) {
+    validateTrainConfig(config);
+    check(data.train.features === model.inputs, () =>
+      `the model's input width ${model.inputs} does not match the ${data.train.name} features ${data.train.features}`);
+    check(data.train.classes === model.classes, () =>
+      `the model's output width ${model.classes} does not match the ${data.train.classes} classes of ${data.train.name}`);
+    // Training batches only: evaluate() fills its batches without augmentation.
+    this.augment = config.augment === undefined ? null
+      : new CropFlip(config.augment, config.seed, imageShapeOf(data.train.shape, data.train.name));
+    this.N = Math.min(data.train.count, config.limit ?? data.train.count);
+    this.batches = Math.ceil(this.N / config.batchSize);
+    this.totalSteps = this.batches * config.epochs;
+    this.rng = new Rng(deriveKey(SHUFFLE_TAG, config.seed, 0));
+    this.order = identityOrder(this.N);
+    this.x = model.kernels.alloc(model.precision, model.inputs * config.batchSize);
+    this.labels = new Int32Array(config.batchSize);
+    this.optimizer = new Optimizer(model.kernels, model.params(), config.optimizer);
+    this.loss = new SoftmaxCrossEntropy(model.kernels);
+  }
 
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
-    rng.shuffle(order);
-    augment?.startEpoch(epoch);
-    const t0 = performance.now();
-    let lossSum = 0, correct = 0, seen = 0;
-    for (let batch = 0; batch < batches; batch++) {
+  /** Whether every epoch has run (then `finish` evaluates the test part). */
+  get done(): boolean {
+    return this.epoch >= this.config.epochs;
+  }
+
+  /** Training samples per epoch (fewer than the training part's with a limit). */
+  get trainSamples(): number {
+    return this.N;
+  }
+
+  /** Batches per epoch. */
+  get batchesPerEpoch(): number {
+    return this.batches;
+  }
+
+  /**
+   * Runs up to `maxBatches` more batches (an epoch's end, with its validation, counts as part of
+   * its last batch); returns whether batches remain.
+   */
+  advance(maxBatches: number): boolean {
+    const { model, data, config } = this;
+    const D = model.inputs, C = model.classes, Bmax = config.batchSize, N = this.N, batches = this.batches;
+    for (let run = 0; run < maxBatches && !this.done; run++) {
+      const t0 = performance.now();
+      if (this.batch === 0) {
+        this.rng.shuffle(this.order);
+        this.augment?.startEpoch(this.epoch);
+      }
+      const { epoch, batch } = this;
       const start = batch * Bmax, B = Math.min(Bmax, N - start);
-      const xb = x.subarray(0, D * B), lb = labels.subarray(0, B);
-      fillBatch(xb, labels, data.train, order, start, B, augment, model.kernels);
+      const xb = this.x.subarray(0, D * B), lb = this.labels.subarray(0, B);
+      fillBatch(xb, this.labels, data.train, this.order, start, B, this.augment, model.kernels);
       const logits = model.forward(xb, B, true);
-      correct += countCorrect(logits, lb, C, B);
-      const step = loss.lossAndGradient(logits, lb, C, B);
+      this.correct += countCorrect(logits, lb, C, B);
+      const step = this.loss.lossAndGradient(logits, lb, C, B);
       checkFiniteLoss(step.loss, `at epoch ${epoch + 1}, step ${batch + 1} of ${batches}`, 'loss', config);
-      lossSum += B * step.loss;
+      this.lossSum += B * step.loss;
       model.backward(step.dLogits);
-      const lr = learningRate(config.schedule, config.learningRate, epoch * batches + batch, totalSteps, epoch);
-      optimizer.step(lr);
-      seen += B;
-      hooks.onBatch?.({
-        epoch, batch: batch + 1, batches, loss: lossSum / seen, accuracy: correct / seen,
-        samplesPerSecond: seen / Math.max(1e-9, (performance.now() - t0) / 1000), learningRate: lr,
+      const lr = learningRate(config.schedule, config.learningRate, epoch * batches + batch, this.totalSteps, epoch);
+      this.optimizer.step(lr);
+      this.seen += B;
+      this.batch++;
+      this.activeMs += performance.now() - t0;
+      this.hooks.onBatch?.({
+        epoch, batch: batch + 1, batches, loss: this.lossSum / this.seen, accuracy: this.correct / this.seen,
+        samplesPerSecond: this.seen / Math.max(1e-9, this.activeMs / 1000), learningRate: lr,
       });
+      if (this.batch === batches) this.endEpoch();
     }
-    const seconds = (performance.now() - t0) / 1000;
-    if (data.validation) {
-      validation = evaluate(model, data.validation);
-      checkFiniteLoss(validation.loss, `in epoch ${epoch + 1}`, 'validation loss', config);
+    return !this.done;
+  }
+
+  /** The epoch's validation and report, then the next epoch. */
+  private endEpoch(): void {
+    const seconds = this.activeMs / 1000;
+    if (this.data.validation) {
+      this.validation = evaluate(this.model, this.data.validation);
+      checkFiniteLoss(this.validation.loss, `in epoch ${this.epoch + 1}`, 'validation loss', this.config);
     }
     const report: EpochReport = {
-      epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen,
-      validationLoss: validation?.loss ?? null, validationAccuracy: validation?.accuracy ?? null,
-      seconds, samplesPerSecond: seen / seconds,
+      epoch: this.epoch, trainLoss: this.lossSum / this.seen, trainAccuracy: this.correct / this.seen,
+      validationLoss: this.validation?.loss ?? null, validationAccuracy: this.validation?.accuracy ?? null,
+      seconds, samplesPerSecond: this.seen / seconds,
     };
-    reports.push(report);
-    hooks.onEpoch?.(report);
+    this.reports.push(report);
+    this.hooks.onEpoch?.(report);
+    this.epoch++;
+    this.batch = 0;
+    this.lossSum = this.correct = this.seen = this.activeMs = 0;
   }
-  const test = evaluate(model, data.test);
-  checkFiniteLoss(test.loss, `in epoch ${config.epochs}`, 'test loss', config);
-  return { epochs: reports, validation, test, trainSamples: N };
+
+  /** The test part evaluated once, with the reports; only when `done`. */
+  finish(): TrainResult {
+    check(this.done, () => `the training run has ${this.config.epochs - this.epoch} epochs to go; advance it until done before finish()`);
+    const test = evaluate(this.model, this.data.test);
+    checkFiniteLoss(test.loss, `in epoch ${this.config.epochs}`, 'test loss', this.config);
+    return { epochs: [...this.reports], validation: this.validation, test, trainSamples: this.N };
+  }
+}
+
+/** Trains `model` in place; returns one report per epoch and the final test evaluation. */
+export function train(model: Model, data: DataSplit, config: TrainConfig, hooks: TrainHooks = {}): TrainResult {
+  const run = new TrainingRun(model, data, config, hooks);
+  run.advance(Number.POSITIVE_INFINITY);
+  return run.finish();
 }

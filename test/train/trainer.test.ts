@@ -3,7 +3,7 @@ import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { encodeModel } from '../../src/model/model-file.js';
 import { Model } from '../../src/model/model.js';
 import { evaluate } from '../../src/train/evaluate.js';
-import { train } from '../../src/train/trainer.js';
+import { train, TrainingRun } from '../../src/train/trainer.js';
 import { SobolnetError } from '../../src/core/errors.js';
 import { holdOutValidation } from '../../src/data/validation-split.js';
 import { smallConfig, smallSpec } from '../helpers/small-model.js';
@@ -79,6 +79,27 @@ describe('training', () => {
     const a = run(9), b = run(9), c = run(10);
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
+  });
+
+  it('advances a run a few batches at a time to the same weights, reports and test result as train in one go', () => {
+    const split = holdOutValidation(data, 128);
+    const whole = new Model(spec, referenceKernels);
+    const expected = train(whole, split, { ...config, limit: 300 });
+    const model = new Model(spec, referenceKernels);
+    const batches: number[] = [];
+    const run = new TrainingRun(model, split, { ...config, limit: 300 }, { onBatch: (p) => batches.push(p.epoch * 100 + p.batch) });
+    expect(run.batchesPerEpoch).toBe(10);
+    expect(() => run.finish()).toThrow('the training run has 3 epochs to go; advance it until done before finish()');
+    let calls = 0;
+    while (run.advance(3)) calls++;   // chunks that cross epoch ends: 10 batches per epoch
+    expect(calls).toBe(9);
+    expect(run.done).toBe(true);
+    expect(run.advance(3)).toBe(false);
+    const result = run.finish();
+    expect(batches).toEqual([0, 100, 200].flatMap((e) => Array.from({ length: 10 }, (_, b) => e + b + 1)));
+    expect(encodeModel(model)).toEqual(encodeModel(whole));
+    const timeless = (r: typeof result) => ({ ...r, epochs: r.epochs.map(({ seconds: _s, samplesPerSecond: _p, ...rest }) => rest) });
+    expect(timeless(result)).toEqual(timeless(expected));
   });
 
   it('keeps fixed-sign weights on their sign when asked, with SGD and batch norm', () => {
