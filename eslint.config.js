@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'src/sequences/joe-kuo-table.ts', 'runs/**', 'docs/api/**'] },
+  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'src/sequences/joe-kuo-table.ts', 'runs/**', 'docs/api/**', 'web/dist/**', 'web/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
