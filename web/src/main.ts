@@ -50,7 +50,7 @@ function redraw(): void {
     const drawn = drawPaths($('paths'), spec, Number($<HTMLInputElement>('block').value) | 0);
     demo.drawing = { paths: drawn.paths, drawn: drawn.drawn };
     $('paths-caption').textContent = drawn.drawn === drawn.paths ? `all ${drawn.paths} paths`
-      : `a sample of ${drawn.drawn} of ${drawn.paths} paths (every ${Math.ceil(drawn.paths / drawn.drawn)}th)`;
+      : `a sample of ${drawn.drawn} of ${drawn.paths} paths (one in ${Math.ceil(drawn.paths / drawn.drawn)})`;
     $('paths-caption').textContent += `; red: permutation block of ${drawn.blockSize} paths`;
     const topology = buildTopology(spec);
     drawDegreeHistograms($('degrees'), topology);
@@ -97,8 +97,7 @@ worker.listen((message) => {
   switch (message.type) {
     case 'ready':
       demo.backend = { kernels: message.kernels, threads: message.threads, reason: message.reason };
-      $('backend').textContent = `Kernels: ${message.kernels}, ${message.threads} thread${message.threads > 1 ? 's' : ''}` +
-        (message.reason === null ? '' : ` (${message.reason})`);
+      $('backend').textContent = `Kernels: ${message.kernels}` + (message.reason === null ? '' : ` (${message.reason})`);
       return;
     case 'progress': {
       const p = message.progress;

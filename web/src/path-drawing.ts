@@ -39,8 +39,9 @@ export function drawPaths(canvas: HTMLCanvasElement, spec: TopologySpec, block: 
   for (let p = 0; p < P; p += stride) { line(p); drawn++; }
   const first = block * S;
   if (first < P) {
-    ctx.strokeStyle = 'rgba(220, 60, 30, 0.9)';
-    ctx.lineWidth = 1.5;
+    // Fainter as the block grows, so that a block of a thousand paths still shows its spread.
+    ctx.strokeStyle = `rgba(220, 60, 30, ${Math.min(0.9, 6 / Math.sqrt(Math.min(S, P - first)))})`;
+    ctx.lineWidth = S <= 64 ? 1.5 : 1;
     for (let p = first; p < Math.min(P, first + S); p++) line(p);
   }
   ctx.fillStyle = '#223';
