@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags this machine's closed network needs (DESIGN.md §5), and root's --no-sandbox. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 const ROOT = join(import.meta.dirname, '..', '..');
 const PAGE = '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>sobolnet</title></head>' +
