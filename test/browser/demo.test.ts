@@ -9,7 +9,8 @@
  * - a digit drawn with mouse strokes is classified: probabilities that sum to 1 and equal Node's
  *   for the same 28×28 image and the model file the page saved, which Node decodes and re-encodes
  *   to the same bytes;
- * - a model trained by the CLI loads in the page and predicts what it predicts in Node.
+ * - a model trained by the CLI (in Hilbert input order, normalised) loads in the page and predicts
+ *   what it predicts in Node.
  * Without Chromium the suite is skipped, unless SOBOLNET_REQUIRE_CHROMIUM=1 (CI installs it).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/lib/chromium-page.js';
 import { buildDemo, serveDemo } from '../../bench/lib/demo-server.js';
-import { decodeModel, encodeModel, referenceKernels } from '../../src/index.js';
+import { decodeModel, encodeModel, hilbertPixelOrder, referenceKernels, type ChannelNormalization } from '../../src/index.js';
 import { sobolnet } from '../helpers/sobolnet-cli.js';
 
 const REQUIRED = process.env.SOBOLNET_REQUIRE_CHROMIUM === '1';
@@ -41,10 +42,16 @@ interface DemoState {
 
 const state = (tab: Page): Promise<DemoState> => tab.evaluate(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo);
 
-/** Softmax of the model in `bytes` for a 28×28 image of bytes, in Node (reference kernels). */
+/**
+ * Softmax of the model in `bytes` for a 28×28 image of bytes, in Node (reference kernels), read in
+ * the input order and normalisation its meta records (raster and pixel / 255 when it records none).
+ */
 function nodeProbabilities(bytes: Uint8Array, image: number[]): number[] {
-  const { model } = decodeModel(bytes, referenceKernels, 'model');
-  const logits = Array.from(model.forward(Float32Array.from(image, (v) => v / 255), 1, false));
+  const { model, meta } = decodeModel(bytes, referenceKernels, 'model');
+  const order = meta.inputOrder === 'hilbert' ? hilbertPixelOrder(28, 28) : Int32Array.from(image, (_, i) => i);
+  const norm = (meta.normalization as ChannelNormalization | undefined) ?? { mean: [0], std: [1] };
+  const x = Float32Array.from(order, (k) => (image[k] / 255 - norm.mean[0]) / norm.std[0]);
+  const logits = Array.from(model.forward(x, 1, false));
   const top = Math.max(...logits);
   const e = logits.map((v) => Math.exp(v - top));
   const sum = e.reduce((a, b) => a + b, 0);
@@ -171,17 +178,19 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
     expect(Buffer.from(encodeModel(decoded.model, decoded.meta)).equals(Buffer.from(bytes))).toBe(true);
   }, 60_000);
 
-  it('loads a model trained by the CLI and predicts what it predicts in Node', async () => {
+  it('loads a model trained by the CLI (Hilbert input order, normalised) and predicts what it predicts in Node', async () => {
     const file = join(dir, 'cli.sobolnet');
     const r = sobolnet('train', '--widths', '784-64-10', '--fan-in', '4', '--epochs', '1', '--limit', '3000', '--validation', '0',
-      '--quiet', '--out', file);
+      '--input-order', 'hilbert', '--normalization', 'per-channel', '--quiet', '--out', file);
     expect(r.status, r.stderr).toBe(0);
     await tab.setInputFiles('#load', file);
     await tab.waitForFunction(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.loaded !== null, null,
       { timeout: 20_000 });
     expect((await state(tab)).loaded!.spec).toMatchObject({ widths: [784, 64, 10] });
     const p = await drawOne(tab);
-    const node = nodeProbabilities(new Uint8Array(readFileSync(file)), (await state(tab)).image!);
+    const bytes = new Uint8Array(readFileSync(file));
+    expect(decodeModel(bytes, referenceKernels, file).meta).toMatchObject({ inputOrder: 'hilbert', normalization: { mean: [expect.any(Number)] } });
+    const node = nodeProbabilities(bytes, (await state(tab)).image!);
     expect(argmax(p)).toBe(argmax(node));
     for (let c = 0; c < 10; c++) expect(Math.abs(p[c] - node[c])).toBeLessThan(1e-4);
     expect(consoleErrors).toEqual([]);

@@ -6,7 +6,8 @@
  */
 import {
   ADAM_DEFAULTS, COSINE_DEFAULTS, DEFAULT_LEARNING_RATES, Model, TrainingRun, createBrowserKernels, decodeModel, encodeModel,
-  evaluate, idxDataset, type BrowserKernels, type DataSplit, type Floats, type MlpSpec,
+  evaluate, fillBatch, hilbertPixelOrder, idxDataset, reorderPixels, shuffledPixelOrder, type BrowserKernels, type ChannelNormalization,
+  type DataSplit, type Dataset, type Floats, type MlpSpec, type ModelMeta,
 } from '../../src/index.js';
 import type { FromWorker, RunSettings, ToWorker } from './protocol.js';
 
@@ -25,6 +26,8 @@ let backend: BrowserKernels | null = null;
 let model: Model | null = null;
 let input: Floats | null = null;   // a batch-1 input in the kernels' memory, for predictions
 let data: Promise<DataSplit> | null = null;
+/** How the current model's training read its pixels; models trained here read raster order, pixel / 255. */
+let reading: InputReading = { order: null };
 type State = 'idle' | 'running' | 'paused' | 'stopping';
 let state: State = 'idle';
 /** The state as pause and stop messages leave it between chunks (read through a call, which TypeScript does not narrow). */
@@ -63,6 +66,18 @@ function adopt(next: Model): void {
   input = next.kernels.alloc(next.precision, next.inputs);
 }
 
+/** A model file's input order and normalisation, from its meta as `sobolnet train` records them (src/cli/model-data.ts). */
+interface InputReading { readonly order: Int32Array | null; readonly normalization?: ChannelNormalization }
+
+function readingOf(meta: ModelMeta): InputReading {
+  const seed = (meta.train as { seed?: unknown } | undefined)?.seed;
+  const order = meta.inputOrder === 'hilbert' ? hilbertPixelOrder(28, 28)
+    : meta.inputOrder === 'shuffled' && typeof seed === 'number' ? shuffledPixelOrder(28 * 28, seed) : null;
+  if (meta.inputOrder === 'shuffled' && order === null) throw new Error('the model file records a shuffled input order but no seed');
+  const norm = meta.normalization as ChannelNormalization | undefined;
+  return norm === undefined ? { order } : { order, normalization: norm };
+}
+
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function trainModel(spec: MlpSpec, run: RunSettings): Promise<void> {
@@ -70,6 +85,7 @@ async function trainModel(spec: MlpSpec, run: RunSettings): Promise<void> {
   const split = await mnist();
   const { kernels } = await freshKernels();
   adopt(new Model(spec, kernels));
+  reading = { order: null };
   const steps = Math.ceil(Math.min(split.train.count, run.limit ?? Infinity) / run.batchSize) * run.epochs;
   let step = 0;
   const training = new TrainingRun(model!, split, {
@@ -98,11 +114,17 @@ async function trainModel(spec: MlpSpec, run: RunSettings): Promise<void> {
   post({ type: 'finished', stopped, testAccuracy });
 }
 
-/** Softmax of the model's logits for one 28×28 image of bytes (pixel / 255, as training saw it). */
+/**
+ * Softmax of the model's logits for one 28×28 image of bytes, read as its training read MNIST:
+ * in its input order, as pixel / 255 or normalised, through the same fillBatch.
+ */
 function predict(pixels: Uint8Array): number[] {
   if (model === null || input === null) throw new Error('no model yet: train one or load a model file');
   if (pixels.length !== model.inputs) throw new Error(`the model takes ${model.inputs} inputs, the image has ${pixels.length} pixels`);
-  for (let i = 0; i < pixels.length; i++) input[i] = pixels[i] / 255;
+  let image: Dataset = { name: 'the drawing', count: 1, features: pixels.length, classes: model.classes, shape: [28, 28], pixels,
+    labels: new Uint8Array(1), ...(reading.normalization === undefined ? {} : { normalization: reading.normalization }) };
+  if (reading.order !== null) image = reorderPixels(image, reading.order);
+  fillBatch(input, new Int32Array(1), image, Int32Array.of(0), 0, 1, null, model.kernels);
   const logits = Array.from(model.forward(input, 1, false));
   const top = Math.max(...logits);
   const e = logits.map((v) => Math.exp(v - top));
@@ -120,6 +142,7 @@ async function answer(message: ToWorker & { id: number }): Promise<unknown> {
       if (state !== 'idle') throw new Error('stop the training run before loading a model file');
       const { kernels } = await freshKernels();
       const decoded = decodeModel(message.bytes, kernels, message.name);
+      reading = readingOf(decoded.meta);
       adopt(decoded.model);
       return { spec: decoded.model.spec, meta: decoded.meta };
     }
