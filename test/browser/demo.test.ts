@@ -10,7 +10,8 @@
  *   for the same 28×28 image and the model file the page saved, which Node decodes and re-encodes
  *   to the same bytes;
  * - a model trained by the CLI (in Hilbert input order, normalised) loads in the page and predicts
- *   what it predicts in Node.
+ *   what it predicts in Node;
+ * - a run stops on request, and the model it reached is evaluated.
  * Without Chromium the suite is skipped, unless SOBOLNET_REQUIRE_CHROMIUM=1 (CI installs it).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -193,6 +194,24 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
     const node = nodeProbabilities(bytes, (await state(tab)).image!);
     expect(argmax(p)).toBe(argmax(node));
     for (let c = 0; c < 10; c++) expect(Math.abs(p[c] - node[c])).toBeLessThan(1e-4);
+    expect(consoleErrors).toEqual([]);
+  }, 90_000);
+
+  it('stops a training run on request and keeps the model it reached', async () => {
+    await tab.fill('#limit', '60000');
+    await tab.fill('#batch', '128');
+    await tab.click('#train');
+    await tab.waitForFunction(() => ((globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.lastProgress?.step ?? 0) >= 20,
+      null, { timeout: 60_000 });
+    await tab.click('#stop');
+    await tab.waitForFunction(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.training === 'finished', null,
+      { timeout: 60_000 });
+    const stopped = await state(tab);
+    console.log(`demo: stopped at step ${stopped.lastProgress!.step}, test accuracy ${stopped.testAccuracy}`);
+    expect(stopped.lastProgress!.step).toBeLessThan(469);   // one epoch of 60,000 at batch 128
+    expect(stopped.lastProgress!.step).toBeGreaterThanOrEqual(20);
+    expect(stopped.testAccuracy).toBeGreaterThan(0.2);   // evaluated after 20-odd steps: above chance (0.1), not yet trained
+    expect(await tab.textContent('#training-status')).toMatch(/^stopped: test accuracy/);
     expect(consoleErrors).toEqual([]);
   }, 90_000);
 });

@@ -84,6 +84,7 @@ trainButton.addEventListener('click', () => {
     { label: 'test accuracy', color: '#2a9a4a', axis: 'accuracy', points: [] });
   demo.training = 'running';
   demo.testAccuracy = null;
+  demo.lastProgress = null;
   trainButton.disabled = true;
   pauseButton.disabled = stopButton.disabled = false;
   pauseButton.textContent = 'pause';
