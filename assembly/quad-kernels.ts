@@ -23,11 +23,11 @@
  *   against 767 at 16384 (the copy, a scalar gather through edgeOf, costs what the quads save);
  * - the same over the transposed quads with the weights gathered one lane each through edgeOf
  *   (no copy): 259 against 249 µs at n = 4096, 46 against 51 at 1024, 756 against 803 at 16384;
- * - a scatter of one vector per slot of the forward's quads into dx's group (lane by lane where a slot's lanes are no permutation, which at n = 4096,
- * K = 32 is every slot: blocks of paths meet in pairs on one group and sorting by source splits them
- * into slots like (0, 0, 2, 2) and (1, 1, 3, 3)). On the idle machine it took 344 µs against the edge
- * lanes' 187 at n = 4096 and 64 against 53 at n = 1024 (where every slot is a permutation): the
- * read-modify-write of dx's groups serialises.
+ * - a scatter of one vector per slot of the forward's quads into dx's group (lane by lane where a
+ *   slot's lanes are no permutation, which at n = 4096, K = 32 is every slot: blocks of paths meet in
+ *   pairs on one group and sorting by source splits them into slots like (0, 0, 2, 2) and
+ *   (1, 1, 3, 3)): 344 µs against the edge lanes' 187 at n = 4096 and 64 against 53 at n = 1024
+ *   (where every slot is a permutation); the read-modify-write of dx's groups serialises.
  *
  * Shape legend: O targets (a multiple of 4), A = O / 4 quads, K edges per target, I inputs.
  */
@@ -49,12 +49,6 @@ function column(w: usize, rowBytes: usize): v128 {
 // y[O] <- x[I], W[O,K] (gather order), bias[O] | 0, quads[A,K]; quads [a0, a1); B = 1
 export function sparseForwardQuads(a0: i32, a1: i32, y: usize, x: usize, W: usize, bias: usize, quads: usize,
   masks: usize, K: i32): void {
-  gatherQuads(a0, a1, y, x, W, bias, quads, masks, K);
-}
-
-/** y[4a .. 4a+3] = bias + the quad's K slots, for quads [a0, a1) (see the file comment). */
-function gatherQuads(a0: i32, a1: i32, y: usize, x: usize, W: usize, bias: usize, quads: usize, masks: usize,
-  K: i32): void {
   const rowBytes = <usize>K << 2;
   const K4 = K & ~3;
   for (let a = a0; a < a1; a++) {

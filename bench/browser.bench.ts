@@ -11,11 +11,10 @@
  * and browser runs alternate, `rounds` times (default 3); the table gives the median over all timed
  * epochs of a case and the browser/Node ratio per thread count. Writes bench/results/browser.json.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { relaxedSimdAvailable } from '../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
-import { CHROMIUM, runInChromium } from './lib/chromium-page.js';
+import { CHROMIUM_MISSING, runInChromium } from './lib/chromium-page.js';
 import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, median, printTable } from './lib/timing.js';
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a positive integer, got ${process.argv[roundsArg + 1]}`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is not installed: apt-get install chromium`);
+  if (CHROMIUM_MISSING !== null) throw new Error(CHROMIUM_MISSING);
   const machine = printHeader('training npm start\'s network in Chromium (Web Workers) against Node, same wasm build', [
     `${rounds} rounds, each: Chromium isolated page (1 and 2 threads), plain page (1 thread), then Node (1 and 2 threads);` +
       ' per run a warm-up epoch of 1,024 samples, then 3 timed epochs of 6,016',

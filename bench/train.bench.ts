@@ -28,7 +28,7 @@ import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, printTable, summarise } from './lib/timing.js';
 import type { TrainJob, TrainResult } from './lib/train-job.js';
-import { DEFAULT_LEARNING_RATES } from '../src/experiment/run-recipe.js';
+import { DEFAULT_LEARNING_RATES } from '../src/train/optimizer.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const QUICK_LIMIT = 6000;

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM, CHROMIUM_ARGS } from '../bench/lib/chromium-page.js';
+import { launchChromium } from '../bench/lib/chromium-page.js';
 import { buildDemo, serveDemo } from '../bench/lib/demo-server.js';
 
 const out = process.argv[2] ?? join(import.meta.dirname, '..', 'docs', 'demo.png');
@@ -17,8 +17,7 @@ const demo = (): unknown => (globalThis as unknown as { sobolnetDemo: unknown })
 try {
   await buildDemo(dir);
   const { url, server } = await serveDemo(dir, true);
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     await tab.goto(url);

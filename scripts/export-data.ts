@@ -26,6 +26,7 @@ import { encodeNpz } from '../src/export/torch/npz.js';
 import { referenceKernels } from '../src/kernels/reference-kernels.js';
 import type { ImageShape } from '../src/model/layer-spec.js';
 import { loadModel } from '../src/model/node/model-io.js';
+import { sampleDims } from '../src/model/layer-spec.js';
 
 const CHUNK = 1000;
 
@@ -46,7 +47,7 @@ function samples(data: Dataset, N: number, shape: ImageShape): [NpyArray, NpyArr
       y[start + b] = labels[b];
     }
   }
-  const image = shape.height === 1 && shape.width === 1 ? [N, D] : [N, shape.channels, shape.height, shape.width];
+  const image = [N, ...sampleDims(shape)];
   return [{ shape: image, data: x }, { shape: [N], data: y }];
 }
 

@@ -3,7 +3,6 @@
  * then trainingThroughput; posts the samples per second of each timed epoch.
  */
 import { createBrowserKernels } from '../../src/index.js';
-import { BROWSER_WASM_URLS } from './browser-wasm-urls.js';
 import { trainingThroughput } from './train-throughput.js';
 
 interface WorkerScope {
@@ -16,7 +15,7 @@ scope.onmessage = (event) => {
   const { threads, samples, repeats } = event.data;
   void (async () => {
     try {
-      const got = await createBrowserKernels({ threads, wasmUrls: BROWSER_WASM_URLS });
+      const got = await createBrowserKernels({ threads });
       const rates = trainingThroughput(got.kernels, samples, repeats);
       scope.postMessage({ ok: true, name: got.kernels.name, threads: got.threads, build: got.build, rates });
       got.kernels.close();

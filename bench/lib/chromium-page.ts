@@ -1,15 +1,17 @@
 /**
  * A page in Debian's headless Chromium, for the browser test (test/browser) and the browser bench:
- * bundles a page script and a worker script from the sources with esbuild, serves them with
- * build/*.wasm on 127.0.0.1 (with or without cross-origin isolation: COOP/COEP headers), opens the
+ * bundles a page script and a worker script from the sources with esbuild, serves them at /page.js
+ * and /worker.js with build/*.wasm at /build/ (where createBrowserKernels' default URLs, relative
+ * to the bundle, point) on 127.0.0.1 (with or without cross-origin isolation: COOP/COEP headers), opens the
  * page through playwright-core and waits until it publishes `globalThis.sobolnetPage.done`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags this machine's closed network needs (DESIGN.md §5), and root's --no-sandbox. */
@@ -18,6 +20,27 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 const ROOT = join(import.meta.dirname, '..', '..');
 const PAGE = '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>sobolnet</title></head>' +
   '<body><script type="module" src="/page.js"></script></body></html>';
+
+/** The headers that make a page cross-origin isolated (shared memory, so wasm threads). */
+export const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } as const;
+
+/** Whether the browser tests run here: null when Chromium is installed, else why not. */
+export const CHROMIUM_MISSING = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium)`;
+/** SOBOLNET_REQUIRE_CHROMIUM=1 (CI) turns a missing Chromium into a failure instead of a skip. */
+export const CHROMIUM_REQUIRED = process.env.SOBOLNET_REQUIRE_CHROMIUM === '1';
+
+/** Headless Chromium with this machine's flags. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The console errors and uncaught exceptions of `page`, as they come. */
+export function collectErrors(page: Page, into: string[] = []): string[] {
+  page.on('console', (m) => { if (m.type() === 'error') into.push(m.text()); });
+  page.on('pageerror', (e) => into.push(e.message));
+  return into;
+}
 
 /** What a page run gives back: what the page published, and the console errors it logged. */
 export interface PageRun<T> {
@@ -39,7 +62,7 @@ function serve(dir: string, isolated: boolean): Promise<Server> {
       }
       res.writeHead(200, {
         'content-type': file[0],
-        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+        ...(isolated ? ISOLATION_HEADERS : {}),
       });
       res.end(file[1]);
     });
@@ -56,17 +79,14 @@ export async function runInChromium<T>(page: string, worker: string, isolation: 
   const dir = mkdtempSync(join(tmpdir(), 'sobolnet-chromium-'));
   try {
     await build({ entryPoints: { page, worker }, bundle: true, format: 'esm', platform: 'browser', outdir: dir, logLevel: 'silent' });
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const runs: PageRun<T>[] = [];
       for (const isolated of isolation) {
         const server = await serve(dir, isolated);
         try {
           const tab = await browser.newPage();
-          const consoleErrors: string[] = [];
-          tab.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-          tab.on('pageerror', (e) => consoleErrors.push(e.message));
+          const consoleErrors = collectErrors(tab);
           await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
           await tab.waitForFunction(() => (globalThis as { sobolnetPage?: { done?: boolean } }).sobolnetPage?.done === true, null,
             { timeout: timeoutMs });

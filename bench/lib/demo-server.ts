@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { mnistDataDir } from '../../src/data/node/mnist.js';
+import { ISOLATION_HEADERS } from './chromium-page.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
@@ -31,7 +32,7 @@ export function serveDemo(dist: string, isolated: boolean): Promise<{ url: strin
       }
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+        ...(isolated ? ISOLATION_HEADERS : {}),
       });
       res.end(readFileSync(file));
     });

@@ -11,7 +11,7 @@ import { resolveDensity } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
 import { checkRecipeMemory } from '../experiment/node/check-recipe-memory.js';
 import {
-  completeRecipe, DEFAULT_LEARNING_RATES, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
+  completeRecipe, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
   type InputOrder, type RunRecipe,
 } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
@@ -27,6 +27,7 @@ import { parseInteger, parseIntegerList, parseNumber, parseWidths } from './pars
 import { addPathOptions, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 import { progressHooks } from './progress.js';
 import { printSummary } from './summary.js';
+import { DEFAULT_LEARNING_RATES } from '../train/optimizer.js';
 
 interface TrainOptions extends PathOptions {
   dataset: DatasetName;

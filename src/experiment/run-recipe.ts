@@ -122,8 +122,6 @@ export const RECIPE_DEFAULTS = {
   validation: 5000, cropPadding: DEFAULT_CROP_PADDING,
 } as const satisfies Partial<RunRecipe>;
 
-/** The learning rate of each optimizer when a recipe gives none: the library's (train/optimizer.ts). */
-export { DEFAULT_LEARNING_RATES };
 
 /** The learning rates that records without an `lr` field ran with (the defaults until issue #9). */
 export const LEGACY_LEARNING_RATES = { adam: 0.003, sgd: 0.05 } as const satisfies Record<RunRecipe['optimizer'], number>;

@@ -27,6 +27,16 @@ export function unitsOf(shape: ImageShape): number {
   return shape.channels * shape.height * shape.width;
 }
 
+/** Whether an activation is a vector (D×1×1: an MLP's input or a linear layer's output) rather than an image. */
+export function isVectorShape(shape: ImageShape): boolean {
+  return shape.height === 1 && shape.width === 1;
+}
+
+/** The dimensions of one sample as engines that put the batch first see it: [C, H, W], or [D] for a vector. */
+export function sampleDims(shape: ImageShape): number[] {
+  return isVectorShape(shape) ? [shape.channels] : [shape.channels, shape.height, shape.width];
+}
+
 const count = z.int().min(1).max(1 << 24);
 const window = z.int().min(1).max(1 << 12);
 

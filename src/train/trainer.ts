@@ -154,11 +154,6 @@ export class TrainingRun {
     return this.epoch >= this.config.epochs;
   }
 
-  /** Training samples per epoch (fewer than the training part's with a limit). */
-  get trainSamples(): number {
-    return this.N;
-  }
-
   /** Batches per epoch. */
   get batchesPerEpoch(): number {
     return this.batches;

@@ -10,16 +10,13 @@
  * - no console errors.
  * Without Chromium the suite is skipped, unless SOBOLNET_REQUIRE_CHROMIUM=1 (CI installs it).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, runInChromium, type PageRun } from '../../bench/lib/chromium-page.js';
+import { CHROMIUM_MISSING, CHROMIUM_REQUIRED, runInChromium, type PageRun } from '../../bench/lib/chromium-page.js';
 import { relaxedSimdAvailable } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { tinyTraining } from './fixtures/tiny-training.js';
 
-const REQUIRED = process.env.SOBOLNET_REQUIRE_CHROMIUM === '1';
-const MISSING = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium)`;
 const fixtures = join(import.meta.dirname, 'fixtures');
 
 interface WorkerResult {
@@ -28,11 +25,11 @@ interface WorkerResult {
 }
 interface PageResult { worker?: WorkerResult; main?: { threads?: number; reason?: string | null; error?: string }; done: boolean }
 
-describe.skipIf(MISSING !== null && !REQUIRED)('the wasm backends in Chromium', () => {
+describe.skipIf(CHROMIUM_MISSING !== null && !CHROMIUM_REQUIRED)('the wasm backends in Chromium', () => {
   const results = new Map<string, PageRun<PageResult>>();
 
   beforeAll(async () => {
-    if (MISSING !== null) throw new Error(`SOBOLNET_REQUIRE_CHROMIUM=1 but ${MISSING}`);
+    if (CHROMIUM_MISSING !== null) throw new Error(`SOBOLNET_REQUIRE_CHROMIUM=1 but ${CHROMIUM_MISSING}`);
     const runs = await runInChromium<PageResult>(join(fixtures, 'page.ts'), join(fixtures, 'worker.ts'), [true, false], 90_000);
     results.set('isolated', runs[0]);
     results.set('not isolated', runs[1]);
@@ -77,8 +74,8 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the wasm backends in Chromium', 
   });
 });
 
-describe.skipIf(MISSING === null)('without Chromium', () => {
-  it(REQUIRED ? 'fails: SOBOLNET_REQUIRE_CHROMIUM=1 but Chromium is missing' : 'is skipped: Chromium is missing', () => {
-    expect(REQUIRED, MISSING ?? '').toBe(false);
+describe.skipIf(CHROMIUM_MISSING === null)('without Chromium', () => {
+  it(CHROMIUM_REQUIRED ? 'fails: SOBOLNET_REQUIRE_CHROMIUM=1 but Chromium is missing' : 'is skipped: Chromium is missing', () => {
+    expect(CHROMIUM_REQUIRED, CHROMIUM_MISSING ?? '').toBe(false);
   });
 });

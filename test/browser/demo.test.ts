@@ -14,34 +14,34 @@
  * - a run stops on request, and the model it reached is evaluated.
  * Without Chromium the suite is skipped, unless SOBOLNET_REQUIRE_CHROMIUM=1 (CI installs it).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/lib/chromium-page.js';
+import { CHROMIUM_MISSING, CHROMIUM_REQUIRED, collectErrors, launchChromium } from '../../bench/lib/chromium-page.js';
 import { buildDemo, serveDemo } from '../../bench/lib/demo-server.js';
 import { decodeModel, encodeModel, hilbertPixelOrder, referenceKernels, type ChannelNormalization } from '../../src/index.js';
 import { sobolnet } from '../helpers/sobolnet-cli.js';
+import type { DemoState } from '../../web/src/protocol.js';
 
-const REQUIRED = process.env.SOBOLNET_REQUIRE_CHROMIUM === '1';
-const MISSING = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium)`;
-
-interface DemoState {
-  backend: { kernels: string; threads: number; reason: string | null } | null;
-  crossOriginIsolated: boolean;
-  drawing: { paths: number; drawn: number } | null;
-  training: string;
-  testAccuracy: number | null;
-  lastProgress: { step: number } | null;
-  image: number[] | null;
-  probabilities: number[] | null;
-  loaded: { spec: unknown } | null;
-  errors: string[];
-}
 
 const state = (tab: Page): Promise<DemoState> => tab.evaluate(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo);
+
+/** Fills the run's training samples and batch, starts it, and waits until it has reported `step` steps. */
+async function startTraining(tab: Page, limit: number, batch: number, step: number): Promise<void> {
+  await tab.fill('#limit', String(limit));
+  await tab.fill('#batch', String(batch));
+  await tab.click('#train');
+  await tab.waitForFunction((n) => ((globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.lastProgress?.step ?? 0) >= n,
+    step, { timeout: 60_000 });
+}
+
+/** Waits until the training state is `training`. */
+async function trainingIs(tab: Page, training: DemoState['training'], timeout = 30_000): Promise<void> {
+  await tab.waitForFunction((t) => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.training === t, training, { timeout });
+}
 
 /**
  * Softmax of the model in `bytes` for a 28×28 image of bytes, in Node (reference kernels), read in
@@ -75,7 +75,7 @@ async function drawOne(tab: Page): Promise<number[]> {
 
 const argmax = (p: number[]): number => p.indexOf(Math.max(...p));
 
-describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () => {
+describe.skipIf(CHROMIUM_MISSING !== null && !CHROMIUM_REQUIRED)('the demo page in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sobolnet-demo-'));
   const dist = join(dir, 'dist');
   let browser: Browser;
@@ -87,8 +87,7 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
   const open = async (isolated: boolean, errors: string[]): Promise<{ page: Page; server: Server }> => {
     const { url, server: s } = await serveDemo(dist, isolated);
     const page = await browser.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(e.message));
+    collectErrors(page, errors);
     await page.goto(url);
     await page.waitForFunction(() => (globalThis as unknown as { sobolnetDemo?: DemoState }).sobolnetDemo?.backend != null, null,
       { timeout: 30_000 });
@@ -96,10 +95,9 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
   };
 
   beforeAll(async () => {
-    if (MISSING !== null) throw new Error(`SOBOLNET_REQUIRE_CHROMIUM=1 but ${MISSING}`);
+    if (CHROMIUM_MISSING !== null) throw new Error(`SOBOLNET_REQUIRE_CHROMIUM=1 but ${CHROMIUM_MISSING}`);
     await buildDemo(dist);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const errors: string[] = [];
     const p = await open(false, errors);
     plain = { state: await state(p.page), errors };
@@ -142,19 +140,14 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
     await tab.fill('#widths', '784-128-10');
     await tab.fill('#fan-in', '8');
     await tab.selectOption('#output-layer', 'dense');
-    await tab.fill('#limit', '12000');
-    await tab.fill('#batch', '32');
-    await tab.click('#train');
-    await tab.waitForFunction(() => ((globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.lastProgress?.step ?? 0) >= 40,
-      null, { timeout: 60_000 });
+    await startTraining(tab, 12000, 32, 40);
     await tab.click('#pause');
-    await tab.waitForFunction(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.training === 'paused');
+    await trainingIs(tab, 'paused');
     const at = (await state(tab)).lastProgress!.step;
     await tab.waitForTimeout(500);
     expect((await state(tab)).lastProgress!.step).toBeLessThanOrEqual(at + 4);   // a chunk in flight may still report
     await tab.click('#pause');   // now labelled resume
-    await tab.waitForFunction(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.training === 'finished', null,
-      { timeout: 90_000 });
+    await trainingIs(tab, 'finished', 90_000);
     const done = await state(tab);
     console.log(`demo: 784-128-10 on 12,000 samples, one epoch in the worker: test accuracy ${done.testAccuracy}`);
     expect(done.errors).toEqual([]);
@@ -198,14 +191,9 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
   }, 90_000);
 
   it('stops a training run on request and keeps the model it reached', async () => {
-    await tab.fill('#limit', '60000');
-    await tab.fill('#batch', '128');
-    await tab.click('#train');
-    await tab.waitForFunction(() => ((globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.lastProgress?.step ?? 0) >= 20,
-      null, { timeout: 60_000 });
+    await startTraining(tab, 60000, 128, 20);
     await tab.click('#stop');
-    await tab.waitForFunction(() => (globalThis as unknown as { sobolnetDemo: DemoState }).sobolnetDemo.training === 'finished', null,
-      { timeout: 60_000 });
+    await trainingIs(tab, 'finished', 60_000);
     const stopped = await state(tab);
     console.log(`demo: stopped at step ${stopped.lastProgress!.step}, test accuracy ${stopped.testAccuracy}`);
     expect(stopped.lastProgress!.step).toBeLessThan(469);   // one epoch of 60,000 at batch 128
@@ -216,8 +204,8 @@ describe.skipIf(MISSING !== null && !REQUIRED)('the demo page in Chromium', () =
   }, 90_000);
 });
 
-describe.skipIf(MISSING === null)('the demo page without Chromium', () => {
-  it(REQUIRED ? 'fails: SOBOLNET_REQUIRE_CHROMIUM=1 but Chromium is missing' : 'is skipped: Chromium is missing', () => {
-    expect(REQUIRED, MISSING ?? '').toBe(false);
+describe.skipIf(CHROMIUM_MISSING === null)('the demo page without Chromium', () => {
+  it(CHROMIUM_REQUIRED ? 'fails: SOBOLNET_REQUIRE_CHROMIUM=1 but Chromium is missing' : 'is skipped: Chromium is missing', () => {
+    expect(CHROMIUM_REQUIRED, CHROMIUM_MISSING ?? '').toBe(false);
   });
 });

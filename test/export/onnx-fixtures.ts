@@ -11,7 +11,8 @@
  * Shape legend: B batch, D input units, C classes.
  */
 import * as ort from 'onnxruntime-node';
-import { encodeOnnx, onnxInputDims, ONNX_INPUT, ONNX_OUTPUT } from '../../src/export/onnx/encode-onnx.js';
+import { encodeOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../src/export/onnx/encode-onnx.js';
+import { sampleDims } from '../../src/model/layer-spec.js';
 import { allocFloats } from '../../src/core/floats.js';
 import { Model } from '../../src/model/model.js';
 import { Rng } from '../../src/sequences/rng.js';
@@ -61,7 +62,7 @@ export async function onnxParity(model: Model, B: number, seed: number): Promise
   const xt = new Float32Array(D * B);             // ONNX: x[B][D] (= [B][C][H][W])
   for (let u = 0; u < D; u++) for (let b = 0; b < B; b++) xt[b * D + u] = x[u * B + b];
   const expected = model.forward(x, B, false);    // logits[C][B]
-  const out = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', xt, [B, ...onnxInputDims(model)]) });
+  const out = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', xt, [B, ...sampleDims(model.inputShape)]) });
   const logits = out[ONNX_OUTPUT];
   if (logits.dims.join(',') !== `${B},${C}`) throw new Error(`logits have dims [${logits.dims.join(', ')}], expected [${B}, ${C}]`);
   const got = logits.data as Float32Array;        // logits[B][C]

@@ -16,7 +16,8 @@ import { completeRecipe, modelSpecOf, NETWORK_DEFAULTS } from '../../src/experim
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { saveModel } from '../../src/model/node/model-io.js';
 import { Model } from '../../src/model/model.js';
-import { PYTHON, root, TORCH_MISSING } from './torch-python.js';
+import { repositoryRoot as root } from '../helpers/sobolnet-cli.js';
+import { PYTHON, TORCH_MISSING } from './torch-python.js';
 
 /** A TCP port that nothing listens on right now. */
 function freePort(): Promise<number> {

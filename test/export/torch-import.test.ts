@@ -4,7 +4,6 @@
  * dtypes, non-finite weights, extra arrays) is refused with one line while nothing is written.
  * Needs no Python: the bad files are made here with the same npz codec.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,8 @@ import { decodeModel, encodeModel } from '../../src/model/model-file.js';
 import type { ModelSpec } from '../../src/model/model-spec.js';
 import { Model } from '../../src/model/model.js';
 import { errorMessage } from '../helpers/error-message.js';
+import { sobolnet } from '../helpers/sobolnet-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const spec = (seed: number, source: ModelSpec['paths'] = { source: { kind: 'sobol' }, paths: { fanIn: 4 } }): ModelSpec => ({
   widths: [16, 32, 32, 3], paths: source as never, outputLayer: 'dense', batchNorm: true, init: { kind: 'he', seed },
 });
@@ -94,14 +93,12 @@ describe('importTorchWeights', () => {
 
 describe('sobolnet import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sobolnet-import-'));
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
   it('writes --out (or replaces --into) with the imported weights, and refuses a bad file with one line, writing nothing', () => {
     const into = join(dir, 'into.sobolnet');
     writeFileSync(into, encodeModel(model(2), { dataset: 'mnist', testAccuracy: 0.5 }));
     writeFileSync(join(dir, 'w.npz'), encodeTorchExport(model(1), {}));
-    const ok = cli('import', join(dir, 'w.npz'), '--into', into, '--out', join(dir, 'out.sobolnet'));
+    const ok = sobolnet('import', join(dir, 'w.npz'), '--into', into, '--out', join(dir, 'out.sobolnet'));
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^imported .*w\.npz into .*out\.sobolnet \(\d+ parameters, topology checked\)\n$/);
     const written = decodeModel(readFileSync(join(dir, 'out.sobolnet')), referenceKernels, 'out.sobolnet');
@@ -111,12 +108,12 @@ describe('sobolnet import', () => {
 
     const before = readFileSync(into);
     writeFileSync(join(dir, 'bad.npz'), rewrite(encodeTorchExport(model(1), {}), '3.path.weight', () => ({ shape: [3], data: new Float32Array(3) })));
-    const bad = cli('import', join(dir, 'bad.npz'), '--into', into);
+    const bad = sobolnet('import', join(dir, 'bad.npz'), '--into', into);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^sobolnet: .*bad\.npz: array 3\.path\.weight has shape \[3\], the model needs \[\d+\]\n$/);
     expect(readFileSync(into)).toEqual(before);
 
-    const replaced = cli('import', join(dir, 'w.npz'), '--into', into);
+    const replaced = sobolnet('import', join(dir, 'w.npz'), '--into', into);
     expect(replaced.status, replaced.stderr).toBe(0);
     expect(readFileSync(into)).toEqual(readFileSync(join(dir, 'out.sobolnet')));
   });

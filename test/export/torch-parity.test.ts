@@ -24,6 +24,7 @@ import type { ModelSpec } from '../../src/model/model-spec.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { Optimizer } from '../../src/train/optimizer.js';
 import { python, readFloatNpz, relativeError, TORCH_MISSING, TORCH_REQUIRED } from './torch-python.js';
+import { sampleDims } from '../../src/model/layer-spec.js';
 
 /** float32: the bound; float64: the same computation up to double rounding. */
 const TOLERANCE = { f32: 1e-5, f64: 1e-10 } as const;
@@ -105,8 +106,7 @@ function parity(name: string, modelSpec: ModelSpec, B: number, precision: Precis
   const labels = Int32Array.from({ length: B }, () => rng.nextInt(C));
   const xt = new Float32Array(D * B);
   for (let d = 0; d < D; d++) for (let b = 0; b < B; b++) xt[b * D + d] = x32[d * B + b];
-  const { channels, height, width } = model.inputShape;
-  const shape = height === 1 && width === 1 ? [B, D] : [B, channels, height, width];
+  const shape = [B, ...sampleDims(model.inputShape)];
   writeFileSync(join(dir, 'batch.npz'), encodeNpz([['x', { shape, data: xt }], ['labels', { shape: [B], data: labels }]]));
   python('python/tests/parity.py', [join(dir, 'm.npz'), join(dir, 'batch.npz'), join(dir, 'out.npz'),
     String(SGD.lr), String(SGD.momentum), String(SGD.weightDecay), precision === 'f32' ? 'float32' : 'float64']);

@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../../src/export/torch/npy.js';
 import { decodeNpz } from '../../src/export/torch/npz.js';
+import { repositoryRoot } from '../helpers/sobolnet-cli.js';
 
 /** Debian's interpreter; SOBOLNET_PYTHON names another (one with torch 1.13 or later and numpy). */
 export const PYTHON = process.env.SOBOLNET_PYTHON ?? '/usr/bin/python3';
-export const root = join(import.meta.dirname, '..', '..');
+
 
 /** Why torch cannot be used here, or null when `/usr/bin/python3 -c 'import torch, numpy'` works. */
 function torchMissing(): string | null {
@@ -28,7 +29,7 @@ if (TORCH_MISSING !== null && !TORCH_REQUIRED) process.stderr.write(`skipping th
 
 /** Runs a script of python/ with Debian's Python -> stdout; throws with its stderr when it fails. */
 export function python(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): string {
-  const r = spawnSync(PYTHON, [join(root, script), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout });
+  const r = spawnSync(PYTHON, [join(repositoryRoot, script), ...args], { cwd: repositoryRoot, encoding: 'utf8', env: { ...process.env, ...env }, timeout });
   if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.signal}): ${r.stderr}`);
   return r.stdout;
 }

@@ -11,22 +11,9 @@ import { drawChart, type Series } from './line-chart.js';
 import { loadModelFile, saveModelFile } from './model-files.js';
 import { readSpec, setUpPicker } from './network-picker.js';
 import { drawPaths } from './path-drawing.js';
-import type { Progress, RunSettings } from './protocol.js';
+import type { DemoState, RunSettings } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
 
-/** What the page publishes for its tests. */
-export interface DemoState {
-  backend: { kernels: string; threads: number; reason: string | null } | null;
-  crossOriginIsolated: boolean;
-  drawing: { paths: number; drawn: number } | null;
-  training: 'idle' | 'running' | 'paused' | 'finished';
-  testAccuracy: number | null;
-  lastProgress: Progress | null;
-  image: number[] | null;
-  probabilities: number[] | null;
-  loaded: { spec: MlpSpec } | null;
-  errors: string[];
-}
 const demo: DemoState = {
   backend: null, crossOriginIsolated: globalThis.crossOriginIsolated, drawing: null, training: 'idle', testAccuracy: null,
   lastProgress: null, image: null, probabilities: null, loaded: null, errors: [],

@@ -42,3 +42,17 @@ export type FromWorker =
   | { readonly type: 'paused'; readonly paused: boolean }
   | { readonly type: 'reply'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };
+
+/** What the page publishes as `globalThis.sobolnetDemo`, for its tests (test/browser/demo.test.ts). */
+export interface DemoState {
+  backend: { kernels: string; threads: number; reason: string | null } | null;
+  crossOriginIsolated: boolean;
+  drawing: { paths: number; drawn: number } | null;
+  training: 'idle' | 'running' | 'paused' | 'finished';
+  testAccuracy: number | null;
+  lastProgress: Progress | null;
+  image: number[] | null;
+  probabilities: number[] | null;
+  loaded: { spec: MlpSpec } | null;
+  errors: string[];
+}

@@ -42,10 +42,14 @@ async function fetchBytes(file: string): Promise<Uint8Array> {
 }
 
 function mnist(): Promise<DataSplit> {
+  // a failed download is not kept: the next run fetches again
   data ??= Promise.all(MNIST_FILES.map(fetchBytes)).then(([trainImages, trainLabels, testImages, testLabels]) => ({
     train: idxDataset('mnist/train', trainImages, trainLabels, 10),
     test: idxDataset('mnist/test', testImages, testLabels, 10),
-  }));
+  })).catch((e: unknown) => {
+    data = null;
+    throw e;
+  });
   return data;
 }
 
@@ -86,7 +90,6 @@ async function trainModel(spec: MlpSpec, run: RunSettings): Promise<void> {
   const { kernels } = await freshKernels();
   adopt(new Model(spec, kernels));
   reading = { order: null };
-  const steps = Math.ceil(Math.min(split.train.count, run.limit ?? Infinity) / run.batchSize) * run.epochs;
   let step = 0;
   const training = new TrainingRun(model!, split, {
     epochs: run.epochs, batchSize: run.batchSize, learningRate: DEFAULT_LEARNING_RATES.adam, seed: run.seed,
@@ -96,7 +99,7 @@ async function trainModel(spec: MlpSpec, run: RunSettings): Promise<void> {
     onBatch: (p) => {
       step++;
       if (step % run.chunk === 0 || p.batch === p.batches) {
-        post({ type: 'progress', progress: { step, steps, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, samplesPerSecond: p.samplesPerSecond } });
+        post({ type: 'progress', progress: { step, steps: p.batches * run.epochs, epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, samplesPerSecond: p.samplesPerSecond } });
       }
     },
     onEpoch: (report) => {

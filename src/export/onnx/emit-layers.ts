@@ -34,6 +34,7 @@ import { PathConv2d } from '../../layers/path-conv2d.js';
 import { PathLinear } from '../../layers/path-linear.js';
 import { Relu } from '../../layers/relu.js';
 import { Residual } from '../../layers/residual.js';
+import { unitsOf } from '../../model/layer-spec.js';
 import type { OnnxGraph } from './onnx-graph.js';
 import { bucketGather, bucketValues, bucketWeights, inTargetOrder } from './bucket-gather.js';
 
@@ -44,7 +45,6 @@ export interface Activation {
   readonly form: 'image' | 'vector' | 'units';
 }
 
-const units = (s: ImageShape): number => s.channels * s.height * s.width;
 const vectorShape = (n: number): ImageShape => ({ channels: n, height: 1, width: 1 });
 const TRANSPOSE = { perm: { ints: [1, 0] } } as const;
 
@@ -52,7 +52,7 @@ const TRANSPOSE = { perm: { ints: [1, 0] } } as const;
 export function inForm(g: OnnxGraph, a: Activation, form: Activation['form']): Activation {
   if (a.form === form) return a;
   const { channels: C, height: H, width: W } = a.shape;
-  const flat = { shape: vectorShape(units(a.shape)) };
+  const flat = { shape: vectorShape(unitsOf(a.shape)) };
   switch (form) {
     case 'vector':   // [N,C,H,W] -> [N,D] (Flatten), [D,N] -> [N,D] (Transpose)
       return a.form === 'image'
@@ -205,7 +205,7 @@ function emitLayer(g: OnnxGraph, layer: Layer, a: Activation, hint: string): Act
     const x = inForm(g, a, 'image');
     return { name: g.node('GlobalAveragePool', [x.name], {}, `${hint}_gap`), shape: vectorShape(x.shape.channels), form: 'image' };
   }
-  if (layer instanceof Flatten) return a.form === 'image' ? inForm(g, a, 'vector') : { ...a, shape: vectorShape(units(a.shape)) };
+  if (layer instanceof Flatten) return a.form === 'image' ? inForm(g, a, 'vector') : { ...a, shape: vectorShape(unitsOf(a.shape)) };
   if (layer instanceof Residual) return residual(g, layer, a, hint);
   throw new SobolnetError(`ONNX export: layer ${hint} of kind ${layer.kind} has no ONNX form`);
 }

@@ -15,6 +15,7 @@
 import type { Model } from '../../model/model.js';
 import { emitLayers, inForm, type Activation } from './emit-layers.js';
 import { OnnxGraph, type OnnxDim } from './onnx-graph.js';
+import { isVectorShape, sampleDims } from '../../model/layer-spec.js';
 
 /** The names of the graph's input and output, and of its symbolic batch dimension. */
 export const ONNX_INPUT = 'input';
@@ -28,24 +29,13 @@ export interface EncodeOnnxOptions {
   readonly docString?: string;
 }
 
-/** Whether the model's input is a vector (an MLP's D×1×1) rather than an image. */
-function vectorInput(model: Model): boolean {
-  return model.inputShape.height === 1 && model.inputShape.width === 1;
-}
-
-/** The input dimensions of `model` after the batch: [C, H, W], or [D] for an MLP. */
-export function onnxInputDims(model: Model): number[] {
-  const { channels, height, width } = model.inputShape;
-  return vectorInput(model) ? [channels] : [channels, height, width];
-}
-
 /** The model as ONNX protobuf bytes: input [B, C, H, W] (or [B, D] for an MLP), output logits [B, classes]. */
 export function encodeOnnx(model: Model, options: EncodeOnnxOptions = {}): Uint8Array {
   const g = new OnnxGraph(options.name ?? 'sobolnet');
-  const input: Activation = { name: g.reserve(ONNX_INPUT), shape: model.inputShape, form: vectorInput(model) ? 'vector' : 'image' };
+  const input: Activation = { name: g.reserve(ONNX_INPUT), shape: model.inputShape, form: isVectorShape(model.inputShape) ? 'vector' : 'image' };
   const last = inForm(g, emitLayers(g, model.layers, input, 'l'), 'vector');
   g.rename(last.name, ONNX_OUTPUT);
-  const inputDims: OnnxDim[] = [ONNX_BATCH, ...onnxInputDims(model)];
+  const inputDims: OnnxDim[] = [ONNX_BATCH, ...sampleDims(model.inputShape)];
   return g.encode(
     [{ name: ONNX_INPUT, type: 'float', dims: inputDims }],
     [{ name: ONNX_OUTPUT, type: 'float', dims: [ONNX_BATCH, model.classes] }],
