@@ -2,7 +2,7 @@
  * How a path layer's training step holds up as the layer grows: n → n, fan-in K = 32, batch 128,
  * n = 1024 … 65536, on the FMA build with 1 and 2 threads, with a roofline per width.
  *
- *   npm run bench:width [-- --quick] [-- --widths 1024,4096] [-- --threads 1,2] [-- --repeats 5]
+ *   npm run bench:width [-- --quick] [-- --widths 1024,4096] [-- --threads 1,2] [-- --repeats 5] [-- --l3-mib 8]
  *
  * The layer: plain Sobol' paths, components 1 and 2 (those of a hidden pair of an MLP), P = K·n,
  * duplicates merged, both layers stored bit-reversed (train's default for hidden units). The
@@ -10,19 +10,40 @@
  * is one round-robin group that also times the FMA ceiling, so that the "% of ceiling" column sees
  * the same machine load as the kernels.
  *
- * The roofline: the memory bandwidth measured here (a streaming kernel: read one array, write
- * another) from DRAM (64 MiB arrays) and from L3 (2 MiB arrays), and the bytes the step moves from
- * beyond a core's L2 in this model of the schedule:
- * - x (forward, backward weight) and dy (backward input) are gathered K times each, a row of B floats per edge. While the
- *   gathered array fits L2 (512 KiB) only its first touch counts; otherwise every gather counts,
- *   from L3 while the array fits the L3 this VM gets (8 MiB: a pointer chase costs 18 ns at 4 MiB
- *   and 127 ns at 16 MiB) and from DRAM beyond that;
- * - everything else streams once per call from DRAM: y and dx written, dy rows read by the backward weight, the weights, their transpose
- *   and gradient, the index arrays.
- * The bound is the step's FLOPs over the time those bytes take at the measured bandwidths (capped
- * by the FMA ceiling times the threads). The windows of `windowSpread` (src/topology/window-spread.ts)
- * are printed too: where they hold, the K gathers of a window of targets read K contiguous
- * windows of rows, which the hardware prefetcher follows.
+ * The roofline. A kernel's time is at least the longest of: its FLOPs at the FMA ceiling (times the
+ * threads), the bytes its cores' L1s get from L2 at L2's bandwidth, the bytes it brings into the
+ * cores from L3 at L3's bandwidth, and the bytes it moves to and from DRAM at DRAM's bandwidth. The bound is the step's FLOPs over the sum of that least
+ * time over the step's three kernels, which run one after another (forward; backward input, then
+ * backward weight, as `sparseBackward` runs them).
+ * - The bytes: a cache simulation (bench/lib/cache-model.ts) of the addresses the wasm kernels touch,
+ *   in their order (bench/lib/sparse-step-trace.ts), at the arrays' real addresses in wasm memory,
+ *   split over the threads as the backend splits them. Caches of this VM (Zen 3): L1d 32 KiB 8-way
+ *   and L2 512 KiB 8-way per core; L3 shared, 16-way, 8 MiB by default (`--l3-mib`): the VM
+ *   reports 32 MiB, but a pointer chase costs 7 ns at 256 KiB, 18 ns at 4 MiB and 127 ns at
+ *   16 MiB, so the share it gets is nearer 8. L2 and L3 are indexed through 4 KiB pages on
+ *   pseudo-random frames (transparent huge pages are madvise-only here). LRU, 64-byte lines, no
+ *   prefetch; write-allocate, dirty lines written back. Each kernel is simulated as it is timed:
+ *   the forward called over and over, the backward over and over, so its counts are those of a
+ *   warm call. L2 bytes are lines that miss L1 and hit L2; L3 bytes, lines that miss L2 and hit
+ *   L3; DRAM bytes, lines that miss L3 plus dirty lines written back.
+ * - The bandwidths, measured here per level and thread count by two streaming kernels: ReLU (read
+ *   one array, write another, 8 bytes per element) and the forward kernel itself on a layer whose
+ *   every target gathers K consecutive rows (x read once, in order: the gather at its best
+ *   locality; bytes counted: x, y, W, sources). DRAM: 64 MiB arrays; L3: 2 MiB arrays (past L2,
+ *   inside the L3 share); L2: 256 KiB arrays, one thread only (a call of microseconds is too short
+ *   to split), times the threads for T threads (each core has its own L2). The denominator is the
+ *   faster of the two.
+ * Why this is an upper bound on the rate (optimistic at every choice), given the caches: demand
+ *   misses only (a prefetcher fetches lines earlier, never fewer, and useless prefetches add
+ *   lines); L2's write-backs into L3 not counted; DRAM write-backs charged at the read
+ *   bandwidth; the faster stream as the bandwidth; and L3 and DRAM transfers taken to overlap
+ *   fully (a max, not a sum). The "serial bound" column sums the three levels' times instead: the rate if a core's
+ *   outstanding misses are the shared resource (Little's law: each line holds a miss slot for its
+ *   level's latency), which is closer to how one core streams, but not a bound. If the measured
+ *   rate passes the bound, the cache model is wrong (the L3 share first).
+ * The windows of `windowSpread` (src/topology/window-spread.ts) are printed too: where they hold,
+ * the K gathers of a window of targets read K contiguous windows of rows, which is why most
+ * gathers hit L3 even where x is larger than L3.
  *
  * Writes bench/results/width.json.
  */
@@ -33,17 +54,21 @@ import { Rng } from '../src/sequences/rng.js';
 import { buildTopology } from '../src/topology/build-topology.js';
 import { windowSpread } from '../src/topology/window-spread.js';
 import { parseBenchArgs } from './lib/args.js';
+import { CacheHierarchy, steadyStateCounts, LINE_BYTES, type CacheCounts, type CacheHierarchySpec } from './lib/cache-model.js';
 import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { ceilingCall, measureSimdCeiling } from './lib/simd-ceiling.js';
+import {
+  traceBackward, traceBackwardInput, traceBackwardWeight, traceForward, type SparseStepAddresses,
+} from './lib/sparse-step-trace.js';
 import { fmtNum, printTable, timeCases, type Case } from './lib/timing.js';
 
 const B = 128;
 const K = 32;
 const WIDTHS = [1024, 4096, 16384, 65536];
-const L2_BYTES = 512 * 1024;
-const L3_BYTES = 8 * 1024 * 1024;
 const MiB = 2 ** 20;
+const KERNELS = ['forward', 'backward input', 'backward weight'] as const;
+type KernelName = (typeof KERNELS)[number];
 
 /** The layer n → n of the bench (see the file comment). */
 function pathLayer(n: number): SparseIndex {
@@ -53,22 +78,56 @@ function pathLayer(n: number): SparseIndex {
   }).layers[0];
 }
 
-/** Bytes one step (forward + backward) moves from L3 and from DRAM, in the model of the file comment. */
-export function stepBytes(n: number, E: number): { l3: number; dram: number } {
-  const rows = 4 * n * B;                    // one activation array
-  const gathered = 3 * (rows <= L2_BYTES ? rows : K * rows);   // x in the forward and backward weight, dy in the backward input
-  const fromL3 = rows > L2_BYTES && rows <= L3_BYTES;
-  const streams = 3 * rows                   // y written; dx written; dy rows read by the backward weight
-    + 4 * (E + E + (n + 1))                  // forward: W, sources, offsets
-    + 4 * (E + E + 2 * E + E + (n + 1))      // backward input: W via edgeOf, edgeOf, Wt written and read, targets, offsets
-    + 4 * (E + E + (n + 1));                 // backward weight: dW, sources, offsets
-  return fromL3 ? { l3: gathered, dram: streams } : { l3: 0, dram: gathered + streams };
+/** A layer of `rows` → rows/K units whose target t gathers rows tK … tK + K − 1: x read once, in order. */
+function streamLayer(rows: number): SparseIndex {
+  const O = rows / K;
+  const seq = (m: number, f: (i: number) => number): Int32Array => Int32Array.from({ length: m }, (_, i) => f(i));
+  return {
+    inputs: rows, outputs: O, targetOffsets: seq(O + 1, (t) => t * K), sources: seq(rows, (e) => e),
+    sourceOffsets: seq(rows + 1, (s) => s), targets: seq(rows, (e) => Math.floor(e / K)), edgeOf: seq(rows, (e) => e),
+  };
+}
+
+/** Bytes one kernel brings into L1 from L2 (L1 misses that hit L2), from L3, and to/from DRAM, from its simulated line counts. */
+interface KernelBytes { l2: number; l3: number; dram: number }
+const bytesOf = (c: CacheCounts): KernelBytes => ({
+  l2: (c.l1Misses - c.fromL3 - c.fromDram) * LINE_BYTES, l3: c.fromL3 * LINE_BYTES, dram: (c.fromDram + c.dramWritebacks) * LINE_BYTES,
+});
+type Level = 'dram' | 'l3' | 'l2';
+/** Floats per array of the bandwidth streams: DRAM 64 MiB, L3 2 MiB, L2 256 KiB. */
+const STREAM_FLOATS: Record<Level, number> = { dram: 16 * MiB, l3: MiB / 2, l2: MiB / 16 };
+
+/**
+ * The simulated bytes of each kernel of the step on `k`'s arrays, each kernel warm as the bench times
+ * it: the forward after a forward, the backward input and weight after a backward.
+ * Shapes: x, dy, y, dx [n·B]; W, dW [E].
+ */
+function simulatedBytes(k: WasmKernels, index: SparseIndex, arrays: Record<'x' | 'y' | 'W' | 'dy' | 'dx' | 'dW', Float32Array>,
+  spec: CacheHierarchySpec): Record<KernelName, KernelBytes> {
+  const block = k.arena.sparse(index);
+  const a: SparseStepAddresses = {
+    x: arrays.x.byteOffset, y: arrays.y.byteOffset, W: arrays.W.byteOffset, dy: arrays.dy.byteOffset,
+    dx: arrays.dx.byteOffset, dW: arrays.dW.byteOffset, targetOffsets: block.targetOffsets, sources: block.sources,
+    sourceOffsets: block.sourceOffsets, targets: block.targets, edgeOf: block.edgeOf, transposedWeights: block.transposedWeights,
+  };
+  const T = k.threads;
+  const targetBounds = block.targetBounds(T), sourceBounds = block.sourceBounds(T);
+  const h = new CacheHierarchy({ ...spec, cores: T });
+  const forward = steadyStateCounts(h, () => traceForward(h, index, a, B, targetBounds));
+  traceBackward(h, index, a, B, targetBounds, sourceBounds);   // warm: the backward after a backward
+  h.resetCounts();
+  traceBackwardInput(h, index, a, B, sourceBounds);
+  const input = h.counts();
+  h.resetCounts();
+  traceBackwardWeight(h, index, a, B, targetBounds);
+  return { forward: bytesOf(forward), 'backward input': bytesOf(input), 'backward weight': bytesOf(h.counts()) };
 }
 
 interface Row {
   width: number; threads: number; edges: number; activationMiB: number; windowSpread16: number;
   forwardMs: number; backwardMs: number; stepMs: number; stepGflops: number; pctCeiling: number;
-  bytesL3: number; bytesDram: number; boundGflops: number; pctBound: number;
+  simulated: Record<KernelName, KernelBytes>; bytesL2: number; bytesL3: number; bytesDram: number;
+  boundGflops: number; pctBound: number; serialBoundGflops: number; pctSerialBound: number;
 }
 
 function filled(k: WasmKernels, n: number, rng: Rng, scale: number): Float32Array {
@@ -77,34 +136,71 @@ function filled(k: WasmKernels, n: number, rng: Rng, scale: number): Float32Arra
   return a;
 }
 
+/**
+ * Memory bandwidth in GB/s per `level/threads` key: ReLU and the in-order forward, each over arrays
+ * of STREAM_FLOATS[level]. L2 is timed on `single` (one thread) only, key `l2/1`: a call over
+ * 256 KiB lasts microseconds, too short for the worker pool's dispatch.
+ */
+async function measureBandwidth(kernels: readonly WasmKernels[], threadCounts: readonly number[], single: WasmKernels,
+  args: ReturnType<typeof parseBenchArgs>): Promise<Map<string, { relu: number; gather: number }>> {
+  const out = new Map<string, { relu: number; gather: number }>();
+  for (const level of ['dram', 'l3', 'l2'] as const) {
+    const floats = STREAM_FLOATS[level];
+    const rows = floats / B, layer = streamLayer(rows);
+    const cases: Case[] = [];
+    const on = level === 'l2' ? [single] : kernels, threadsOn = level === 'l2' ? [1] : threadCounts;
+    on.forEach((k, i) => {
+      const x = filled(k, floats, new Rng(1), 1), y = k.alloc('f32', floats);
+      const W = filled(k, rows, new Rng(2), 1 / Math.sqrt(K)), g = k.alloc('f32', (rows / K) * B);
+      cases.push({ key: `relu/${level}/${threadsOn[i]}`, call: () => k.reluForward(y, x, floats) });
+      cases.push({ key: `gather/${level}/${threadsOn[i]}`, call: () => k.sparseForward(g, x, W, null, layer, B) });
+    });
+    const t = await timeCases(cases, args);
+    const gatherBytes = 4 * (floats + floats / K + 2 * rows);
+    for (const th of threadsOn) {
+      out.set(`${level}/${th}`, {
+        relu: (8 * floats) / t.get(`relu/${level}/${th}`)!.medianMs / 1e6,
+        gather: gatherBytes / t.get(`gather/${level}/${th}`)!.medianMs / 1e6,
+      });
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2), ['--widths'], { repeats: [5, 2] });
+  const args = parseBenchArgs(process.argv.slice(2), ['--widths', '--l3-mib'], { repeats: [5, 2] });
   const widths = args.extra.get('--widths')?.split(',').map(Number) ?? WIDTHS;
   if (widths.some((n) => !Number.isInteger(n) || n < 64 || (n & (n - 1)) !== 0)) {
     throw new Error(`--widths takes powers of two >= 64, got ${args.extra.get('--widths')}`);
   }
+  const l3MiB = Number(args.extra.get('--l3-mib') ?? 8);
+  const cacheSpec: CacheHierarchySpec = {
+    cores: 1, l1: { bytes: 32 * 1024, ways: 8 }, l2: { bytes: 512 * 1024, ways: 8 }, l3: { bytes: l3MiB * MiB, ways: 16 }, pageBytes: 4096,
+  };
   const threadCounts = [...new Set(args.threads)];
   const machine = printHeader(`sobolnet path layer n → n, fan-in ${K}, batch ${B}, width sweep${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin per width with the FMA ceiling`,
     `backend: wasm-simd-fma on ${threadCounts.join(' and ')} thread(s); plain Sobol' components 1, 2, both layers bit-reversed`,
+    `cache model: L1d 32 KiB 8-way, L2 512 KiB 8-way per core, L3 ${l3MiB} MiB 16-way shared, 64-byte lines, LRU, 4 KiB pages`,
   ]);
   const kernels = threadCounts.map((threads) => createNodeWasmKernels({ threads, build: 'simd-fma' }));
   const fmaCeiling = (await measureSimdCeiling(args, 20, true)).gflops;
   console.log(`128-bit FMA ceiling: ${fmtNum(fmaCeiling)} GFLOP/s per core`);
 
-  // Bandwidth: read one array and write another (ReLU), from DRAM and from L3.
+  const single = kernels[threadCounts.indexOf(1)] ?? createNodeWasmKernels({ threads: 1, build: 'simd-fma' });
+  const streams = await measureBandwidth(kernels, threadCounts, single, args);
+  /** GB/s per `level/threads`: the faster stream; L2 (private per core) is one core's times the threads. */
   const bandwidth = new Map<string, number>();
-  for (const [level, floats] of [['dram', 16 * MiB], ['l3', MiB / 2]] as const) {
-    const cases: Case[] = kernels.map((k, i) => {
-      const x = filled(k, floats, new Rng(1), 1), y = k.alloc('f32', floats);
-      return { key: `${level}/${threadCounts[i]}`, call: () => k.reluForward(y, x, floats) };
-    });
-    const t = await timeCases(cases, args);
-    for (const c of cases) bandwidth.set(c.key, (8 * (c.key.startsWith('l3') ? MiB / 2 : 16 * MiB)) / t.get(c.key)!.medianMs / 1e6);
-  }
+  const fastest = (key: string): number => Math.max(streams.get(key)!.relu, streams.get(key)!.gather);
   for (const threads of threadCounts) {
-    console.log(`bandwidth, ${threads} thread(s): DRAM ${fmtNum(bandwidth.get(`dram/${threads}`)!)} GB/s, L3 ${fmtNum(bandwidth.get(`l3/${threads}`)!)} GB/s (read + write)`);
+    for (const level of ['dram', 'l3'] as const) bandwidth.set(`${level}/${threads}`, fastest(`${level}/${threads}`));
+    bandwidth.set(`l2/${threads}`, threads * fastest('l2/1'));
+    const d = streams.get(`dram/${threads}`)!, l = streams.get(`l3/${threads}`)!;
+    console.log(`bandwidth, ${threads} thread(s), GB/s: DRAM ReLU ${fmtNum(d.relu)}, in-order gather ${fmtNum(d.gather)}; `
+      + `L3 ReLU ${fmtNum(l.relu)}, in-order gather ${fmtNum(l.gather)}`);
   }
+  const l2 = streams.get('l2/1')!;
+  console.log(`bandwidth, L2, 1 thread, GB/s: ReLU ${fmtNum(l2.relu)}, in-order gather ${fmtNum(l2.gather)} (T threads: T times the faster)`);
   console.log('');
 
   const rows: Row[] = [];
@@ -113,44 +209,71 @@ async function main(): Promise<void> {
     const index = pathLayer(n);
     const E = index.sources.length;
     const cases: Case[] = [];
-    kernels.forEach((k, i) => {
+    const arrays = kernels.map((k, i) => {
       const x = filled(k, n * B, rng, 1), dy = filled(k, n * B, rng, 1), W = filled(k, E, rng, 1 / Math.sqrt(K));
-      const y = k.alloc('f32', n * B), dx = k.alloc('f32', n * B), dW = k.alloc('f32', E);
+      const y = k.alloc('f32', n * B) as Float32Array, dx = k.alloc('f32', n * B) as Float32Array, dW = k.alloc('f32', E) as Float32Array;
       cases.push({ key: `fwd/${threadCounts[i]}`, call: () => k.sparseForward(y, x, W, null, index, B) });
       cases.push({ key: `bwd/${threadCounts[i]}`, call: () => k.sparseBackward(dx, dW, dy, x, W, index, B) });
+      return { x, y, W, dy, dx, dW };
     });
     const ceiling = ceilingCall(10, 2, true);
     cases.push({ key: 'ceiling', call: ceiling.call });
     const t = await timeCases(cases, args);
     const ceilingNow = ceiling.flop / t.get('ceiling')!.medianMs / 1e6;
-    const bytes = stepBytes(n, E);
-    for (const threads of threadCounts) {
+    const started = performance.now();
+    kernels.forEach((k, i) => {
+      const threads = threadCounts[i];
+      const simulated = simulatedBytes(k, index, arrays[i], cacheSpec);
       const fwd = t.get(`fwd/${threads}`)!.medianMs, bwd = t.get(`bwd/${threads}`)!.medianMs;
-      const flop = 6 * E * B;
+      const kernelFlop = 2 * E * B, flop = 3 * kernelFlop;
       const stepGflops = flop / (fwd + bwd) / 1e6;
-      const boundSeconds = bytes.l3 / (bandwidth.get(`l3/${threads}`)! * 1e9) + bytes.dram / (bandwidth.get(`dram/${threads}`)! * 1e9);
-      const boundGflops = Math.min(threads * ceilingNow, flop / boundSeconds / 1e9);
+      const bwL2 = bandwidth.get(`l2/${threads}`)! * 1e9, bwL3 = bandwidth.get(`l3/${threads}`)! * 1e9;
+      const bwDram = bandwidth.get(`dram/${threads}`)! * 1e9;
+      const compute = kernelFlop / (threads * ceilingNow * 1e9);
+      let boundS = 0, serialS = 0, bytesL2 = 0, bytesL3 = 0, bytesDram = 0;
+      for (const name of KERNELS) {
+        const b = simulated[name];
+        bytesL2 += b.l2;
+        bytesL3 += b.l3;
+        bytesDram += b.dram;
+        boundS += Math.max(compute, b.l2 / bwL2, b.l3 / bwL3, b.dram / bwDram);
+        serialS += Math.max(compute, b.l2 / bwL2 + b.l3 / bwL3 + b.dram / bwDram);
+      }
+      const boundGflops = flop / boundS / 1e9, serialBoundGflops = flop / serialS / 1e9;
       rows.push({
         width: n, threads, edges: E, activationMiB: (4 * n * B) / MiB, windowSpread16: windowSpread(index, 16).max,
         forwardMs: fwd, backwardMs: bwd, stepMs: fwd + bwd, stepGflops, pctCeiling: (100 * stepGflops) / (threads * ceilingNow),
-        bytesL3: bytes.l3, bytesDram: bytes.dram, boundGflops, pctBound: (100 * stepGflops) / boundGflops,
+        simulated, bytesL2, bytesL3, bytesDram, boundGflops, pctBound: (100 * stepGflops) / boundGflops,
+        serialBoundGflops, pctSerialBound: (100 * stepGflops) / serialBoundGflops,
       });
-    }
-    console.log(`n = ${n}: FMA ceiling in this group ${fmtNum(ceilingNow)} GFLOP/s per core`);
+    });
+    console.log(`n = ${n}: FMA ceiling in this group ${fmtNum(ceilingNow)} GFLOP/s per core; cache simulation ${fmtNum((performance.now() - started) / 1000)} s`);
   }
   console.log('');
   printTable(['n', 'threads', 'x MiB', 'windows/16 rows', 'fwd ms', 'bwd ms', 'step GFLOP/s', '% of ceiling',
-    'L3 MB/step', 'DRAM MB/step', 'bound GFLOP/s', '% of bound'],
+    'L2 MB/step', 'L3 MB/step', 'DRAM MB/step', 'bound GFLOP/s', '% of bound', 'serial bound', '% of serial'],
   rows.map((r) => [String(r.width), String(r.threads), fmtNum(r.activationMiB), String(r.windowSpread16), fmtNum(r.forwardMs),
-    fmtNum(r.backwardMs), fmtNum(r.stepGflops), `${r.pctCeiling.toFixed(0)} %`, fmtNum(r.bytesL3 / 1e6), fmtNum(r.bytesDram / 1e6),
-    fmtNum(r.boundGflops), `${r.pctBound.toFixed(0)} %`]));
+    fmtNum(r.backwardMs), fmtNum(r.stepGflops), `${r.pctCeiling.toFixed(0)} %`, fmtNum(r.bytesL2 / 1e6), fmtNum(r.bytesL3 / 1e6), fmtNum(r.bytesDram / 1e6),
+    fmtNum(r.boundGflops), `${r.pctBound.toFixed(0)} %`, fmtNum(r.serialBoundGflops), `${r.pctSerialBound.toFixed(0)} %`]));
+  console.log('');
+  for (const r of rows) {
+    const per = KERNELS.map((name) => {
+      const b = r.simulated[name];
+      return `${name} ${fmtNum(b.l2 / 1e6)} / ${fmtNum(b.l3 / 1e6)} / ${fmtNum(b.dram / 1e6)}`;
+    }).join(', ');
+    console.log(`n = ${r.width}, ${r.threads} thread(s), simulated MB from L2 / L3 / DRAM: ${per}`);
+  }
+  for (const r of rows.filter((x) => x.pctBound > 100)) {
+    console.log(`WARNING: n = ${r.width}, ${r.threads} thread(s) runs at ${r.pctBound.toFixed(0)} % of the bound: the cache model moves more bytes than the machine did`);
+  }
   for (const n of widths) {
     const [one, two] = [1, 2].map((th) => rows.find((r) => r.width === n && r.threads === th));
     if (one && two) console.log(`n = ${n}: 2 threads run the step ${fmtNum(one.stepMs / two.stepMs)}× as fast as 1`);
   }
-  writeResults('width', { bench: 'width', machine, quick: args.quick, B, K, fmaCeiling,
-    bandwidthGBs: Object.fromEntries(bandwidth), rows });
+  writeResults('width', { bench: 'width', machine, quick: args.quick, B, K, fmaCeiling, cacheModel: cacheSpec,
+    bandwidthStreamsGBs: Object.fromEntries(streams), bandwidthGBs: Object.fromEntries(bandwidth), rows });
   kernels.forEach((k) => k.close());
+  if (!kernels.includes(single)) single.close();
 }
 
 await main();
