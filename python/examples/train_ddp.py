@@ -5,7 +5,8 @@ docs/scaling-out.md.
         --epochs 1 --out trained.npz
 
 m.npz: `sobolnet export m.sobolnet --format torch --out m.npz`; data.npz: x_train, y_train,
-x_test, y_test (scripts/export-data.ts writes them with sobolnet's own pre-processing). The
+x_test, y_test (scripts/export-data.ts writes them with sobolnet's own pre-processing, as float32
+or, with --pixels, as bytes and the table that maps them). The
 backend is nccl when CUDA is there (one GPU per process, by LOCAL_RANK), gloo on CPU. The
 training set is split between the processes by a DistributedSampler with a fixed seed; each
 step averages the gradients over all processes (DDP's all-reduce), takes an SGD step with
@@ -20,7 +21,6 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
@@ -33,7 +33,7 @@ import sobolnet_torch as st  # noqa: E402
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--export", required=True, help="the .npz of `sobolnet export --format torch`")
-    p.add_argument("--data", required=True, help="x_train, y_train, x_test, y_test (scripts/export-data.ts)")
+    p.add_argument("--data", required=True, help="x_train, y_train, x_test, y_test (scripts/export-data.ts, with or without --pixels)")
     p.add_argument("--out", required=True, help="trained weights, for `sobolnet import --into`")
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--batch", type=int, default=128, help="global batch (split between the processes)")
@@ -69,9 +69,8 @@ def main():
         raise SystemExit(f"--batch {args.batch} must be a multiple of the {world} processes")
 
     net, manifest = st.load_export(args.export, device)
-    with np.load(args.data) as d:
-        train = TensorDataset(torch.from_numpy(d["x_train"]), torch.from_numpy(d["y_train"].astype(np.int64)))
-        x_test, y_test = torch.from_numpy(d["x_test"]), torch.from_numpy(d["y_test"].astype(np.int64))
+    x_train, y_train, x_test, y_test = st.load_data(args.data)
+    train = TensorDataset(x_train, y_train)
     sampler = DistributedSampler(train, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=True)
     loader = DataLoader(train, batch_size=args.batch // world, sampler=sampler, drop_last=True)
     model = DistributedDataParallel(net, device_ids=[device.index] if cuda else None)

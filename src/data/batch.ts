@@ -24,6 +24,14 @@ export const PIXEL_MAX = 255;
 const PLAIN_TABLE = Float64Array.from({ length: 256 }, (_, p) => p / PIXEL_MAX);
 
 /**
+ * The value each pixel byte of `data` becomes, by channel: table[c · 256 + p] (one channel, p / 255,
+ * without a normalisation). What fillBatch reads; scripts/export-data.ts --pixels writes it out.
+ */
+export function pixelTable(data: Pick<Dataset, 'normalization'>): Float64Array {
+  return data.normalization === undefined ? PLAIN_TABLE : normalizationTable(data.normalization);
+}
+
+/**
  * What converts a batch's bytes: `Kernels.gatherBatch` (kernels/kernels.ts) has this shape, so the
  * trainer passes its kernels and the batch is made by the backend (in wasm memory on the wasm
  * backends); without kernels, the plain loop of core/gather-bytes.ts.
@@ -78,7 +86,7 @@ export function fillBatch(
     check(C * H * W === D, () => `augmentation of ${C}×${H}×${W} images does not fit the ${D} features of ${data.name}`);
     check(norm === undefined || norm.mean.length === C, () =>
       `${data.name} carries a normalisation of ${norm?.mean.length} channels, the augmentation has ${C}`);
-    const table = norm === undefined ? PLAIN_TABLE : normalizationTable(norm);
+    const table = pixelTable(data);
     const channelStride = norm === undefined ? 0 : 256;
     for (let b = 0; b < B; b++) {
       const s = order[start + b];
@@ -91,7 +99,7 @@ export function fillBatch(
   const C = norm === undefined ? 1 : norm.mean.length;
   check(Number.isInteger(D / C), () => `${data.name} carries a normalisation of ${C} channels that does not divide its ${D} features`);
   for (let b = 0; b < B; b++) labels[b] = src[order[start + b]];
-  gather.gatherBatch(x, pixels, order.subarray(start, start + B), norm === undefined ? PLAIN_TABLE : normalizationTable(norm), D, C, B);
+  gather.gatherBatch(x, pixels, order.subarray(start, start + B), pixelTable(data), D, C, B);
 }
 
 /**

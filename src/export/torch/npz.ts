@@ -1,7 +1,8 @@
 /**
  * NumPy's .npz archive: a zip file with one .npy entry (npy.ts) per array, named `<name>.npy`;
  * numpy.load(path) opens it as a mapping from `<name>` to array. Written with the entries stored
- * (no compression, as numpy.savez does) and a fixed timestamp, so equal arrays give equal bytes.
+ * (no compression, as numpy.savez does) or deflated (`compress`, as numpy.savez_compressed does),
+ * and a fixed timestamp, so equal arrays give equal bytes.
  */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { check, SobolnetError } from '../../core/errors.js';
@@ -10,15 +11,16 @@ import { encodeNpy, type NpyArray } from './npy.js';
 /** The timestamp of every entry: the zip epoch, 1980-01-01 (nothing time-dependent in the file). */
 const ZIP_EPOCH = new Date(1980, 0, 1);
 
-/** Named arrays -> .npz bytes, entries in the given order. Names must be unique. */
-export function encodeNpz(arrays: readonly (readonly [string, NpyArray])[]): Uint8Array {
+/** Named arrays -> .npz bytes, entries in the given order, deflated with `compress`. Names must be unique. */
+export function encodeNpz(arrays: readonly (readonly [string, NpyArray])[], options: { compress?: boolean } = {}): Uint8Array {
+  const level = options.compress === true ? 6 : 0;
   const files: Zippable = {};
   for (const [name, array] of arrays) {
     const file = `${name}.npy`;
     check(!(file in files), () => `npz: two arrays are named ${name}`);
-    files[file] = [encodeNpy(array), { level: 0, mtime: ZIP_EPOCH }];
+    files[file] = [encodeNpy(array), { level, mtime: ZIP_EPOCH }];
   }
-  return zipSync(files, { level: 0, mtime: ZIP_EPOCH });
+  return zipSync(files, { level, mtime: ZIP_EPOCH });
 }
 
 /**

@@ -1,0 +1,344 @@
+"""A learning-rate and epoch-budget study of exported sobolnet networks in PyTorch (one GPU or the
+CPU), with the recipe chosen on the validation split and the test set read once per final run.
+
+    python3 python/examples/recipe_study.py --exports DIR --data data.npz --variants dense,sobol-c4 \
+        --lrs 0.003,0.01 --epochs 5,10 --out study/ [--workers 8]
+
+DIR holds `<variant>-s<seed>.npz` (`sobolnet export --format torch` of scripts/init-model.ts's
+untrained network for that seed); data.npz is scripts/export-data.ts's file (float32 or --pixels).
+python/examples/fashion_study.sh prepares both for the Fashion-MNIST cnn study of docs/RESULTS.md.
+
+sobolnet's recipe, as `sobolnet train` runs it (src/train): the last --validation training samples
+held out, the rest shuffled every epoch by the seed, batches of --batch (the last one partial),
+Adam (0.9, 0.999, 1e-8, no weight decay), the learning rate along a cosine from lr to 0 over every
+step, fixed-sign weights clamped after each step, batch norm in training mode, the validation
+accuracy after each epoch. Float32 throughout (TF32 off). The shuffle and the GPU's summation order
+differ from sobolnet's, so runs are not bit-identical to `sobolnet train`'s; the reference phase
+measures how close they come.
+
+Phases (every run appends one JSON line to <out>/runs.jsonl; a rerun skips the runs found there):
+  selection  every variant × lr × epochs on --selection-seeds; validation only, no test.
+  final      per variant, the (lr, epochs) of the highest mean final validation accuracy (ties: fewer
+             epochs, then the smaller lr) on --final-seeds; test accuracy once, at the end.
+  reference  (with --reference) given lr per variant at --reference-epochs on --final-seeds, test
+             at the end: the recipe of an earlier study, to compare with its sobolnet runs.
+<out>/summary.md tabulates all three.
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.multiprocessing as mp
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import sobolnet_torch as st  # noqa: E402
+
+
+def floats(text):
+    return [float(v) for v in text.split(",") if v]
+
+
+def ints(text):
+    return [int(v) for v in text.split(",") if v]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--exports", required=True, help="folder of <variant>-s<seed>.npz exports of untrained networks")
+    p.add_argument("--data", required=True, help="scripts/export-data.ts's file (float32 or --pixels)")
+    p.add_argument("--variants", required=True, type=lambda t: [v for v in t.split(",") if v])
+    p.add_argument("--lrs", required=True, type=floats, help="Adam learning rates of the selection grid")
+    p.add_argument("--epochs", required=True, type=ints, help="epoch budgets of the selection grid")
+    p.add_argument("--selection-seeds", type=ints, default=[1])
+    p.add_argument("--final-seeds", type=ints, default=[2, 3, 4])
+    p.add_argument("--reference", default="", help="variant=lr,... : an earlier study's rates, run at --reference-epochs")
+    p.add_argument("--reference-epochs", type=int, default=5)
+    p.add_argument("--validation", type=int, default=5000, help="the last N training samples, held out")
+    p.add_argument("--train-limit", type=int, default=0, help="train on the first N of the rest only (0: all; smoke tests)")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--workers", type=int, default=1, help="processes running runs side by side (they share the device)")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--no-graphs", dest="graphs", action="store_false", help="on a GPU, run every step eagerly (no CUDA graph)")
+    p.add_argument("--out", required=True)
+    args = p.parse_args(argv)
+    args.reference = {k: float(v) for k, v in (item.split("=") for item in args.reference.split(",") if item)}
+    for v in args.variants + list(args.reference):
+        for seed in args.selection_seeds + args.final_seeds:
+            path = export_path(args, v, seed)
+            if not os.path.exists(path):
+                p.error(f"no export {path} for variant {v}, seed {seed}")
+    if args.validation < 1:
+        p.error(f"--validation must be at least 1, got {args.validation}")
+    return args
+
+
+def export_path(args, variant, seed):
+    return os.path.join(args.exports, f"{variant}-s{seed}.npz")
+
+
+def run_key(run):
+    return f"{run['phase']}/{run['variant']}/lr{run['lr']:g}/e{run['epochs']}/s{run['seed']}"
+
+
+# ---- one run (in a worker process) ----
+
+_DATA = {}
+
+
+def _load(args):
+    """The data on the device, once per process: train (all but the held-out tail), validation, test."""
+    if not _DATA:
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
+        x, y, x_test, y_test = st.load_data(args.data)
+        if args.validation >= x.shape[0]:
+            raise SystemExit(f"--validation {args.validation} must be less than the {x.shape[0]} training samples")
+        n = x.shape[0] - args.validation
+        m = n if args.train_limit <= 0 else min(n, args.train_limit)
+        dev = torch.device(args.device)
+        _DATA.update(train=(x[:m].to(dev), y[:m].to(dev)), validation=(x[n:].to(dev), y[n:].to(dev)),
+                     test=(x_test.to(dev), y_test.to(dev)))
+    return _DATA
+
+
+@torch.no_grad()
+def accuracy(net, x, y, batch=1000):
+    net.eval()
+    correct = 0
+    for start in range(0, x.shape[0], batch):
+        correct += int((net(x[start:start + batch]).argmax(1) == y[start:start + batch]).sum())
+    net.train()
+    return correct / x.shape[0]
+
+
+class TrainStep:
+    """One training step of `net` on samples idx of (x, y) at a given learning rate: Adam, then
+    the sign clamps. On a GPU (`graphed`) the full-batch step is captured once as a CUDA graph and
+    replayed, which takes the per-step Python and launch cost off the CPU; a partial batch runs
+    eagerly. The capture's warm-up steps are undone (weights, running statistics, Adam's state)."""
+
+    def __init__(self, net, manifest, lr0, x, y, batch, graphed):
+        self.net, self.manifest, self.x, self.y = net, manifest, x, y
+        self.graphed = graphed
+        self.loss_fn = torch.nn.CrossEntropyLoss()
+        groups = st.optimizer_groups(net, manifest, 0.0)
+        if graphed:
+            self.lr = torch.tensor(lr0, device=x.device)
+            for g in groups:
+                g["lr"] = self.lr
+            self.opt = torch.optim.Adam(groups, lr=self.lr, betas=(0.9, 0.999), eps=1e-8, capturable=True)
+            self._capture(batch)
+        else:
+            self.opt = torch.optim.Adam(groups, lr=lr0, betas=(0.9, 0.999), eps=1e-8)
+
+    def _eager(self, idx):
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.loss_fn(self.net(self.x[idx]), self.y[idx])
+        loss.backward()
+        self.opt.step()
+        st.apply_sign_constraints(self.net, self.manifest)
+        return loss
+
+    def _capture(self, batch):
+        self.idx = torch.arange(batch, device=self.x.device)
+        before = {k: v.detach().clone() for k, v in self.net.state_dict().items()}
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(2):
+                self._eager(self.idx)
+        torch.cuda.current_stream().wait_stream(side)
+        self.graph = torch.cuda.CUDAGraph()
+        self.opt.zero_grad(set_to_none=True)
+        with torch.cuda.graph(self.graph):
+            self.loss = self.loss_fn(self.net(self.x[self.idx]), self.y[self.idx])
+            self.loss.backward()
+            self.opt.step()
+            st.apply_sign_constraints(self.net, self.manifest)
+        with torch.no_grad():
+            for k, v in self.net.state_dict().items():
+                v.copy_(before[k])
+            for state in self.opt.state.values():
+                for t in state.values():
+                    if torch.is_tensor(t):
+                        t.zero_()
+
+    def __call__(self, idx, lr):
+        """Trains on samples idx at learning rate lr; returns the loss tensor (not synchronised)."""
+        if self.graphed:
+            self.lr.fill_(lr)
+            if idx.shape[0] == self.idx.shape[0]:
+                self.idx.copy_(idx)
+                self.graph.replay()
+                return self.loss
+        else:
+            for g in self.opt.param_groups:
+                g["lr"] = lr
+        return self._eager(idx)
+
+
+def train_one(job):
+    """Trains one run; returns its record (validation by epoch; test only when job['test'])."""
+    args, run = job
+    data = _load(args)
+    torch.manual_seed(run["seed"])
+    net, manifest = st.load_export(export_path(args, run["variant"], run["seed"]), torch.device(args.device))
+    net.train()
+    x, y = data["train"]
+    N, B = x.shape[0], args.batch
+    try:
+        step_of = TrainStep(net, manifest, run["lr"], x, y, B, graphed=x.is_cuda and args.graphs)
+    except RuntimeError as e:  # a capture that fails: eager steps, on a fresh copy of the network
+        print(f"{run_key(run)}: CUDA graph capture failed ({e}); running eagerly", flush=True)
+        net, manifest = st.load_export(export_path(args, run["variant"], run["seed"]), torch.device(args.device))
+        net.train()
+        step_of = TrainStep(net, manifest, run["lr"], x, y, B, graphed=False)
+    batches = math.ceil(N / B)
+    total = batches * run["epochs"]
+    order = torch.Generator().manual_seed(run["seed"])
+    by_epoch, seconds, step = [], [], 0
+    for _ in range(run["epochs"]):
+        t0 = time.time()
+        perm = torch.randperm(N, generator=order).to(x.device)
+        for b in range(batches):
+            lr = run["lr"] * 0.5 * (1 + math.cos(math.pi * (step / (total - 1) if total > 1 else 0)))
+            loss = step_of(perm[b * B:(b + 1) * B], lr)
+            step += 1
+        if not torch.isfinite(loss):
+            return {**run, "diverged": True, "validationByEpoch": by_epoch}
+        by_epoch.append(accuracy(net, *data["validation"]))
+        if x.is_cuda:
+            torch.cuda.synchronize()
+        seconds.append(time.time() - t0)
+    record = {**run, "validationAccuracy": by_epoch[-1], "validationByEpoch": by_epoch,
+              "secondsPerEpoch": statistics.median(seconds), "trainSamples": N, "device": args.device,
+              "graphed": step_of.graphed}
+    if run["test"]:
+        record["testAccuracy"] = accuracy(net, *data["test"])
+    return record
+
+
+# ---- the study (main process) ----
+
+def run_all(args, runs, done, path):
+    todo = [r for r in runs if run_key(r) not in done]
+    todo.sort(key=lambda r: -r["epochs"])       # longest first: the pool drains evenly
+    if not todo:
+        return
+    print(f"{len(todo)} runs ({sum(r['epochs'] for r in todo)} epochs) on {args.device}, {args.workers} at a time", flush=True)
+    jobs = [(args, r) for r in todo]
+    if args.workers <= 1:
+        for rec in map(train_one, jobs):
+            record(rec, done, path)
+        return
+    with mp.get_context("spawn").Pool(min(args.workers, len(jobs))) as pool:
+        for rec in pool.imap_unordered(train_one, jobs):
+            record(rec, done, path)
+
+
+def record(rec, done, path):
+    """Keeps a finished run: in `done`, as a line of runs.jsonl, and on the console."""
+    done[run_key(rec)] = rec
+    with open(path, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    test = f", test {100 * rec['testAccuracy']:.2f} %" if "testAccuracy" in rec else ""
+    val = "diverged" if rec.get("diverged") else f"validation {100 * rec['validationAccuracy']:.2f} %"
+    print(f"{run_key(rec)}: {val}{test}, {rec.get('secondsPerEpoch', 0):.2f} s/epoch", flush=True)
+
+
+def mean_val(done, variant, lr, epochs, seeds):
+    recs = [done.get(run_key({"phase": "selection", "variant": variant, "lr": lr, "epochs": epochs, "seed": s})) for s in seeds]
+    vals = [r["validationAccuracy"] if r and not r.get("diverged") else -1.0 for r in recs]
+    return sum(vals) / len(vals)
+
+
+def choose(args, done, variant):
+    """The (lr, epochs) of the best mean validation accuracy over the selection seeds."""
+    grid = [(lr, e) for e in sorted(args.epochs) for lr in sorted(args.lrs)]
+    return max(grid, key=lambda g: (mean_val(done, variant, g[0], g[1], args.selection_seeds), -g[1], -g[0]))
+
+
+def pct(values):
+    if not values:
+        return "–"
+    m = 100 * statistics.mean(values)
+    return f"{m:.2f} ± {100 * statistics.stdev(values):.2f}" if len(values) > 1 else f"{m:.2f}"
+
+
+def summary(args, done, chosen):
+    lines = [f"# Recipe study ({args.device})", "",
+             f"Training samples {next(iter(done.values()))['trainSamples']}, validation {args.validation}, batch {args.batch}; "
+             f"selection seeds {args.selection_seeds}, final seeds {args.final_seeds}.", "",
+             "## Selection: final validation accuracy (%), mean over the selection seeds", ""]
+    for v in args.variants:
+        lines += [f"### {v}", "", "| lr | " + " | ".join(f"{e} epochs" for e in sorted(args.epochs)) + " |",
+                  "| --- |" + " --- |" * len(args.epochs)]
+        for lr in sorted(args.lrs):
+            cells = []
+            for e in sorted(args.epochs):
+                m = mean_val(done, v, lr, e, args.selection_seeds)
+                cell = "diverged" if m < 0 else f"{100 * m:.2f}"
+                cells.append(f"**{cell}**" if (lr, e) == chosen[v] else cell)
+            lines.append(f"| {lr:g} | " + " | ".join(cells) + " |")
+        lines.append("")
+
+    def table(phase, rate_of, epochs_of, title):
+        out = [f"## {title}", "", "| variant | lr | epochs | validation % | test % | s/epoch | test by seed |",
+               "| --- | --- | --- | --- | --- | --- | --- |"]
+        for v in rate_of:
+            recs = [done.get(run_key({"phase": phase, "variant": v, "lr": rate_of[v], "epochs": epochs_of(v), "seed": s}))
+                    for s in args.final_seeds]
+            recs = [r for r in recs if r and not r.get("diverged")]
+            out.append(f"| {v} | {rate_of[v]:g} | {epochs_of(v)} | {pct([r['validationAccuracy'] for r in recs])} | "
+                       f"{pct([r['testAccuracy'] for r in recs])} | "
+                       f"{statistics.median([r['secondsPerEpoch'] for r in recs]):.2f} | " if recs else f"| {v} | – | – | – | – | – | ")
+            out[-1] += ", ".join(f"{100 * r['testAccuracy']:.2f}" for r in recs) + " |"
+        return out + [""]
+
+    lines += table("final", {v: chosen[v][0] for v in args.variants}, lambda v: chosen[v][1],
+                   "Final: the chosen recipe on the final seeds (mean ± sd)")
+    if args.reference:
+        lines += table("reference", args.reference, lambda v: args.reference_epochs,
+                       f"Reference: the given rates at {args.reference_epochs} epochs on the final seeds")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "runs.jsonl")
+    done = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                rec = json.loads(line)
+                done[run_key(rec)] = rec
+    started = time.time()
+    base = {"test": False}
+    selection = [{**base, "phase": "selection", "variant": v, "lr": lr, "epochs": e, "seed": s}
+                 for v in args.variants for lr in args.lrs for e in args.epochs for s in args.selection_seeds]
+    reference = [{"phase": "reference", "variant": v, "lr": lr, "epochs": args.reference_epochs, "seed": s, "test": True}
+                 for v, lr in args.reference.items() for s in args.final_seeds]
+    run_all(args, selection + reference, done, path)
+    chosen = {v: choose(args, done, v) for v in args.variants}
+    for v, (lr, e) in chosen.items():
+        print(f"chosen on validation: {v}: lr {lr:g}, {e} epochs", flush=True)
+    final = [{"phase": "final", "variant": v, "lr": chosen[v][0], "epochs": chosen[v][1], "seed": s, "test": True}
+             for v in args.variants for s in args.final_seeds]
+    run_all(args, final, done, path)
+    text = summary(args, done, chosen)
+    tmp = os.path.join(args.out, "summary.md.tmp")
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, os.path.join(args.out, "summary.md"))
+    print(text, flush=True)
+    print(f"study done in {time.time() - started:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
