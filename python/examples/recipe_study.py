@@ -22,7 +22,7 @@ Phases (every run appends one JSON line to <out>/runs.jsonl; a rerun skips the r
              epochs, then the smaller lr) on --final-seeds; test accuracy once, at the end.
   reference  (with --reference) given lr per variant at --reference-epochs on --final-seeds, test
              at the end: the recipe of an earlier study, to compare with its sobolnet runs.
-<out>/summary.md tabulates all three.
+<out>/summary.md tabulates all three; --report-only rewrites it from runs.jsonl without running.
 """
 import argparse
 import json
@@ -65,9 +65,10 @@ def parse_args(argv=None):
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--no-graphs", dest="graphs", action="store_false", help="on a GPU, run every step eagerly (no CUDA graph)")
     p.add_argument("--out", required=True)
+    p.add_argument("--report-only", action="store_true", help="write summary.md from <out>/runs.jsonl, running nothing")
     args = p.parse_args(argv)
     args.reference = {k: float(v) for k, v in (item.split("=") for item in args.reference.split(",") if item)}
-    for v in args.variants + list(args.reference):
+    for v in [] if args.report_only else args.variants + list(args.reference):
         for seed in args.selection_seeds + args.final_seeds:
             path = export_path(args, v, seed)
             if not os.path.exists(path):
@@ -252,15 +253,22 @@ def record(rec, done, path):
 
 
 def mean_val(done, variant, lr, epochs, seeds):
+    """Mean final validation accuracy of a grid point over `seeds`; -1 if a run diverged, None if one has not run."""
     recs = [done.get(run_key({"phase": "selection", "variant": variant, "lr": lr, "epochs": epochs, "seed": s})) for s in seeds]
-    vals = [r["validationAccuracy"] if r and not r.get("diverged") else -1.0 for r in recs]
+    if any(r is None for r in recs):
+        return None
+    vals = [-1.0 if r.get("diverged") else r["validationAccuracy"] for r in recs]
     return sum(vals) / len(vals)
 
 
 def choose(args, done, variant):
-    """The (lr, epochs) of the best mean validation accuracy over the selection seeds."""
+    """The (lr, epochs) of the best mean validation accuracy over the selection seeds; None while
+    a grid point has not run."""
     grid = [(lr, e) for e in sorted(args.epochs) for lr in sorted(args.lrs)]
-    return max(grid, key=lambda g: (mean_val(done, variant, g[0], g[1], args.selection_seeds), -g[1], -g[0]))
+    means = {g: mean_val(done, variant, g[0], g[1], args.selection_seeds) for g in grid}
+    if any(m is None for m in means.values()):
+        return None
+    return max(grid, key=lambda g: (means[g], -g[1], -g[0]))
 
 
 def pct(values):
@@ -282,7 +290,7 @@ def summary(args, done, chosen):
             cells = []
             for e in sorted(args.epochs):
                 m = mean_val(done, v, lr, e, args.selection_seeds)
-                cell = "diverged" if m < 0 else f"{100 * m:.2f}"
+                cell = "not run" if m is None else "diverged" if m < 0 else f"{100 * m:.2f}"
                 cells.append(f"**{cell}**" if (lr, e) == chosen[v] else cell)
             lines.append(f"| {lr:g} | " + " | ".join(cells) + " |")
         lines.append("")
@@ -300,8 +308,12 @@ def summary(args, done, chosen):
             out[-1] += ", ".join(f"{100 * r['testAccuracy']:.2f}" for r in recs) + " |"
         return out + [""]
 
-    lines += table("final", {v: chosen[v][0] for v in args.variants}, lambda v: chosen[v][1],
-                   "Final: the chosen recipe on the final seeds (mean ± sd)")
+    complete = [v for v in args.variants if chosen[v] is not None]
+    if len(complete) < len(args.variants):
+        lines += [f"Selection incomplete for {', '.join(v for v in args.variants if chosen[v] is None)}: no recipe chosen, no final runs.", ""]
+    if complete:
+        lines += table("final", {v: chosen[v][0] for v in complete}, lambda v: chosen[v][1],
+                       "Final: the chosen recipe on the final seeds (mean ± sd)")
     if args.reference:
         lines += table("reference", args.reference, lambda v: args.reference_epochs,
                        f"Reference: the given rates at {args.reference_epochs} epochs on the final seeds")
@@ -324,13 +336,15 @@ def main():
                  for v in args.variants for lr in args.lrs for e in args.epochs for s in args.selection_seeds]
     reference = [{"phase": "reference", "variant": v, "lr": lr, "epochs": args.reference_epochs, "seed": s, "test": True}
                  for v, lr in args.reference.items() for s in args.final_seeds]
-    run_all(args, selection + reference, done, path)
+    if not args.report_only:
+        run_all(args, selection + reference, done, path)
     chosen = {v: choose(args, done, v) for v in args.variants}
-    for v, (lr, e) in chosen.items():
-        print(f"chosen on validation: {v}: lr {lr:g}, {e} epochs", flush=True)
-    final = [{"phase": "final", "variant": v, "lr": chosen[v][0], "epochs": chosen[v][1], "seed": s, "test": True}
-             for v in args.variants for s in args.final_seeds]
-    run_all(args, final, done, path)
+    for v, c in chosen.items():
+        print(f"chosen on validation: {v}: " + ("none yet" if c is None else f"lr {c[0]:g}, {c[1]} epochs"), flush=True)
+    final = [{"phase": "final", "variant": v, "lr": c[0], "epochs": c[1], "seed": s, "test": True}
+             for v, c in chosen.items() if c is not None for s in args.final_seeds]
+    if not args.report_only:
+        run_all(args, final, done, path)
     text = summary(args, done, chosen)
     tmp = os.path.join(args.out, "summary.md.tmp")
     with open(tmp, "w") as f:
