@@ -12,7 +12,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, E edges. Pointers are byte addresses.
  */
-import { gatherRows } from './gather-rows';
+import { gatherRows, gatherRowsColumns } from './gather-rows';
 import { dotRow, hsum4, madd, tailMask } from './simd';
 
 // y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E]; targets [t0, t1)
@@ -22,11 +22,23 @@ export function sparseForward(t0: i32, t1: i32, y: usize, x: usize, W: usize, bi
 }
 
 /** Wt[j] = W[edgeOf[j]] for the edges j out of sources [s0, s1): the weights in source-major order. */
-function transposeWeights(s0: i32, s1: i32, W: usize, Wt: usize, sourceOffsets: usize, edgeOf: usize): void {
+export function transposeWeights(s0: i32, s1: i32, W: usize, Wt: usize, sourceOffsets: usize, edgeOf: usize): void {
   const j1 = load<i32>(sourceOffsets + (<usize>s1 << 2));
   for (let j = load<i32>(sourceOffsets + (<usize>s0 << 2)); j < j1; j++) {
     store<f32>(Wt + (<usize>j << 2), load<f32>(W + (<usize>load<i32>(edgeOf + (<usize>j << 2)) << 2)));
   }
+}
+
+// y[O,B] <- x[I,B], W[E], bias[O] | 0 for samples [c0, c1) of every target (the split by samples)
+export function sparseForwardColumns(c0: i32, c1: i32, y: usize, x: usize, W: usize, bias: usize, targetOffsets: usize,
+  sources: usize, O: i32, B: i32): void {
+  gatherRowsColumns(c0, c1, O, y, x, W, bias, targetOffsets, sources, B);
+}
+
+// dx[I,B] <- dy[O,B], Wt[E] (W in source-major order, from transposeWeights) for samples [c0, c1) of every source
+export function sparseBackwardInputColumns(c0: i32, c1: i32, dx: usize, dy: usize, Wt: usize, sourceOffsets: usize,
+  targets: usize, I: i32, B: i32): void {
+  gatherRowsColumns(c0, c1, I, dx, dy, Wt, 0, sourceOffsets, targets, B);
 }
 
 // dx[I,B] <- dy[O,B], W[E]; Wt[E] is scratch (W in source-major order); sources [s0, s1)

@@ -197,3 +197,33 @@ describe('wasm backend object', () => {
     expect(x[63]).toBe(3);
   });
 });
+
+describe('the sparse kernels split by samples (sampleSplit)', () => {
+  const split = [2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0, sampleSplit: true }));
+  afterAll(() => split.forEach((k) => k.close()));
+  for (const B of [48, 127, 128]) {
+    it(`gives the bits of one thread, forward and input gradient, B=${B} (2 and 3 threads, columns not multiples of 4)`, () => {
+      const rng = new Rng(1000 + B);
+      const [I, O] = [123, 77];
+      const { index } = buildIndex(I, O, randomEdges(rng, I, O, 1500)); // duplicate edges and empty rows among them
+      const E = index.sources.length;
+      const one = backends[0];
+      const x = randomFloats(rng, 'f32', I * B), dy = randomFloats(rng, 'f32', O * B);
+      const W = randomFloats(rng, 'f32', E), bias = randomFloats(rng, 'f32', O);
+      const run = (k: WasmKernels): [Floats, Floats] => {
+        const [y, dx] = [k.alloc('f32', O * B), k.alloc('f32', I * B)];
+        k.sparseForward(y, place(k, 'f32', x, 1), place(k, 'f32', W, 2), place(k, 'f32', bias, 3), index, B);
+        k.sparseBackwardInput(dx, place(k, 'f32', dy, 1), place(k, 'f32', W, 2), index, B);
+        return [y, dx];
+      };
+      const [y1, dx1] = run(one);
+      expect(relError(y1, (() => { const y = new Float32Array(O * B); referenceKernels.sparseForward(y, x, W, bias, index, B); return y; })()))
+        .toBeLessThan(1e-5);
+      for (const k of split) {
+        const [y, dx] = run(k);
+        expect(firstBitDifference(y, y1), `y on ${k.name}`).toBe(-1);
+        expect(firstBitDifference(dx, dx1), `dx on ${k.name}`).toBe(-1);
+      }
+    });
+  }
+});

@@ -49,6 +49,12 @@ export interface WasmKernelsOptions {
    * keeps the edge-lane kernels (the batch bench times the two against each other).
    */
   readonly quadKernels?: boolean;
+  /**
+   * Whether the threads split the sparse forward and input gradient by samples (each thread: every
+   * row, its columns) rather than by rows, where every thread gets at least SAMPLE_SPLIT_COLUMNS
+   * samples. Default false (rows), while the two are being measured.
+   */
+  readonly sampleSplit?: boolean;
 }
 
 /** A wasm SIMD backend: the Kernels, plus its arena, its thread count and `close()`, which ends its workers. */
@@ -122,12 +128,19 @@ const SMALL_BATCH_PARALLEL_FACTOR = 4;
 /** The work an edge-lane kernel reports to `exec`. */
 const smallBatchWork = (E: number, B: number): number => (E * B) / SMALL_BATCH_PARALLEL_FACTOR;
 
+/**
+ * The fewest samples a thread takes when a sparse kernel splits by samples: 16 (4 vectors), so that
+ * a thread's row still runs in chunks of 4-6 vectors (assembly/gather-rows.ts).
+ */
+export const SAMPLE_SPLIT_COLUMNS = 16;
+
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
   options: WasmKernelsOptions = {}): WasmKernels {
   const k = arena.kernels;
   const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
   const edgeLanes = options.edgeLaneBatches ?? EDGE_LANE_BATCHES;
   const quadLanes = options.quadKernels ?? true;
+  const sampleSplit = options.sampleSplit ?? false;
   /** The quad index the batch-1 kernels run on, or null (other batches, no structure, quads or edge lanes off). */
   const quadsAt = (index: SparseIndex, B: number): QuadIndexBlock | null =>
     (B === 1 && B < edgeLanes && quadLanes ? arena.quads(index) : null);
@@ -142,6 +155,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     else pool.run(name, bounds(pool.threads), args);
   }
   const even = (N: number, align: number) => (T: number) => evenBounds(N, T, align);
+  /** Whether a batch-lane sparse job of `work` on B samples splits by samples (see WasmKernelsOptions.sampleSplit). */
+  const bySamples = (work: number, B: number): boolean =>
+    sampleSplit && pool !== null && work >= minWork && B >= SAMPLE_SPLIT_COLUMNS * pool.threads;
   /**
    * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
    * thread (a 1024 -> 10 output layer gets 4 + 6 units on 2 threads) split too unevenly to pay for
@@ -189,6 +205,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
+      if (!edgeLane && bySamples(E * B, B)) {
+        exec('sparseForwardColumns', B, E * B, even(B, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, O, B]);
+        return;
+      }
       exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds,
         [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
     },
@@ -208,6 +228,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       if (B < edgeLanes) {
         exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
           [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
+      } else if (bySamples(E * B, B)) {
+        // the weights in source order first (split by sources), then the gather split by samples
+        exec('transposeWeights', I, E, s.sourceBounds, [W.byteOffset, s.transposedWeights, s.sourceOffsets, s.edgeOf]);
+        exec('sparseBackwardInputColumns', B, E * B, even(B, 4),
+          [dx.byteOffset, dy.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, I, B]);
       } else {
         exec('sparseBackwardInput', I, E * B, s.sourceBounds,
           [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B]);
