@@ -33,17 +33,19 @@
  *   kernel itself on a layer whose every target gathers K consecutive rows (x read once, in order:
  *   the gather at its best locality; bytes counted: x, y, W, sources); the faster of the two.
  *   The same two streams over L2-sized (256 KiB, one thread) and L3-sized (2 MiB) arrays are
- *   printed too; they run at 25-35 GB/s at both levels, so they measure the wasm loops, not the
- *   caches, and the forward at n = 1024 moves more than that from L2 (a bound built on them was
- *   beaten there: 104 %). They give the "stream bound" column: the rate if the step moved its
+ *   printed too; they run at 25-40 GB/s at both levels, so they measure the wasm loops, not the
+ *   caches, and the step at n = 1024 beat a bound built on them (104 %). They give the "stream bound" column: the rate if the step moved its
  *   simulated bytes as fast as wasm streams them. It is not a bound.
  * Why the bound is an upper bound on the rate, given the caches: demand misses only (a prefetcher
  *   fetches lines earlier, never fewer, and useless prefetches add lines); L2's write-backs into
  *   L3 not counted; DRAM write-backs charged at the read stream's rate; port widths, not achieved
  *   rates, for L2 and L3; and the levels' transfers taken to overlap fully (a max, not a sum).
  *   What it cannot see: latency. A gather whose lines hit L3 but arrive one or two at a time runs
- *   far below it. If the measured rate passes the bound, the cache model is wrong (the L3 share
- *   first: a smaller share moves more from DRAM) or DRAM delivered more than the streams measured.
+ *   far below it. Where it could still be beaten: DRAM's rate is measured, not a hardware width (a
+ *   kernel with more misses in flight than the streams might pull more); LRU is not the fewest
+ *   misses a cache can have, so a replacement policy that beats it on this order moves fewer
+ *   bytes; and the L3 share is assumed. If the measured rate passes the bound, suspect these (the
+ *   L3 share first: a smaller share moves more from DRAM, a larger one less).
  * The windows of `windowSpread` (src/topology/window-spread.ts) are printed too: where they hold,
  * the K gathers of a window of targets read K contiguous windows of rows, which is why most
  * gathers hit L3 even where x is larger than L3.
