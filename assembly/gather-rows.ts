@@ -24,6 +24,11 @@
  * - window scatter (per window of 16 rows of y, its edges sorted by source: x read as K contiguous
  *   runs, y rows updated in L1): 0.3-0.6× (tiles of 16-128 samples). The load-add-store of y per
  *   edge costs more than the gathers it makes sequential.
+ * - two threads splitting the batch (each thread every row, its half of the columns), against the
+ *   windowed split of rows (assembly/sparse-kernels.ts; npm run bench:split, three runs, the step
+ *   on 2 threads over 1 thread, medians): 1.67 / 1.65 at n = 1024, 1.82 / 1.68 at 4096, 1.32 / 1.97
+ *   at 16384, 2.04 / 2.25 at 65536; and the weight gradient cannot split by samples without
+ *   changing its sums.
  *
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
@@ -106,20 +111,6 @@ function rowScalar(yp: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32,
   }
 }
 
-/**
- * Columns [c0, c1) of row u's sums (yr, x already at column 0 of their rows): chunks of 6, 4 and 1
- * vectors from c0; a last partial vector (c1 - c0 not a multiple of 4) is the vector that ends at
- * c1, recomputing up to 3 columns the range already holds, with the same bits. Needs c1 - c0 >= 4.
- */
-function rowColumns(yr: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32, c0: i32, c1: i32): void {
-  // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
-  let b = c0;
-  for (; c1 - b >= 24 && (c1 - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-  for (; b + 16 <= c1; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-  for (; b + 4 <= c1; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-  if (b < c1) chunk1(yr + (<usize>(c1 - 4) << 2), x + (<usize>(c1 - 4) << 2), W, rows, e0, e1, rowBytes, b0);
-}
-
 // y[U,B] <- x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E]; rows u in [u0, u1)
 export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, offsets: usize, rows: usize,
   B: i32): void {
@@ -129,24 +120,15 @@ export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias:
     const e1 = load<i32>(offsets + (<usize>u << 2), 4);
     const b0 = biasAt(bias, u);
     const yr = y + <usize>u * rowBytes;
-    if (B < 4) rowScalar(yr, x, W, rows, e0, e1, B, b0);
-    else rowColumns(yr, x, W, rows, e0, e1, rowBytes, b0, 0, B);
-  }
-}
-
-/**
- * The same gather for columns (samples) [c0, c1) of every row u in [0, U): the split of a job over
- * threads by samples instead of rows. Each thread then walks all rows in storage order, as one
- * thread does, and touches only its columns' cache lines of x, so the threads' working sets are
- * halves of one thread's instead of two disjoint row ranges competing for the cache. Every element
- * sums as in gatherRows: the same bits for any split. Needs c1 - c0 >= 4 (and B >= 4).
- */
-export function gatherRowsColumns(c0: i32, c1: i32, U: i32, y: usize, x: usize, W: usize, bias: usize, offsets: usize,
-  rows: usize, B: i32): void {
-  const rowBytes = <usize>B << 2;
-  for (let u = 0; u < U; u++) {
-    const e0 = load<i32>(offsets + (<usize>u << 2));
-    const e1 = load<i32>(offsets + (<usize>u << 2), 4);
-    rowColumns(y + <usize>u * rowBytes, x, W, rows, e0, e1, rowBytes, biasAt(bias, u), c0, c1);
+    if (B < 4) {
+      rowScalar(yr, x, W, rows, e0, e1, B, b0);
+      continue;
+    }
+    // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
+    let b = 0;
+    for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0);
   }
 }

@@ -4,8 +4,8 @@
  * pointers into the shared memory and sizes: one instance per thread runs its own range, and a
  * unit's result never depends on the range it was computed in. Nothing here allocates.
  */
-export { sparseBackwardInput, sparseBackwardInputColumns, sparseBackwardWeight, sparseForward, sparseForwardColumns,
-  transposeWeights } from './sparse-kernels';
+export { sparseBackwardInput, sparseBackwardInputWindows, sparseBackwardWeight, sparseBackwardWeightWindows, sparseForward,
+  sparseForwardWindows } from './sparse-kernels';
 export { sparseBackwardInputSmallBatch, sparseBackwardWeightSmallBatch, sparseForwardSmallBatch } from './small-batch-kernels';
 export { biasBackward, denseBackwardWeight, denseGather } from './dense-kernels';
 export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';

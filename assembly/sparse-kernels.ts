@@ -12,7 +12,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, E edges. Pointers are byte addresses.
  */
-import { gatherRows, gatherRowsColumns } from './gather-rows';
+import { gatherRows } from './gather-rows';
 import { dotRow, hsum4, madd, tailMask } from './simd';
 
 // y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E]; targets [t0, t1)
@@ -22,23 +22,11 @@ export function sparseForward(t0: i32, t1: i32, y: usize, x: usize, W: usize, bi
 }
 
 /** Wt[j] = W[edgeOf[j]] for the edges j out of sources [s0, s1): the weights in source-major order. */
-export function transposeWeights(s0: i32, s1: i32, W: usize, Wt: usize, sourceOffsets: usize, edgeOf: usize): void {
+function transposeWeights(s0: i32, s1: i32, W: usize, Wt: usize, sourceOffsets: usize, edgeOf: usize): void {
   const j1 = load<i32>(sourceOffsets + (<usize>s1 << 2));
   for (let j = load<i32>(sourceOffsets + (<usize>s0 << 2)); j < j1; j++) {
     store<f32>(Wt + (<usize>j << 2), load<f32>(W + (<usize>load<i32>(edgeOf + (<usize>j << 2)) << 2)));
   }
-}
-
-// y[O,B] <- x[I,B], W[E], bias[O] | 0 for samples [c0, c1) of every target (the split by samples)
-export function sparseForwardColumns(c0: i32, c1: i32, y: usize, x: usize, W: usize, bias: usize, targetOffsets: usize,
-  sources: usize, O: i32, B: i32): void {
-  gatherRowsColumns(c0, c1, O, y, x, W, bias, targetOffsets, sources, B);
-}
-
-// dx[I,B] <- dy[O,B], Wt[E] (W in source-major order, from transposeWeights) for samples [c0, c1) of every source
-export function sparseBackwardInputColumns(c0: i32, c1: i32, dx: usize, dy: usize, Wt: usize, sourceOffsets: usize,
-  targets: usize, I: i32, B: i32): void {
-  gatherRowsColumns(c0, c1, I, dx, dy, Wt, 0, sourceOffsets, targets, B);
 }
 
 // dx[I,B] <- dy[O,B], W[E]; Wt[E] is scratch (W in source-major order); sources [s0, s1)
@@ -112,5 +100,34 @@ export function sparseBackwardWeight(t0: i32, t1: i32, dW: usize, dy: usize, x: 
     for (; e < e1; e++) {
       store<f32>(dW + (<usize>e << 2), dotRow(g, x + <usize>load<i32>(sources + (<usize>e << 2)) * rowBytes, B));
     }
+  }
+}
+
+// ---- The windowed split over threads. Rows [0, N) (targets, or sources for the input gradient)
+// go in windows of S rows, window w to part w mod T; a call runs parts [p0, p1). With T threads
+// each taking one part, the threads work on neighbouring windows at the same time, and with
+// Sobol' paths stored bit-reversed neighbouring windows gather from the same coarser source
+// windows (src/topology/window-spread.ts): the threads share the lines they bring into L3,
+// where contiguous halves of the rows walk disjoint source windows and split L3 between them.
+// Every row is computed whole by one call, as above: the same bits for any split.
+
+export function sparseForwardWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, y: usize, x: usize, W: usize, bias: usize,
+  targetOffsets: usize, sources: usize, B: i32): void {
+  for (let p = p0; p < p1; p++) {
+    for (let u = p * S; u < N; u += T * S) gatherRows(u, min(N, u + S), y, x, W, bias, targetOffsets, sources, B);
+  }
+}
+
+export function sparseBackwardInputWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, dx: usize, dy: usize, W: usize, Wt: usize,
+  sourceOffsets: usize, targets: usize, edgeOf: usize, B: i32): void {
+  for (let p = p0; p < p1; p++) {
+    for (let u = p * S; u < N; u += T * S) sparseBackwardInput(u, min(N, u + S), dx, dy, W, Wt, sourceOffsets, targets, edgeOf, B);
+  }
+}
+
+export function sparseBackwardWeightWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, dW: usize, dy: usize, x: usize,
+  targetOffsets: usize, sources: usize, B: i32): void {
+  for (let p = p0; p < p1; p++) {
+    for (let u = p * S; u < N; u += T * S) sparseBackwardWeight(u, min(N, u + S), dW, dy, x, targetOffsets, sources, B);
   }
 }

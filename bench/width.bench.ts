@@ -54,7 +54,7 @@
  */
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import type { SparseIndex } from '../src/kernels/kernels.js';
-import type { WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';
+import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { buildTopology } from '../src/topology/build-topology.js';
 import { windowSpread } from '../src/topology/window-spread.js';
@@ -64,7 +64,7 @@ import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { ceilingCall, measureSimdCeiling } from './lib/simd-ceiling.js';
 import {
-  traceBackward, traceBackwardInput, traceBackwardWeight, traceForward, type SparseStepAddresses,
+  traceBackward, traceBackwardInput, traceBackwardWeight, traceForward, type RowSplit, type SparseStepAddresses,
 } from './lib/sparse-step-trace.js';
 import { fmtNum, printTable, timeCases, type Case } from './lib/timing.js';
 
@@ -121,15 +121,18 @@ function simulatedBytes(k: WasmKernels, index: SparseIndex, arrays: Record<'x' |
     sourceOffsets: block.sourceOffsets, targets: block.targets, edgeOf: block.edgeOf, transposedWeights: block.transposedWeights,
   };
   const T = k.threads;
-  const targetBounds = block.targetBounds(T), sourceBounds = block.sourceBounds(T);
+  // the backend's split of each kernel's rows: windows or one range per thread (windowedSplit)
+  const { inputs: I, outputs: O } = index;
+  const targetSplit: RowSplit = windowedSplit(O, 4 * I * B, T) ? { windowRows: WINDOW_ROWS, threads: T, rows: O } : block.targetBounds(T);
+  const sourceSplit: RowSplit = windowedSplit(I, 4 * O * B, T) ? { windowRows: WINDOW_ROWS, threads: T, rows: I } : block.sourceBounds(T);
   const h = new CacheHierarchy({ ...spec, cores: T });
-  const forward = steadyStateCounts(h, () => traceForward(h, index, a, B, targetBounds));
-  traceBackward(h, index, a, B, targetBounds, sourceBounds);   // warm: the backward after a backward
+  const forward = steadyStateCounts(h, () => traceForward(h, index, a, B, targetSplit));
+  traceBackward(h, index, a, B, targetSplit, sourceSplit);   // warm: the backward after a backward
   h.resetCounts();
-  traceBackwardInput(h, index, a, B, sourceBounds);
+  traceBackwardInput(h, index, a, B, sourceSplit);
   const input = h.counts();
   h.resetCounts();
-  traceBackwardWeight(h, index, a, B, targetBounds);
+  traceBackwardWeight(h, index, a, B, targetSplit);
   return { forward: bytesOf(forward), 'backward input': bytesOf(input), 'backward weight': bytesOf(h.counts()) };
 }
 

@@ -16,10 +16,12 @@
  *   dy then of the four rows, the order `dot4`'s loop repeats within a line), then dW[e..e+3]
  *   written; left-over edges one at a time (sources[e], dy's row and x's row, dW[e]).
  *
- * Threads: each kernel splits its rows into one contiguous range per thread (`bounds`, as the
- * backend's `targetBounds` / `sourceBounds`); thread k runs on core k, and the simulation steps
- * the threads in lockstep, one row each in turn. The backward input's two phases are stepped
- * separately (each thread transposes its range before it gathers).
+ * Threads: each kernel splits its rows over the threads as the backend does (`RowSplit`): one
+ * contiguous range per thread (`bounds`, the backend's `targetBounds` / `sourceBounds`), or windows
+ * of S rows dealt round-robin (the windowed split of assembly/sparse-kernels.ts). Thread k runs on
+ * core k, and the simulation steps the threads in lockstep, one row each in turn. The backward
+ * input transposes a range's weights before it gathers the range (a contiguous range: the whole
+ * range first; windows: window by window).
  *
  * B must be a multiple of 4 (the bench's 128; the scalar and tail paths are not traced).
  */
@@ -57,28 +59,44 @@ export function gatherChunks(B: number): Array<[number, number]> {
   return out;
 }
 
-/** Runs row(u, core) for every u of every thread's range [bounds[k], bounds[k+1]), threads in lockstep. */
-function lockstep(bounds: Int32Array, row: (u: number, core: number) => void): void {
-  const T = bounds.length - 1;
-  let longest = 0;
-  for (let k = 0; k < T; k++) longest = Math.max(longest, bounds[k + 1] - bounds[k]);
+/** How a kernel's rows [0, N) go to the threads: contiguous ranges [bounds[k], bounds[k+1]), or windows of S rows round-robin. */
+export type RowSplit = Int32Array | { readonly windowRows: number; readonly threads: number; readonly rows: number };
+
+/** The row ranges each thread runs, in order: [u0, u1) pairs per thread. */
+function rangesOf(split: RowSplit): Array<Array<[number, number]>> {
+  if (split instanceof Int32Array) return Array.from({ length: split.length - 1 }, (_, k) => [[split[k], split[k + 1]] as [number, number]]);
+  const { windowRows: S, threads: T, rows: N } = split;
+  return Array.from({ length: T }, (_, k) => {
+    const out: Array<[number, number]> = [];
+    for (let u = k * S; u < N; u += T * S) out.push([u, Math.min(N, u + S)]);
+    return out;
+  });
+}
+
+/** Runs step(u, phase, core) over each thread's sequence of (row, phase), the threads in lockstep. */
+function lockstep(sequences: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, step: (u: number, phase: number, core: number) => void): void {
+  const longest = Math.max(0, ...sequences.map((q) => q.length));
   for (let i = 0; i < longest; i++) {
-    for (let k = 0; k < T; k++) {
-      const u = bounds[k] + i;
-      if (u < bounds[k + 1]) row(u, k);
-    }
+    sequences.forEach((q, core) => {
+      if (i < q.length) step(q[i][0], q[i][1], core);
+    });
   }
 }
 
+/** Each thread's rows of `split` in order, every row once, as phase 0. */
+function rowsOf(split: RowSplit): Array<Array<[number, number]>> {
+  return rangesOf(split).map((ranges) => ranges.flatMap(([u0, u1]) => Array.from({ length: u1 - u0 }, (_, i) => [u0 + i, 0] as [number, number])));
+}
+
 /**
- * `gatherRows` over the rows of `bounds`: y[u] = sum over e of W[e]·x[rows[e]].
+ * One row u of `gatherRows`: y[u] = sum over e of W[e]·x[rows[e]].
  * Shapes: offsets [U+1] and rows [E] as in memory at `offsetsAt` / `rowsAt`; y [U,B], x [R,B], W [E].
  */
-function traceGather(h: AccessSink, bounds: Int32Array, B: number, y: number, x: number, W: number,
+function traceGatherRow(h: AccessSink, core: number, u: number, B: number, y: number, x: number, W: number,
   offsets: Int32Array, rows: Int32Array, offsetsAt: number, rowsAt: number): void {
   const rowBytes = 4 * B;
   const chunks = gatherChunks(B);
-  lockstep(bounds, (u, core) => {
+  {
     h.access(core, offsetsAt + 4 * u, 8, false);
     const e0 = offsets[u], e1 = offsets[u + 1];
     for (const [at, bytes] of chunks) {
@@ -89,41 +107,48 @@ function traceGather(h: AccessSink, bounds: Int32Array, B: number, y: number, x:
       }
       h.access(core, y + u * rowBytes + at, bytes, true);
     }
-  });
-}
-
-/** The forward: y[O,B] from x[I,B] over targets split by `targetBounds`. */
-export function traceForward(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
-  targetBounds: Int32Array): void {
-  traceGather(h, targetBounds, B, a.y, a.x, a.W, index.targetOffsets, index.sources, a.targetOffsets, a.sources);
-}
-
-/** The backward input: Wt = W in source order, then dx[I,B] from dy[O,B] over sources split by `sourceBounds`. */
-export function traceBackwardInput(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
-  sourceBounds: Int32Array): void {
-  const T = sourceBounds.length - 1;
-  for (let k = 0; k < T; k++) {
-    h.access(k, a.sourceOffsets + 4 * sourceBounds[k], 4, false);
-    h.access(k, a.sourceOffsets + 4 * sourceBounds[k + 1], 4, false);
   }
-  lockstep(sourceBounds, (s, core) => {
+}
+
+/** The forward: y[O,B] from x[I,B] over targets split by `targetSplit`. */
+export function traceForward(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
+  targetSplit: RowSplit): void {
+  lockstep(rowsOf(targetSplit), (u, _phase, core) =>
+    traceGatherRow(h, core, u, B, a.y, a.x, a.W, index.targetOffsets, index.sources, a.targetOffsets, a.sources));
+}
+
+/**
+ * The backward input over sources split by `sourceSplit`: per range, Wt = W in source order
+ * (phase 0), then dx[I,B] from dy[O,B] (phase 1).
+ */
+export function traceBackwardInput(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
+  sourceSplit: RowSplit): void {
+  const sequences = rangesOf(sourceSplit).map((ranges, core) => ranges.flatMap(([s0, s1]) => {
+    h.access(core, a.sourceOffsets + 4 * s0, 4, false);
+    h.access(core, a.sourceOffsets + 4 * s1, 4, false);
+    const rows = Array.from({ length: s1 - s0 }, (_, i) => s0 + i);
+    return [...rows.map((u) => [u, 0] as [number, number]), ...rows.map((u) => [u, 1] as [number, number])];
+  }));
+  lockstep(sequences, (s, phase, core) => {
+    if (phase === 1) {
+      traceGatherRow(h, core, s, B, a.dx, a.dy, a.transposedWeights, index.sourceOffsets, index.targets, a.sourceOffsets, a.targets);
+      return;
+    }
     for (let j = index.sourceOffsets[s]; j < index.sourceOffsets[s + 1]; j++) {
       h.access(core, a.edgeOf + 4 * j, 4, false);
       h.access(core, a.W + 4 * index.edgeOf[j], 4, false);
       h.access(core, a.transposedWeights + 4 * j, 4, true);
     }
   });
-  traceGather(h, sourceBounds, B, a.dx, a.dy, a.transposedWeights, index.sourceOffsets, index.targets,
-    a.sourceOffsets, a.targets);
 }
 
-/** The backward weight: dW[E] = dy[t]·x[s] per edge, over targets split by `targetBounds`. */
+/** The backward weight: dW[E] = dy[t]·x[s] per edge, over targets split by `targetSplit`. */
 export function traceBackwardWeight(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
-  targetBounds: Int32Array): void {
+  targetSplit: RowSplit): void {
   const rowBytes = 4 * B;
   const lines = Math.ceil(rowBytes / 64);
   const { targetOffsets, sources } = index;
-  lockstep(targetBounds, (t, core) => {
+  lockstep(rowsOf(targetSplit), (t, _phase, core) => {
     h.access(core, a.targetOffsets + 4 * t, 8, false);
     const g = a.dy + t * rowBytes;
     const e1 = targetOffsets[t + 1];
@@ -151,7 +176,7 @@ export function traceBackwardWeight(h: AccessSink, index: SparseIndex, a: Sparse
 
 /** `sparseBackward` as the wasm backend runs it: the backward input, then the backward weight. */
 export function traceBackward(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
-  targetBounds: Int32Array, sourceBounds: Int32Array): void {
-  traceBackwardInput(h, index, a, B, sourceBounds);
-  traceBackwardWeight(h, index, a, B, targetBounds);
+  targetSplit: RowSplit, sourceSplit: RowSplit): void {
+  traceBackwardInput(h, index, a, B, sourceSplit);
+  traceBackwardWeight(h, index, a, B, targetSplit);
 }

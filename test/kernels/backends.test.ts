@@ -11,7 +11,7 @@ import type { Floats, Precision } from '../../src/core/floats.js';
 import type { Kernels } from '../../src/kernels/kernels.js';
 import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels, sharedWasmArena } from '../../src/kernels/node/select-kernels.js';
-import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
+import { windowedSplit, type WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import type { WasmBuild } from '../../src/kernels/wasm/wasm-arena.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
@@ -198,32 +198,41 @@ describe('wasm backend object', () => {
   });
 });
 
-describe('the sparse kernels split by samples (sampleSplit)', () => {
-  const split = [2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0, sampleSplit: true }));
-  afterAll(() => split.forEach((k) => k.close()));
-  for (const B of [48, 127, 128]) {
-    it(`gives the bits of one thread, forward and input gradient, B=${B} (2 and 3 threads, columns not multiples of 4)`, () => {
+describe('the windowed split of the sparse kernels', () => {
+  // windows of 8 rows, always (no size threshold): with 77 and 123 rows every thread gets >= 2 windows
+  const windowed = [2, 3].map((threads) => createNodeWasmKernels({ threads, minParallelWork: 0, windowRows: 8, windowSplitMinBytes: 0 }));
+  afterAll(() => windowed.forEach((k) => k.close()));
+  for (const B of [4, 20, 127]) {
+    it(`gives the bits of one thread: forward, input and weight gradients, B=${B} (2 and 3 threads, a last window cut short)`, () => {
       const rng = new Rng(1000 + B);
       const [I, O] = [123, 77];
       const { index } = buildIndex(I, O, randomEdges(rng, I, O, 1500)); // duplicate edges and empty rows among them
       const E = index.sources.length;
-      const one = backends[0];
       const x = randomFloats(rng, 'f32', I * B), dy = randomFloats(rng, 'f32', O * B);
       const W = randomFloats(rng, 'f32', E), bias = randomFloats(rng, 'f32', O);
-      const run = (k: WasmKernels): [Floats, Floats] => {
-        const [y, dx] = [k.alloc('f32', O * B), k.alloc('f32', I * B)];
-        k.sparseForward(y, place(k, 'f32', x, 1), place(k, 'f32', W, 2), place(k, 'f32', bias, 3), index, B);
-        k.sparseBackwardInput(dx, place(k, 'f32', dy, 1), place(k, 'f32', W, 2), index, B);
-        return [y, dx];
+      const run = (k: WasmKernels): Floats[] => {
+        const [y, dx, dW] = [k.alloc('f32', O * B), k.alloc('f32', I * B), k.alloc('f32', E)];
+        const [xk, Wk, dyk] = [place(k, 'f32', x, 1), place(k, 'f32', W, 2), place(k, 'f32', dy, 3)];
+        k.sparseForward(y, xk, Wk, place(k, 'f32', bias, 1), index, B);
+        k.sparseBackwardInput(dx, dyk, Wk, index, B);
+        k.sparseBackwardWeight(dW, dyk, xk, index, B);
+        return [y, dx, dW];
       };
-      const [y1, dx1] = run(one);
-      expect(relError(y1, (() => { const y = new Float32Array(O * B); referenceKernels.sparseForward(y, x, W, bias, index, B); return y; })()))
-        .toBeLessThan(1e-5);
-      for (const k of split) {
-        const [y, dx] = run(k);
-        expect(firstBitDifference(y, y1), `y on ${k.name}`).toBe(-1);
-        expect(firstBitDifference(dx, dx1), `dx on ${k.name}`).toBe(-1);
+      const expected = run(backends[0]);
+      const y = new Float32Array(O * B);
+      referenceKernels.sparseForward(y, x, W, bias, index, B);
+      expect(relError(expected[0], y)).toBeLessThan(1e-5);
+      for (const k of windowed) {
+        run(k).forEach((a, i) => expect(firstBitDifference(a, expected[i]), `${['y', 'dx', 'dW'][i]} on ${k.name}`).toBe(-1));
       }
     });
   }
+
+  it('is what the backend runs where the gathered array passes 4 MiB and every thread gets two windows', () => {
+    expect(windowedSplit(65536, 4 * 65536 * 128, 2)).toBe(true);
+    expect(windowedSplit(16384, 4 * 16384 * 128, 2)).toBe(true);
+    expect(windowedSplit(4096, 4 * 4096 * 128, 2)).toBe(false);   // 2 MiB: contiguous ranges
+    expect(windowedSplit(65536, 4 * 65536 * 128, 1)).toBe(false);
+    expect(windowedSplit(200, 64 * 2 ** 20, 2)).toBe(false);      // fewer than 2 windows of 64 per thread
+  });
 });

@@ -50,11 +50,12 @@ export interface WasmKernelsOptions {
    */
   readonly quadKernels?: boolean;
   /**
-   * Whether the threads split the sparse forward and input gradient by samples (each thread: every
-   * row, its columns) rather than by rows, where every thread gets at least SAMPLE_SPLIT_COLUMNS
-   * samples. Default false (rows), while the two are being measured.
+   * Rows per window of the windowed split of the batch-lane sparse kernels (see `windowedSplit`).
+   * Default WINDOW_ROWS; 0 always splits the rows into one contiguous range per thread.
    */
-  readonly sampleSplit?: boolean;
+  readonly windowRows?: number;
+  /** The gathered array's bytes above which the windowed split runs; default WINDOW_SPLIT_MIN_BYTES (0: always). */
+  readonly windowSplitMinBytes?: number;
 }
 
 /** A wasm SIMD backend: the Kernels, plus its arena, its thread count and `close()`, which ends its workers. */
@@ -67,6 +68,34 @@ export interface WasmKernels extends Kernels {
 }
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
+
+/** Rows per window of the windowed split (npm run bench:split -- --window S times others). */
+export const WINDOW_ROWS = 64;
+
+/**
+ * The gathered array (x of the forward and the weight gradient, dy of the input gradient) above
+ * which the sparse kernels split their rows over the threads in windows: 4 MiB, half the L3 share
+ * this VM's pointer chases show (8 MiB). Below it, contiguous ranges each stay within L3 and keep
+ * more of their lines in their own core's L2.
+ */
+export const WINDOW_SPLIT_MIN_BYTES = 4 * 2 ** 20;
+
+/**
+ * Whether a batch-lane sparse kernel over `rows` rows on `threads` threads, gathering from an array
+ * of `gatheredBytes`, deals its rows to the threads in windows of `windowRows`, round-robin
+ * (assembly/sparse-kernels.ts), rather than one contiguous range per thread. With Sobol' paths
+ * stored bit-reversed, neighbouring windows gather from the same coarser source windows
+ * (topology/window-spread.ts), so the threads share the lines they bring into L3 where contiguous
+ * ranges walk disjoint source windows and split L3 between them (the cache simulation of npm run
+ * bench:width: 1939 against 386 MB of DRAM per step at n = 65536, K = 32, B = 128). Measured (npm run
+ * bench:split, three runs, the step on 2 threads over 1, medians; ranges / windows of 64): 1.62 / 1.65
+ * at n = 1024, 1.97 / 1.68 at 4096, 1.51 / 1.97 at 16384, 1.62 / 2.25 at 65536. Needs at least two
+ * windows per thread. Either split gives the same bits: every row is computed whole by one thread.
+ */
+export function windowedSplit(rows: number, gatheredBytes: number, threads: number, windowRows: number = WINDOW_ROWS,
+  minBytes: number = WINDOW_SPLIT_MIN_BYTES): boolean {
+  return windowRows > 0 && threads > 1 && gatheredBytes > minBytes && rows >= 2 * windowRows * threads;
+}
 
 /**
  * What an element of a streaming kernel (ReLU, bias gradient, add, optimiser step, batching) counts
@@ -128,19 +157,14 @@ const SMALL_BATCH_PARALLEL_FACTOR = 4;
 /** The work an edge-lane kernel reports to `exec`. */
 const smallBatchWork = (E: number, B: number): number => (E * B) / SMALL_BATCH_PARALLEL_FACTOR;
 
-/**
- * The fewest samples a thread takes when a sparse kernel splits by samples: 16 (4 vectors), so that
- * a thread's row still runs in chunks of 4-6 vectors (assembly/gather-rows.ts).
- */
-export const SAMPLE_SPLIT_COLUMNS = 16;
-
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
   options: WasmKernelsOptions = {}): WasmKernels {
   const k = arena.kernels;
   const minWork = options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK;
   const edgeLanes = options.edgeLaneBatches ?? EDGE_LANE_BATCHES;
   const quadLanes = options.quadKernels ?? true;
-  const sampleSplit = options.sampleSplit ?? false;
+  const windowRows = options.windowRows ?? WINDOW_ROWS;
+  const windowMinBytes = options.windowSplitMinBytes ?? WINDOW_SPLIT_MIN_BYTES;
   /** The quad index the batch-1 kernels run on, or null (other batches, no structure, quads or edge lanes off). */
   const quadsAt = (index: SparseIndex, B: number): QuadIndexBlock | null =>
     (B === 1 && B < edgeLanes && quadLanes ? arena.quads(index) : null);
@@ -155,9 +179,16 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     else pool.run(name, bounds(pool.threads), args);
   }
   const even = (N: number, align: number) => (T: number) => evenBounds(N, T, align);
-  /** Whether a batch-lane sparse job of `work` on B samples splits by samples (see WasmKernelsOptions.sampleSplit). */
-  const bySamples = (work: number, B: number): boolean =>
-    sampleSplit && pool !== null && work >= minWork && B >= SAMPLE_SPLIT_COLUMNS * pool.threads;
+  /**
+   * Runs the windowed variant of a row-split sparse kernel on rows [0, N), gathering from an array
+   * of `gathered` floats, where `windowedSplit` says so; returns false (nothing run) otherwise.
+   */
+  function execWindows(name: WasmKernelName, N: number, work: number, gathered: number, args: readonly number[]): boolean {
+    if (pool === null || work < minWork || !windowedSplit(N, 4 * gathered, pool.threads, windowRows, windowMinBytes)) return false;
+    const T = pool.threads;
+    pool.run(name, evenBounds(T, T, 1), [windowRows, T, N, ...args]);
+    return true;
+  }
   /**
    * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
    * thread (a 1024 -> 10 output layer gets 4 + 6 units on 2 threads) split too unevenly to pay for
@@ -205,12 +236,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
-      if (!edgeLane && bySamples(E * B, B)) {
-        exec('sparseForwardColumns', B, E * B, even(B, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, O, B]);
-        return;
-      }
-      exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds,
-        [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
+      const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
+      if (!edgeLane && execWindows('sparseForwardWindows', O, E * B, I * B, args)) return;
+      exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds, args);
     },
 
     // dx[I,B] <- dy[O,B], W[E]
@@ -228,14 +256,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       if (B < edgeLanes) {
         exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
           [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
-      } else if (bySamples(E * B, B)) {
-        // the weights in source order first (split by sources), then the gather split by samples
-        exec('transposeWeights', I, E, s.sourceBounds, [W.byteOffset, s.transposedWeights, s.sourceOffsets, s.edgeOf]);
-        exec('sparseBackwardInputColumns', B, E * B, even(B, 4),
-          [dx.byteOffset, dy.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, I, B]);
       } else {
-        exec('sparseBackwardInput', I, E * B, s.sourceBounds,
-          [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B]);
+        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
+        if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
       }
     },
 
@@ -258,8 +281,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
+      const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B];
+      if (!edgeLane && execWindows('sparseBackwardWeightWindows', O, E * B, I * B, args)) return;
       exec(edgeLane ? 'sparseBackwardWeightSmallBatch' : 'sparseBackwardWeight', O, edgeLane ? smallBatchWork(E, B) : E * B,
-        s.targetBounds, [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
+        s.targetBounds, args);
     },
 
     // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused

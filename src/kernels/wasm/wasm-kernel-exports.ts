@@ -18,7 +18,7 @@ export const WASM_KERNEL_NAMES = [
   'globalAvgPoolForward', 'globalAvgPoolBackward', 'add',
   'gatherBatch',
   'sparseForwardQuads', 'sparseBackwardWeightQuads',
-  'sparseForwardColumns', 'sparseBackwardInputColumns', 'transposeWeights',
+  'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
