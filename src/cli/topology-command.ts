@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { check, SobolnetError } from '../core/errors.js';
-import { RECIPE_DATASETS, completeRecipe, flagOf, modelSpecOf, type RecipeDataset } from '../experiment/run-recipe.js';
+import { NETWORK_DEFAULTS, RECIPE_DATASETS, completeRecipe, flagOf, modelSpecOf, type RecipeDataset } from '../experiment/run-recipe.js';
 import { buildTopology, type Topology } from '../topology/build-topology.js';
 import { formatStatsTable } from '../topology/stats-table.js';
 import { topologyStats } from '../topology/stats.js';
@@ -21,7 +21,8 @@ import { ARCHITECTURES, type Architecture } from '../model/presets.js';
 import { parseNumber, parseWidths } from './parse.js';
 import { addPathOptions, pathSpecOf, SOURCE_CHOICES, type PathOptions } from './path-options.js';
 
-const DEFAULT_FAN_IN = 16;
+/** The fan-in when none is given: train's (NETWORK_DEFAULTS), so `topology --arch` shows what `train --arch` builds. */
+const DEFAULT_FAN_IN = NETWORK_DEFAULTS.fanIn;
 
 interface TopologyOptions extends PathOptions {
   widths?: number[];

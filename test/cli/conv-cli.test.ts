@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cifarBytes, tempDir } from '../data/fixtures.js';
 import { sobolnet } from '../helpers/sobolnet-cli.js';
+import { completeRecipe, modelSpecOf, NETWORK_DEFAULTS } from '../../src/experiment/run-recipe.js';
+import { referenceKernels } from '../../src/kernels/reference-kernels.js';
+import { Model } from '../../src/model/model.js';
+import { topologyHash } from '../../src/topology/topology-hash.js';
+import type { Topology } from '../../src/topology/build-topology.js';
 
 
 function oneLineError(r: { status: number; stderr: string }): string {
@@ -76,6 +81,13 @@ describe('sobolnet with convolutional presets', () => {
     expect(lines).toHaveLength(2 + 18);
     expect(lines[0]).toMatch(/^resnet20 on cifar10 \(channels\), sobol, 1024 paths/);
     expect(lines[8]).toMatch(/^6-7\s+9\.body\.0 conv 3×3\/2 16×32×32 -> 32×16×16\s+16 -> 32\s+128\s+128\s+25\.0 %\s+0\s+4\/4\/4\s+8\/8\/8\s+4\/4 of 32$/);
+  });
+
+  it('shows, given no fan-in, the topology that train builds given none (the same default and hash)', () => {
+    const r = sobolnet('topology', '--arch', 'cnn', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const trained = new Model(modelSpecOf(completeRecipe({ arch: 'cnn' }, ''), NETWORK_DEFAULTS.fanIn), referenceKernels);
+    expect((JSON.parse(r.stdout) as { hash: string }).hash).toBe(topologyHash(trained.topology as Topology));
   });
 
   it('refuses what does not apply to a preset with one line', () => {
