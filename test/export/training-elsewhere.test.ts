@@ -8,7 +8,7 @@
  *   the test set in the final runs only, and writes its summary.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { decodeNpz } from '../../src/export/torch/npz.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Model } from '../../src/model/model.js';
 import { loadModel } from '../../src/model/node/model-io.js';
+import { cifarBytes } from '../data/fixtures.js';
 import { repositoryRoot as root, sobolnet } from '../helpers/sobolnet-cli.js';
 import { PYTHON, TORCH_MISSING } from './torch-python.js';
 
@@ -83,6 +84,37 @@ describe('scripts/export-data.ts --pixels', () => {
         .toEqual(Array.from(npzEntry(join(dir, 'float.npz'), `y_${part}`, '<i4').data));
     }
     expect(statSync(join(dir, 'pixels.npz')).size).toBeLessThan(statSync(join(dir, 'float.npz')).size / 4);
+  });
+});
+
+describe('scripts/export-data.ts --pixels on normalised 3-channel images', () => {
+  it('writes one table row per channel (the training statistics), which PyTorch applies by channel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sobolnet-pixels3-'));
+    const pixel = (l: number) => (n: number, c: number, y: number, x: number): number => (l * 25 + c * 40 + 3 * y + x + n) % 256;
+    for (let i = 1; i <= 5; i++) writeFileSync(join(dir, `data_batch_${i}.bin`), Buffer.concat([0, 1, 2, 3].map((l) => cifarBytes([l], pixel(l)))));
+    writeFileSync(join(dir, 'test_batch.bin'), Buffer.concat([0, 1, 2, 3, 4, 5].map((l) => cifarBytes([l], pixel(l)))));
+    const model = join(dir, 'init.sobolnet');
+    const r = script('init-model.ts', [JSON.stringify({ dataset: 'cifar10', arch: 'cnn', density: 0.25, validation: 4 }), '--data', dir, '--out', model]);
+    expect(r.status, r.stderr).toBe(0);
+    const { meta } = loadModel(model, referenceKernels);
+    expect((meta.normalization as { mean: number[] }).mean).toHaveLength(3);   // statistics of the 16 training samples
+    for (const [file, extra] of [['float.npz', []], ['pixels.npz', ['--pixels']]] as const) {
+      const e = script('export-data.ts', [model, '--data', dir, '--out', join(dir, file), ...extra]);
+      expect(e.status, e.stderr).toBe(0);
+    }
+    const table = npzEntry(join(dir, 'pixels.npz'), 'input_table', '<f4');
+    expect(table.shape).toEqual([3, 256]);
+    const x = npzEntry(join(dir, 'float.npz'), 'x_train', '<f4'), p = npzEntry(join(dir, 'pixels.npz'), 'x_train', '|u1');
+    expect(p.shape).toEqual([20, 3, 32, 32]);
+    const S = 32 * 32;
+    expect(Array.from(p.data, (v, i) => table.data[256 * (Math.floor(i / S) % 3) + v])).toEqual(Array.from(x.data));
+    if (TORCH_MISSING === null) {
+      const same = spawnSync(PYTHON, ['-c', 'import sys, torch, sobolnet_torch as st\n' +
+        'a, b = st.load_data(sys.argv[1]), st.load_data(sys.argv[2])\n' +
+        'print(all(torch.equal(u, v) for u, v in zip(a, b)))', join(dir, 'pixels.npz'), join(dir, 'float.npz')],
+      { cwd: join(root, 'python'), encoding: 'utf8' });
+      expect(same.stdout.trim(), same.stderr).toBe('True');
+    }
   });
 });
 
