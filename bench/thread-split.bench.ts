@@ -21,8 +21,8 @@
  */
 import { createNodeWasmKernels, sharedWasmArena } from '../src/kernels/node/select-kernels.js';
 import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';
-import { buildTopology } from '../src/topology/build-topology.js';
 import { parseBenchArgs } from './lib/args.js';
+import { hiddenPairLayer } from './lib/mlp-path-layer.js';
 import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, printTable, timeCases, type Case } from './lib/timing.js';
@@ -34,7 +34,7 @@ function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--widths', '--window'], { repeats: [9, 3] });
   const widths = (args.extra.get('--widths') ?? (args.quick ? '1024,4096' : '1024,4096,16384,65536')).split(',').map(Number);
   const S = Number(args.extra.get('--window') ?? WINDOW_ROWS);
-  printHeader('sparse step n → n, K = 32, B = 128: one thread against three splits over two (npm run bench:split)',
+  printHeader('sparse step n → n, K = 32, B = 128: one thread against two splits over two threads (npm run bench:split)',
     [`window ${S} rows; repeats ${args.repeats}`]);
   const arena = sharedWasmArena('simd-fma');
   const splits: Record<string, WasmKernels> = {
@@ -49,8 +49,7 @@ async function run(widths: number[], splits: Record<string, WasmKernels>, S: num
   const rows: { n: number; split: string; stepMs: number; speedUp: number; gflops: number; backendsChoice: boolean }[] = [];
   const k0 = splits['1 thread'];
   for (const n of widths) {
-    const index = buildTopology({ widths: [n, n], source: { kind: 'sobol' }, paths: { fanIn: K }, components: [1, 2],
-      unitOrders: ['bit-reversed', 'bit-reversed'] }).layers[0];
+    const index = hiddenPairLayer(n, K);
     const E = index.sources.length;
     const alloc = (m: number): Float32Array => k0.alloc('f32', m) as Float32Array;
     const [x, y, dy, dx, W, dW, bias] = [alloc(n * B), alloc(n * B), alloc(n * B), alloc(n * B), alloc(E), alloc(E), alloc(n)];

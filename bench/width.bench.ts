@@ -56,11 +56,11 @@ import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import type { SparseIndex } from '../src/kernels/kernels.js';
 import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
-import { buildTopology } from '../src/topology/build-topology.js';
 import { windowSpread } from '../src/topology/window-spread.js';
 import { parseBenchArgs } from './lib/args.js';
 import { CacheHierarchy, steadyStateCounts, LINE_BYTES, type CacheCounts, type CacheHierarchySpec } from './lib/cache-model.js';
 import { printHeader } from './lib/machine.js';
+import { hiddenPairLayer } from './lib/mlp-path-layer.js';
 import { writeResults } from './lib/results.js';
 import { ceilingCall, measureSimdCeiling } from './lib/simd-ceiling.js';
 import {
@@ -79,14 +79,6 @@ const L2_PORT_BYTES = 64;
 const L3_PORT_BYTES = 32;
 const KERNELS = ['forward', 'backward input', 'backward weight'] as const;
 type KernelName = (typeof KERNELS)[number];
-
-/** The layer n → n of the bench (see the file comment). */
-function pathLayer(n: number): SparseIndex {
-  return buildTopology({
-    widths: [n, n], source: { kind: 'sobol' }, paths: { fanIn: K }, components: [1, 2],
-    unitOrders: ['bit-reversed', 'bit-reversed'],
-  }).layers[0];
-}
 
 /** A layer of `rows` → rows/K units whose target t gathers rows tK … tK + K − 1: x read once, in order. */
 function streamLayer(rows: number): SparseIndex {
@@ -123,8 +115,9 @@ function simulatedBytes(k: WasmKernels, index: SparseIndex, arrays: Record<'x' |
   const T = k.threads;
   // the backend's split of each kernel's rows: windows or one range per thread (windowedSplit)
   const { inputs: I, outputs: O } = index;
-  const targetSplit: RowSplit = windowedSplit(O, 4 * I * B, T) ? { windowRows: WINDOW_ROWS, threads: T, rows: O } : block.targetBounds(T);
-  const sourceSplit: RowSplit = windowedSplit(I, 4 * O * B, T) ? { windowRows: WINDOW_ROWS, threads: T, rows: I } : block.sourceBounds(T);
+  const splitOf = (rows: number, gathered: number, bounds: (T: number) => Int32Array): RowSplit =>
+    (windowedSplit(rows, 4 * gathered * B, T) ? { windowRows: WINDOW_ROWS, threads: T, rows } : bounds(T));
+  const targetSplit = splitOf(O, I, block.targetBounds), sourceSplit = splitOf(I, O, block.sourceBounds);
   const h = new CacheHierarchy({ ...spec, cores: T });
   const forward = steadyStateCounts(h, () => traceForward(h, index, a, B, targetSplit));
   traceBackward(h, index, a, B, targetSplit, sourceSplit);   // warm: the backward after a backward
@@ -226,7 +219,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const rng = new Rng(20261130);
   for (const n of widths) {
-    const index = pathLayer(n);
+    const index = hiddenPairLayer(n, K);
     const E = index.sources.length;
     const cases: Case[] = [];
     const arrays = kernels.map((k, i) => {

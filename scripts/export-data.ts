@@ -23,6 +23,7 @@
  * whole training set: sobolnet's validation split is its last samples (data/validation-split.ts).
  */
 import { parseArgs } from 'node:util';
+import { runScript } from './lib/run-script.js';
 import { modelData } from '../src/cli/model-data.js';
 import { checkInt, SobolnetError } from '../src/core/errors.js';
 import { writeFileAtomic } from '../src/core/node/atomic-write.js';
@@ -96,10 +97,4 @@ function main(): void {
     `input [${xTest.shape.slice(1).join(', ')}]\n`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof SobolnetError)) throw e;
-  process.stderr.write(`export-data: ${e.message}\n`);
-  process.exitCode = 1;
-}
+runScript('export-data', main);

@@ -16,11 +16,13 @@
  * recipe (`recipe`) and `untrained: true`.
  */
 import { parseArgs } from 'node:util';
+import { runScript } from './lib/run-script.js';
 import { SobolnetError } from '../src/core/errors.js';
+import { shortJson } from '../src/core/parse-with-schema.js';
 import { loadDataset } from '../src/data/node/load-dataset.js';
-import { resolveDensity } from '../src/experiment/path-count.js';
+import { resolvedModelSpec } from '../src/experiment/path-count.js';
 import { dataForRecipe } from '../src/experiment/run-record.js';
-import { completeRecipe, modelSpecOf, NETWORK_DEFAULTS, trainConfigOf } from '../src/experiment/run-recipe.js';
+import { completeRecipe, NETWORK_DEFAULTS, trainConfigOf } from '../src/experiment/run-recipe.js';
 import { referenceKernels } from '../src/kernels/reference-kernels.js';
 import { Model } from '../src/model/model.js';
 import { saveModel } from '../src/model/node/model-io.js';
@@ -39,10 +41,10 @@ function main(): void {
     throw new SobolnetError(`the recipe must be a JSON object, got ${JSON.stringify(positionals[0])}`);
   }
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
-    throw new SobolnetError(`the recipe must be a JSON object, got ${positionals[0]}`);
+    throw new SobolnetError(`the recipe must be a JSON object, got ${shortJson(fields)}`);
   }
   const recipe = completeRecipe(fields, 'recipe');
-  const model = new Model(modelSpecOf(resolveDensity(recipe, NETWORK_DEFAULTS.fanIn), NETWORK_DEFAULTS.fanIn), referenceKernels);
+  const model = new Model(resolvedModelSpec(recipe, NETWORK_DEFAULTS.fanIn), referenceKernels);
   const normalization = recipe.normalization === 'per-channel'
     ? dataForRecipe(recipe, loadDataset(recipe.dataset, values.data)).train.normalization : undefined;
   saveModel(values.out, model, {
@@ -52,10 +54,4 @@ function main(): void {
   process.stdout.write(`wrote ${values.out}: the untrained ${recipe.arch} of the recipe (${model.parameterCount} parameters)\n`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof SobolnetError)) throw e;
-  process.stderr.write(`init-model: ${e.message}\n`);
-  process.exitCode = 1;
-}
+runScript('init-model', main);

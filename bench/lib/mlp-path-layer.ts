@@ -29,3 +29,14 @@ export function mlpPathLayer(I: number, O: number, fanIn: number, hiddenOrder: U
 export function standalonePathLayer(I: number, O: number, fanIn: number, order: UnitOrder): SparseIndex {
   return buildTopology({ widths: [I, O], source: { kind: 'sobol' }, paths: { fanIn }, unitOrders: [order, order] }).layers[0];
 }
+
+/**
+ * A hidden pair n → n of an MLP as the width and thread-split benches time it: plain Sobol' paths,
+ * components 1 and 2 (those of an MLP's first hidden pair), fan-in K, both layers stored
+ * bit-reversed (train's default for hidden units).
+ */
+export function hiddenPairLayer(n: number, fanIn: number): SparseIndex {
+  return buildTopology({
+    widths: [n, n], source: { kind: 'sobol' }, paths: { fanIn }, components: [1, 2], unitOrders: ['bit-reversed', 'bit-reversed'],
+  }).layers[0];
+}

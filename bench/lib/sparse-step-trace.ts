@@ -89,32 +89,29 @@ function rowsOf(split: RowSplit): Array<Array<[number, number]>> {
 }
 
 /**
- * One row u of `gatherRows`: y[u] = sum over e of W[e]·x[rows[e]].
- * Shapes: offsets [U+1] and rows [E] as in memory at `offsetsAt` / `rowsAt`; y [U,B], x [R,B], W [E].
+ * One row u of `gatherRows`: y[u] = sum over e of W[e]·x[rows[e]], the batch in `chunks`
+ * (gatherChunks) of rows of `rowBytes`. Shapes: offsets [U+1] and rows [E] as in memory at `offsetsAt` / `rowsAt`; y [U,B], x [R,B], W [E].
  */
-function traceGatherRow(h: AccessSink, core: number, u: number, B: number, y: number, x: number, W: number,
-  offsets: Int32Array, rows: Int32Array, offsetsAt: number, rowsAt: number): void {
-  const rowBytes = 4 * B;
-  const chunks = gatherChunks(B);
-  {
-    h.access(core, offsetsAt + 4 * u, 8, false);
-    const e0 = offsets[u], e1 = offsets[u + 1];
-    for (const [at, bytes] of chunks) {
-      for (let e = e0; e < e1; e++) {
-        h.access(core, W + 4 * e, 4, false);
-        h.access(core, rowsAt + 4 * e, 4, false);
-        h.access(core, x + rows[e] * rowBytes + at, bytes, false);
-      }
-      h.access(core, y + u * rowBytes + at, bytes, true);
+function traceGatherRow(h: AccessSink, core: number, u: number, chunks: ReadonlyArray<readonly [number, number]>, rowBytes: number,
+  y: number, x: number, W: number, offsets: Int32Array, rows: Int32Array, offsetsAt: number, rowsAt: number): void {
+  h.access(core, offsetsAt + 4 * u, 8, false);
+  const e0 = offsets[u], e1 = offsets[u + 1];
+  for (const [at, bytes] of chunks) {
+    for (let e = e0; e < e1; e++) {
+      h.access(core, W + 4 * e, 4, false);
+      h.access(core, rowsAt + 4 * e, 4, false);
+      h.access(core, x + rows[e] * rowBytes + at, bytes, false);
     }
+    h.access(core, y + u * rowBytes + at, bytes, true);
   }
 }
 
 /** The forward: y[O,B] from x[I,B] over targets split by `targetSplit`. */
 export function traceForward(h: AccessSink, index: SparseIndex, a: SparseStepAddresses, B: number,
   targetSplit: RowSplit): void {
+  const chunks = gatherChunks(B);
   lockstep(rowsOf(targetSplit), (u, _phase, core) =>
-    traceGatherRow(h, core, u, B, a.y, a.x, a.W, index.targetOffsets, index.sources, a.targetOffsets, a.sources));
+    traceGatherRow(h, core, u, chunks, 4 * B, a.y, a.x, a.W, index.targetOffsets, index.sources, a.targetOffsets, a.sources));
 }
 
 /**
@@ -129,9 +126,10 @@ export function traceBackwardInput(h: AccessSink, index: SparseIndex, a: SparseS
     const rows = Array.from({ length: s1 - s0 }, (_, i) => s0 + i);
     return [...rows.map((u) => [u, 0] as [number, number]), ...rows.map((u) => [u, 1] as [number, number])];
   }));
+  const chunks = gatherChunks(B);
   lockstep(sequences, (s, phase, core) => {
     if (phase === 1) {
-      traceGatherRow(h, core, s, B, a.dx, a.dy, a.transposedWeights, index.sourceOffsets, index.targets, a.sourceOffsets, a.targets);
+      traceGatherRow(h, core, s, chunks, 4 * B, a.dx, a.dy, a.transposedWeights, index.sourceOffsets, index.targets, a.sourceOffsets, a.targets);
       return;
     }
     for (let j = index.sourceOffsets[s]; j < index.sourceOffsets[s + 1]; j++) {

@@ -107,14 +107,8 @@ def _load(args):
     return _DATA
 
 
-@torch.no_grad()
-def accuracy(net, x, y, batch=1000):
-    net.eval()
-    correct = 0
-    for start in range(0, x.shape[0], batch):
-        correct += int((net(x[start:start + batch]).argmax(1) == y[start:start + batch]).sum())
-    net.train()
-    return correct / x.shape[0]
+def accuracy(net, x, y):
+    return st.count_correct(net, x, y) / x.shape[0]
 
 
 class TrainStep:
@@ -129,10 +123,9 @@ class TrainStep:
         self.loss_fn = torch.nn.CrossEntropyLoss()
         groups = st.optimizer_groups(net, manifest, 0.0)
         if graphed:
-            self.lr = torch.tensor(lr0, device=x.device)
-            for g in groups:
-                g["lr"] = self.lr
-            self.opt = torch.optim.Adam(groups, lr=self.lr, betas=(0.9, 0.999), eps=1e-8, capturable=True)
+            # a rate tensor on the device, which the captured step reads; __call__ fills each group's
+            self.opt = torch.optim.Adam(groups, lr=torch.tensor(lr0, device=x.device), betas=(0.9, 0.999), eps=1e-8,
+                                        capturable=True)
             self._capture(batch)
         else:
             self.opt = torch.optim.Adam(groups, lr=lr0, betas=(0.9, 0.999), eps=1e-8)
@@ -172,7 +165,8 @@ class TrainStep:
     def __call__(self, idx, lr):
         """Trains on samples idx at learning rate lr; returns the loss tensor (not synchronised)."""
         if self.graphed:
-            self.lr.fill_(lr)
+            for g in self.opt.param_groups:
+                g["lr"].fill_(lr)
             if idx.shape[0] == self.idx.shape[0]:
                 self.idx.copy_(idx)
                 self.graph.replay()

@@ -45,17 +45,6 @@ def parse_args():
     return p.parse_args()
 
 
-@torch.no_grad()
-def evaluate(net, x, y, device, batch=1000):
-    """Count of test samples whose largest logit is their label (ties go to the lower class, as in sobolnet)."""
-    net.eval()
-    correct = 0
-    for start in range(0, x.shape[0], batch):
-        logits = net(x[start:start + batch].to(device))
-        correct += int((logits.argmax(1).cpu() == y[start:start + batch]).sum())
-    return correct
-
-
 def main():
     args = parse_args()
     cuda = torch.cuda.is_available()
@@ -104,7 +93,7 @@ def main():
     if args.replica_dir:
         st.save_export(net, manifest, os.path.join(args.replica_dir, f"rank{rank}.npz"))
     if rank == 0:
-        correct = evaluate(net, x_test, y_test, device)
+        correct = st.count_correct(net, x_test, y_test)
         print(f"test accuracy {100 * correct / x_test.shape[0]:.2f} % ({correct}/{x_test.shape[0]})", flush=True)
         st.save_export(net, manifest, args.out)
         print("result " + json.dumps({"correct": correct, "count": int(x_test.shape[0])}), flush=True)

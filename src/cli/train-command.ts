@@ -7,11 +7,11 @@ import { AUGMENT_KINDS, type AugmentKind } from '../data/augment.js';
 import { DATASET_NAMES, loadDataset, type DatasetName } from '../data/node/load-dataset.js';
 import { NORMALIZATIONS, type NormalizationKind } from '../data/normalization.js';
 import type { InitSpec } from '../layers/init.js';
-import { resolveDensity } from '../experiment/path-count.js';
+import { resolvedModelSpec } from '../experiment/path-count.js';
 import { dataForRecipe } from '../experiment/run-record.js';
 import { checkRecipeMemory } from '../experiment/node/check-recipe-memory.js';
 import {
-  completeRecipe, defaultWidths, flagOf, INPUT_ORDERS, modelSpecOf, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
+  completeRecipe, defaultWidths, flagOf, INPUT_ORDERS, NETWORK_DEFAULTS, RECIPE_DEFAULTS, RECIPE_FIELDS, trainConfigOf,
   type InputOrder, type RunRecipe,
 } from '../experiment/run-recipe.js';
 import { BACKEND_NAMES, selectKernels, type BackendName } from '../kernels/node/select-kernels.js';
@@ -137,7 +137,7 @@ function runTrain(o: TrainOptions, command: Command): void {
     throw new SobolnetError(`--widths ${widths.join('-')} do not fit the ${loaded.train.features} features and ` +
       `${loaded.train.classes} classes of the ${o.dataset} files`);
   }
-  const spec = modelSpecOf(resolveDensity(recipe, NETWORK_DEFAULTS.fanIn), NETWORK_DEFAULTS.fanIn);
+  const spec = resolvedModelSpec(recipe, NETWORK_DEFAULTS.fanIn);
   const config = trainConfigOf(recipe);
   const data = dataForRecipe(recipe, loaded, flagOf);
   if (o.out) {

@@ -8,7 +8,8 @@
 import { check } from '../core/errors.js';
 import { pathLayerCount, topologySpecOf, type MlpSpec } from '../model/model-spec.js';
 import { buildTopology } from '../topology/build-topology.js';
-import { mlpSpecOf, mlpWidths, type RunRecipe } from './run-recipe.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { mlpSpecOf, mlpWidths, modelSpecOf, type RunRecipe } from './run-recipe.js';
 
 /** Linear weights of the dense network with these widths: sum of w[l] * w[l+1]. */
 export function denseWeightCount(widths: readonly number[]): number {
@@ -66,4 +67,9 @@ export function resolveDensity(r: RunRecipe, defaultFanIn: number): RunRecipe {
     if (weightsAt(mid) <= budget) lo = mid; else hi = mid;
   }
   return { ...cleared, paths: lo };
+}
+
+/** The model spec a recipe trains: its density resolved to a path count first (train, experiment and scripts/init-model.ts). */
+export function resolvedModelSpec(r: RunRecipe, defaultFanIn: number): ModelSpec {
+  return modelSpecOf(resolveDensity(r, defaultFanIn), defaultFanIn);
 }

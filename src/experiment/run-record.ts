@@ -14,8 +14,8 @@ import { denseCost, densePathLayerWeights, pathWeightCountOf, weightCountOf } fr
 import { pathLayerCount } from '../model/model-spec.js';
 import { train, type TrainHooks } from '../train/trainer.js';
 import { holdOutValidation } from '../data/validation-split.js';
-import { resolveDensity } from './path-count.js';
-import { modelSpecOf, recipeKey, trainConfigOf, type FieldLabel, type RunRecipe } from './run-recipe.js';
+import { resolvedModelSpec } from './path-count.js';
+import { recipeKey, trainConfigOf, type FieldLabel, type RunRecipe } from './run-recipe.js';
 
 /** What "weights" counts, in the words every table and summary uses. */
 export const WEIGHTS_MEANING = 'linear weights, biases excluded';
@@ -99,7 +99,7 @@ function inInputOrder(r: Pick<RunRecipe, 'inputOrder' | 'seed'>, data: DataSplit
 export function runRecipe(r: RunRecipe, data: DataSplit, kernels: Kernels, defaultFanIn: number,
   hooks: TrainHooks = {}, now: () => Date = () => new Date()): RunRecord {
   const started = performance.now();
-  const spec = modelSpecOf(resolveDensity(r, defaultFanIn), defaultFanIn);
+  const spec = resolvedModelSpec(r, defaultFanIn);
   const model = new Model(spec, kernels);
   const config = trainConfigOf(r);
   const result = train(model, data, config, hooks);

@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDensity } from '../../src/experiment/path-count.js';
-import { completeRecipe, modelSpecOf, NETWORK_DEFAULTS } from '../../src/experiment/run-recipe.js';
+import { resolvedModelSpec } from '../../src/experiment/path-count.js';
+import { completeRecipe, NETWORK_DEFAULTS } from '../../src/experiment/run-recipe.js';
 import { decodeNpy, type NpyArray, type NpyDtype } from '../../src/export/torch/npy.js';
 import { decodeNpz } from '../../src/export/torch/npz.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
@@ -45,7 +45,7 @@ describe('scripts/init-model.ts', () => {
     expect(r.status, r.stderr).toBe(0);
     const { model, meta } = loadModel(out, referenceKernels);
     const recipe = completeRecipe(RECIPE, '');
-    const fresh = new Model(modelSpecOf(resolveDensity(recipe, NETWORK_DEFAULTS.fanIn), NETWORK_DEFAULTS.fanIn), referenceKernels);
+    const fresh = new Model(resolvedModelSpec(recipe, NETWORK_DEFAULTS.fanIn), referenceKernels);
     const arrays = model.namedArrays(), expected = fresh.namedArrays();
     expect(arrays.map((a) => a.name)).toEqual(expected.map((a) => a.name));
     arrays.forEach((a, i) => expect(Array.from(a.value)).toEqual(Array.from(Float32Array.from(expected[i].value))));
