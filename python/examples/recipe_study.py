@@ -63,7 +63,7 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--workers", type=int, default=1, help="processes running runs side by side (they share the device)")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    p.add_argument("--no-graphs", dest="graphs", action="store_false", help="on a GPU, run every step eagerly (no CUDA graph)")
+    p.add_argument("--no-graphs", dest="graphs", action="store_false", help="on a GPU, run every step eagerly (no CUDA graph of the epoch)")
     p.add_argument("--out", required=True)
     p.add_argument("--report-only", action="store_true", help="write summary.md from <out>/runs.jsonl, running nothing")
     args = p.parse_args(argv)
@@ -96,6 +96,7 @@ def _load(args):
     if not _DATA:
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True   # the fastest algorithm per shape, chosen in the warm-up steps
         x, y, x_test, y_test = st.load_data(args.data)
         if args.validation >= x.shape[0]:
             raise SystemExit(f"--validation {args.validation} must be less than the {x.shape[0]} training samples")
@@ -111,26 +112,45 @@ def accuracy(net, x, y):
     return st.count_correct(net, x, y) / x.shape[0]
 
 
-class TrainStep:
-    """One training step of `net` on samples idx of (x, y) at a given learning rate: Adam, then
-    the sign clamps. On a GPU (`graphed`) the full-batch step is captured once as a CUDA graph and
-    replayed, which takes the per-step Python and launch cost off the CPU; a partial batch runs
-    eagerly. The capture's warm-up steps are undone (weights, running statistics, Adam's state)."""
+class EpochRunner:
+    """Trains `net` through epochs of (x, y): Adam, then the sign clamps, after every batch.
+
+    On a GPU (`graphed`) the epoch's full batches are captured once as one CUDA graph: the sample
+    indices of every batch and the learning rate of every step are read from two device buffers
+    that each epoch fills before one replay, so the CPU launches one graph an epoch instead of some
+    hundred kernels a step (the device this was written for gave its commands one CPU core). The
+    partial last batch runs eagerly after the replay, as the last batch of the epoch. The capture's
+    two warm-up steps are undone (weights, running statistics, Adam's state), so the graph trains
+    exactly what the eager steps would. Shapes: x[N, ...], y[N], B the batch, S = N // B full
+    batches an epoch."""
 
     def __init__(self, net, manifest, lr0, x, y, batch, graphed):
-        self.net, self.manifest, self.x, self.y = net, manifest, x, y
-        self.graphed = graphed
+        self.net, self.manifest, self.x, self.y, self.batch = net, manifest, x, y, batch
+        self.full = x.shape[0] // batch
+        self.graphed = graphed and self.full > 0
         self.loss_fn = torch.nn.CrossEntropyLoss()
         groups = st.optimizer_groups(net, manifest, 0.0)
-        if graphed:
-            # a rate tensor on the device, which the captured step reads; __call__ fills each group's
+        if self.graphed:
+            # a rate tensor on the device, which the captured steps read; each step copies its own
+            # rate into every group's tensor (the groups need not share one)
             self.opt = torch.optim.Adam(groups, lr=torch.tensor(lr0, device=x.device), betas=(0.9, 0.999), eps=1e-8,
                                         capturable=True)
-            self._capture(batch)
+            self._capture(lr0)
         else:
             self.opt = torch.optim.Adam(groups, lr=lr0, betas=(0.9, 0.999), eps=1e-8)
 
-    def _eager(self, idx):
+    def _set_rate(self, lr):
+        """lr: a float, or (graphed) a 0-d device tensor copied on the device."""
+        for g in self.opt.param_groups:
+            if not self.graphed:
+                g["lr"] = lr
+            elif torch.is_tensor(lr):
+                g["lr"].copy_(lr)
+            else:
+                g["lr"].fill_(lr)
+
+    def _step(self, idx, lr):
+        self._set_rate(lr)
         self.opt.zero_grad(set_to_none=True)
         loss = self.loss_fn(self.net(self.x[idx]), self.y[idx])
         loss.backward()
@@ -138,22 +158,22 @@ class TrainStep:
         st.apply_sign_constraints(self.net, self.manifest)
         return loss
 
-    def _capture(self, batch):
-        self.idx = torch.arange(batch, device=self.x.device)
+    def _capture(self, lr0):
+        dev, B, S = self.x.device, self.batch, self.full
+        self.order = torch.arange(S * B, device=dev)            # the epoch's full batches' samples
+        self.rates = torch.full((S,), lr0, device=dev)           # and its steps' rates
         before = {k: v.detach().clone() for k, v in self.net.state_dict().items()}
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
             for _ in range(2):
-                self._eager(self.idx)
+                self._step(self.order[:B], self.rates[0])
         torch.cuda.current_stream().wait_stream(side)
         self.graph = torch.cuda.CUDAGraph()
         self.opt.zero_grad(set_to_none=True)
         with torch.cuda.graph(self.graph):
-            self.loss = self.loss_fn(self.net(self.x[self.idx]), self.y[self.idx])
-            self.loss.backward()
-            self.opt.step()
-            st.apply_sign_constraints(self.net, self.manifest)
+            for s in range(S):
+                self.loss = self._step(self.order[s * B:(s + 1) * B], self.rates[s])
         with torch.no_grad():
             for k, v in self.net.state_dict().items():
                 v.copy_(before[k])
@@ -162,19 +182,19 @@ class TrainStep:
                     if torch.is_tensor(t):
                         t.zero_()
 
-    def __call__(self, idx, lr):
-        """Trains on samples idx at learning rate lr; returns the loss tensor (not synchronised)."""
+    def epoch(self, perm, rates):
+        """One epoch over the samples in the order perm[N] (on x's device) with the step rates
+        rates[ceil(N / B)] (floats); returns the last step's loss tensor (not synchronised)."""
+        B, S = self.batch, self.full
+        first = 0
         if self.graphed:
-            for g in self.opt.param_groups:
-                g["lr"].fill_(lr)
-            if idx.shape[0] == self.idx.shape[0]:
-                self.idx.copy_(idx)
-                self.graph.replay()
-                return self.loss
-        else:
-            for g in self.opt.param_groups:
-                g["lr"] = lr
-        return self._eager(idx)
+            self.order.copy_(perm[:S * B])
+            self.rates.copy_(torch.tensor(rates[:S], dtype=torch.float32), non_blocking=False)
+            self.graph.replay()
+            loss, first = self.loss, S
+        for b in range(first, len(rates)):
+            loss = self._step(perm[b * B:(b + 1) * B], rates[b])
+        return loss
 
 
 def train_one(job):
@@ -187,12 +207,12 @@ def train_one(job):
     x, y = data["train"]
     N, B = x.shape[0], args.batch
     try:
-        step_of = TrainStep(net, manifest, run["lr"], x, y, B, graphed=x.is_cuda and args.graphs)
+        runner = EpochRunner(net, manifest, run["lr"], x, y, B, graphed=x.is_cuda and args.graphs)
     except RuntimeError as e:  # a capture that fails: eager steps, on a fresh copy of the network
         print(f"{run_key(run)}: CUDA graph capture failed ({e}); running eagerly", flush=True)
         net, manifest = st.load_export(export_path(args, run["variant"], run["seed"]), torch.device(args.device))
         net.train()
-        step_of = TrainStep(net, manifest, run["lr"], x, y, B, graphed=False)
+        runner = EpochRunner(net, manifest, run["lr"], x, y, B, graphed=False)
     batches = math.ceil(N / B)
     total = batches * run["epochs"]
     order = torch.Generator().manual_seed(run["seed"])
@@ -200,10 +220,10 @@ def train_one(job):
     for _ in range(run["epochs"]):
         t0 = time.time()
         perm = torch.randperm(N, generator=order).to(x.device)
-        for b in range(batches):
-            lr = run["lr"] * 0.5 * (1 + math.cos(math.pi * (step / (total - 1) if total > 1 else 0)))
-            loss = step_of(perm[b * B:(b + 1) * B], lr)
-            step += 1
+        rates = [run["lr"] * 0.5 * (1 + math.cos(math.pi * (s / (total - 1) if total > 1 else 0)))
+                 for s in range(step, step + batches)]
+        loss = runner.epoch(perm, rates)
+        step += batches
         if not torch.isfinite(loss):
             return {**run, "diverged": True, "validationByEpoch": by_epoch}
         by_epoch.append(accuracy(net, *data["validation"]))
@@ -212,7 +232,7 @@ def train_one(job):
         seconds.append(time.time() - t0)
     record = {**run, "validationAccuracy": by_epoch[-1], "validationByEpoch": by_epoch,
               "secondsPerEpoch": statistics.median(seconds), "trainSamples": N, "device": args.device,
-              "graphed": step_of.graphed}
+              "graphed": "epoch" if runner.graphed else False}
     if run["test"]:
         record["testAccuracy"] = accuracy(net, *data["test"])
     return record
