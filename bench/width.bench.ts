@@ -46,6 +46,14 @@
  *   misses a cache can have, so a replacement policy that beats it on this order moves fewer
  *   bytes; and the L3 share is assumed. If the measured rate passes the bound, suspect these (the
  *   L3 share first: a smaller share moves more from DRAM, a larger one less).
+ * Two references are timed in every width group beside the ceiling, on one thread:
+ * - the load-fed loop (bench/lib/simd-ceiling.ts, `loadFedCall`): the gather's inner loop, one
+ *   weight splat and 6 vector loads feeding 6 multiply-adds per step, at constant addresses in L1.
+ *   One vector load per multiply-add is what a gather over batch lanes cannot avoid, so this is
+ *   what the engine gives that loop shape with nothing else in the way.
+ * - the forward with x in L1 (`l1ResidentLayer`): the forward kernel itself, every target gathering
+ *   the same 32 rows (16 KiB). It adds the gather's own work (row index, address) and W's stream,
+ *   no cache miss on x; the "fwd % of L1 fwd" column compares each width's forward with it.
  * The windows of `windowSpread` (src/topology/window-spread.ts) are printed too: where they hold,
  * the K gathers of a window of targets read K contiguous windows of rows, which is why most
  * gathers hit L3 even where x is larger than L3.
@@ -56,13 +64,14 @@ import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import type { SparseIndex } from '../src/kernels/kernels.js';
 import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
+import { transposeGather } from '../src/topology/transpose-gather.js';
 import { windowSpread } from '../src/topology/window-spread.js';
 import { parseBenchArgs } from './lib/args.js';
 import { CacheHierarchy, steadyStateCounts, LINE_BYTES, type CacheCounts, type CacheHierarchySpec } from './lib/cache-model.js';
 import { printHeader } from './lib/machine.js';
 import { hiddenPairLayer } from './lib/mlp-path-layer.js';
 import { writeResults } from './lib/results.js';
-import { ceilingCall, measureSimdCeiling } from './lib/simd-ceiling.js';
+import { ceilingCall, loadFedCall, measureSimdCeiling } from './lib/simd-ceiling.js';
 import {
   traceBackward, traceBackwardInput, traceBackwardWeight, traceForward, type RowSplit, type SparseStepAddresses,
 } from './lib/sparse-step-trace.js';
@@ -77,6 +86,7 @@ const FLOPS_PER_CYCLE = 16;
 /** Bytes per cycle per core from L2 into L1, and from L3 into L2 (Zen 3). */
 const L2_PORT_BYTES = 64;
 const L3_PORT_BYTES = 32;
+const fmtPct = (fraction: number): string => `${(100 * fraction).toFixed(0)} %`;
 const KERNELS = ['forward', 'backward input', 'backward weight'] as const;
 type KernelName = (typeof KERNELS)[number];
 
@@ -88,6 +98,19 @@ function streamLayer(rows: number): SparseIndex {
     inputs: rows, outputs: O, targetOffsets: seq(O + 1, (t) => t * K), sources: seq(rows, (e) => e),
     sourceOffsets: seq(rows + 1, (s) => s), targets: seq(rows, (e) => Math.floor(e / K)), edgeOf: seq(rows, (e) => e),
   };
+}
+
+/**
+ * 1024 targets that each gather all K rows 0 … K − 1 of x, in an order that differs from target to
+ * target (row (5k + t) mod K for edge k of target t): the forward kernel's own loop with its x rows
+ * in L1 (K rows of B floats: 16 KiB), W and the sources streaming in order. Its rate is what the
+ * kernel's loop gets with no cache miss on x: the most any schedule of its gathers can reach.
+ */
+function l1ResidentLayer(): SparseIndex {
+  const O = 1024, E = O * K;
+  const targetOffsets = Int32Array.from({ length: O + 1 }, (_, t) => t * K);
+  const sources = Int32Array.from({ length: E }, (_, e) => (5 * (e % K) + Math.floor(e / K)) % K);
+  return { inputs: K, outputs: O, targetOffsets, sources, ...transposeGather(targetOffsets, sources, K) };
 }
 
 /** Bytes one kernel brings into L1 from L2 (L1 misses that hit L2), from L3, and to/from DRAM, from its simulated line counts. */
@@ -132,6 +155,8 @@ function simulatedBytes(k: WasmKernels, index: SparseIndex, arrays: Record<'x' |
 interface Row {
   width: number; threads: number; edges: number; activationMiB: number; windowSpread16: number;
   forwardMs: number; backwardMs: number; stepMs: number; stepGflops: number; pctCeiling: number;
+  /** The forward's GFLOP/s over the L1-resident forward's, one thread's against T threads' (T times one). */
+  forwardPctOfL1: number;
   simulated: Record<KernelName, KernelBytes>; bytesL2: number; bytesL3: number; bytesDram: number;
   boundGflops: number; pctBound: number; streamBoundGflops: number; pctStreamBound: number;
 }
@@ -217,6 +242,9 @@ async function main(): Promise<void> {
   console.log('');
 
   const rows: Row[] = [];
+  /** Per width group: the FMA ceiling, the load-fed loop and the L1-resident forward, one thread, GFLOP/s. */
+  const references: { width: number; ceilingGflops: number; loadFedGflops: number; l1ForwardGflops: number }[] = [];
+  const l1Layer = l1ResidentLayer();
   const rng = new Rng(20261130);
   for (const n of widths) {
     const index = hiddenPairLayer(n, K);
@@ -229,10 +257,15 @@ async function main(): Promise<void> {
       cases.push({ key: `bwd/${threadCounts[i]}`, call: () => k.sparseBackward(dx, dW, dy, x, W, index, B) });
       return { x, y, W, dy, dx, dW };
     });
-    const ceiling = ceilingCall(10, 2, true);
-    cases.push({ key: 'ceiling', call: ceiling.call });
+    const ceiling = ceilingCall(10, 2, true), loadFed = loadFedCall();
+    cases.push({ key: 'ceiling', call: ceiling.call }, { key: 'load-fed', call: loadFed.call });
+    const l1 = { y: single.alloc('f32', l1Layer.outputs * B), x: filled(single, K * B, rng, 1), W: filled(single, l1Layer.sources.length, rng, 1 / Math.sqrt(K)) };
+    cases.push({ key: 'l1-forward', call: () => single.sparseForward(l1.y, l1.x, l1.W, null, l1Layer, B) });
     const t = await timeCases(cases, args);
     const ceilingNow = ceiling.flop / t.get('ceiling')!.medianMs / 1e6;
+    const loadFedNow = loadFed.flop / t.get('load-fed')!.medianMs / 1e6;
+    const l1ForwardNow = (2 * l1Layer.sources.length * B) / t.get('l1-forward')!.medianMs / 1e6;
+    references.push({ width: n, ceilingGflops: ceilingNow, loadFedGflops: loadFedNow, l1ForwardGflops: l1ForwardNow });
     const started = performance.now();
     kernels.forEach((k, i) => {
       const threads = threadCounts[i];
@@ -257,17 +290,20 @@ async function main(): Promise<void> {
       rows.push({
         width: n, threads, edges: E, activationMiB: (4 * n * B) / MiB, windowSpread16: windowSpread(index, 16).max,
         forwardMs: fwd, backwardMs: bwd, stepMs: fwd + bwd, stepGflops, pctCeiling: (100 * stepGflops) / (threads * ceilingNow),
+        forwardPctOfL1: (100 * kernelFlop) / fwd / 1e6 / (threads * l1ForwardNow),
         simulated, bytesL2, bytesL3, bytesDram, boundGflops, pctBound: (100 * stepGflops) / boundGflops,
         streamBoundGflops, pctStreamBound: (100 * stepGflops) / streamBoundGflops,
       });
     });
-    console.log(`n = ${n}: FMA ceiling in this group ${fmtNum(ceilingNow)} GFLOP/s per core; cache simulation ${fmtNum((performance.now() - started) / 1000)} s`);
+    console.log(`n = ${n}: in this group, per core: FMA ceiling ${fmtNum(ceilingNow)} GFLOP/s, load-fed loop ${fmtNum(loadFedNow)} `
+      + `(${fmtPct(loadFedNow / ceilingNow)}), forward with x in L1 ${fmtNum(l1ForwardNow)} (${fmtPct(l1ForwardNow / ceilingNow)}); `
+      + `cache simulation ${fmtNum((performance.now() - started) / 1000)} s`);
   }
   console.log('');
-  printTable(['n', 'threads', 'x MiB', 'windows/16 rows', 'fwd ms', 'bwd ms', 'step GFLOP/s', '% of ceiling',
+  printTable(['n', 'threads', 'x MiB', 'windows/16 rows', 'fwd ms', 'bwd ms', 'step GFLOP/s', '% of ceiling', 'fwd % of L1 fwd',
     'L2 MB/step', 'L3 MB/step', 'DRAM MB/step', 'bound GFLOP/s', '% of bound', 'stream bound', '% of stream'],
   rows.map((r) => [String(r.width), String(r.threads), fmtNum(r.activationMiB), String(r.windowSpread16), fmtNum(r.forwardMs),
-    fmtNum(r.backwardMs), fmtNum(r.stepGflops), `${r.pctCeiling.toFixed(0)} %`, fmtNum(r.bytesL2 / 1e6), fmtNum(r.bytesL3 / 1e6), fmtNum(r.bytesDram / 1e6),
+    fmtNum(r.backwardMs), fmtNum(r.stepGflops), `${r.pctCeiling.toFixed(0)} %`, `${r.forwardPctOfL1.toFixed(0)} %`, fmtNum(r.bytesL2 / 1e6), fmtNum(r.bytesL3 / 1e6), fmtNum(r.bytesDram / 1e6),
     fmtNum(r.boundGflops), `${r.pctBound.toFixed(0)} %`, fmtNum(r.streamBoundGflops), `${r.pctStreamBound.toFixed(0)} %`]));
   console.log('');
   for (const r of rows) {
@@ -295,7 +331,7 @@ async function main(): Promise<void> {
   }
   writeResults('width', { bench: 'width', machine, quick: args.quick, B, K, fmaCeiling, cacheModel: cacheSpec,
     clockGHz, bandwidthStreamsGBs: Object.fromEntries(streams), bandwidthGBs: Object.fromEntries(bandwidth),
-    streamBandwidthGBs: Object.fromEntries(streamBandwidth), rows });
+    streamBandwidthGBs: Object.fromEntries(streamBandwidth), references, rows });
   kernels.forEach((k) => k.close());
   if (!kernels.includes(single)) single.close();
 }

@@ -15,6 +15,7 @@ import { timeCases, type Timing } from './timing.js';
 const V128 = 0x7b, F32 = 0x7d, I32 = 0x7f;
 const SIMD = 0xfd;
 const F32X4_SPLAT = 0x13, F32X4_EXTRACT_LANE = 0x1f, F32X4_ADD = 0xe4, F32X4_MUL = 0xe6, F32X4_RELAXED_MADD = 0x105;
+const V128_LOAD = 0x00, V128_LOAD32_SPLAT = 0x09, V128_CONST = 0x0c;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, BLOCK = 0x02, LOOP = 0x03, BR = 0x0c, BR_IF = 0x0d, END = 0x0b,
   I32_CONST = 0x41, I32_EQZ = 0x45, I32_SUB = 0x6b, VOID = 0x40;
 
@@ -66,6 +67,86 @@ export function ceilingModuleBytes(chains: number, unroll: number, fma = false):
     ...section(10, vec([[...uleb(body.length), ...body]])),
   ];
   return new Uint8Array(bytes);
+}
+
+/**
+ * The sparse gather's inner loop with the gather taken out, as a module exporting run(steps: i32)
+ * -> f32 and its memory "mem". Each step: one weight splat from memory, then `chains` vector loads,
+ * each feeding one multiply-add (f32x4.relaxed_madd) into its own accumulator. That is
+ * assembly/gather-rows.ts's chunk6 (chains = 6) without the row index load and the address
+ * arithmetic: every address is a constant, so every load hits L1. One vector load per multiply-add
+ * is what a gather over batch lanes cannot avoid (each x vector of a source row meets one weight per
+ * target), so this loop's rate is the most the kernel's loop structure gets from the engine on
+ * this core, whatever the schedule does to the caches. The `unroll` steps of an iteration read
+ * their own weights and x vectors (chains × unroll vectors from byte 0, weights from byte 4096).
+ */
+export function loadFedModuleBytes(chains: number, unroll: number): Uint8Array {
+  if (16 * chains * unroll > LOAD_FED_WEIGHTS) throw new Error(`load-fed loop: ${chains} × ${unroll} vectors pass the weights at ${LOAD_FED_WEIGHTS}`);
+  const N = 0;
+  const acc = (i: number): number => 1 + i;
+  const w = 1 + chains;
+  const memarg = (alignLog2: number, offset: number): number[] => [...uleb(alignLog2), ...uleb(offset)];
+  const code: number[] = [...simdOp(V128_CONST), ...new Array<number>(16).fill(0), LOCAL_SET, ...uleb(acc(0))];
+  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(0)), LOCAL_SET, ...uleb(acc(i)));
+  code.push(BLOCK, VOID, LOOP, VOID);
+  code.push(LOCAL_GET, N, I32_EQZ, BR_IF, 1);
+  for (let u = 0; u < unroll; u++) {
+    code.push(I32_CONST, 0, ...simdOp(V128_LOAD32_SPLAT), ...memarg(2, LOAD_FED_WEIGHTS + 4 * u), LOCAL_SET, ...uleb(w));
+    for (let i = 0; i < chains; i++) {
+      code.push(LOCAL_GET, ...uleb(w), I32_CONST, 0, ...simdOp(V128_LOAD), ...memarg(4, 16 * (i + chains * u)),
+        LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_RELAXED_MADD), LOCAL_SET, ...uleb(acc(i)));
+    }
+  }
+  code.push(LOCAL_GET, N, I32_CONST, 1, I32_SUB, LOCAL_SET, N, BR, 0, END, END);
+  code.push(LOCAL_GET, ...uleb(acc(0)));
+  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_ADD));
+  code.push(...simdOp(F32X4_EXTRACT_LANE), 0, END);
+  const body = [...vec([[...uleb(chains + 1), V128]]), ...code];
+  const name = (text: string): number[] => vec([...text].map((c) => [c.charCodeAt(0)]));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec([[I32]]), ...vec([[F32]])]])),
+    ...section(3, vec([uleb(0)])),
+    ...section(5, vec([[0x00, 1]])),
+    ...section(7, vec([[...name('run'), 0x00, 0], [...name('mem'), 0x02, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
+
+/** Byte offset of the load-fed loop's weights in its memory. */
+const LOAD_FED_WEIGHTS = 4096;
+
+/**
+ * The load-fed loop (`loadFedModuleBytes`, 6 chains as chunk6, one step per iteration: with 3
+ * steps an iteration, TurboFan hoists all 18 loads and spills, 40-45 % of the ceiling against
+ * 64-73 %) as a call of about `callMs` and its FLOPs, to time beside other cases in one
+ * round-robin group. Its result is checked first against float32 arithmetic (to 1e-5: one rounding
+ * per step where the CPU fuses).
+ */
+export function loadFedCall(chains = 6, unroll = 1, callMs = 5): { call: () => void; flop: number } {
+  const instance = new wasmApi.Instance(new wasmApi.Module(loadFedModuleBytes(chains, unroll)), {});
+  const run = instance.exports.run as (steps: number) => number;
+  const mem = new Float32Array((instance.exports.mem as { buffer: ArrayBuffer }).buffer);
+  for (let v = 0; v < chains * unroll * 4; v++) mem[v] = 0.5 + ((v * 37) % 101) / 101;   // never zeros
+  for (let u = 0; u < unroll; u++) mem[LOAD_FED_WEIGHTS / 4 + u] = 0.001 * (u + 1);
+  const f = Math.fround, steps50 = 50;
+  let want = 0;
+  for (let i = 0; i < chains; i++) {
+    let a = 0;
+    for (let s = 0; s < steps50; s++) for (let u = 0; u < unroll; u++) a = f(a + f(mem[LOAD_FED_WEIGHTS / 4 + u] * mem[4 * (i + chains * u)]));
+    want = f(want + a);
+  }
+  const got = run(steps50);
+  if (!(Math.abs(got - want) <= 1e-5 * Math.abs(want))) throw new Error(`load-fed loop computed ${got}, expected ${want}`);
+  const steps = calibrateSteps((_m, _a, n) => run(n), 0, 0, callMs);
+  let sink = 0;
+  return {
+    call: () => {
+      sink += run(steps);
+      if (Number.isNaN(sink)) throw new Error('unreachable');
+    },
+    flop: steps * unroll * chains * 8,
+  };
 }
 
 type RunFn = (m: number, a: number, steps: number) => number;
