@@ -20,6 +20,16 @@ export function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/**
+ * v's bytes picked by the byte indices in `mask`, each < 16 or 0x80 (a zero byte): the quad kernels'
+ * lane moves. The FMA build uses i8x16.relaxed_swizzle, one pshufb on x86 (the plain swizzle adds a
+ * saturating add that maps indices >= 16 to zero first); on such masks both give the same bytes.
+ */
+export function swizzle(v: v128, mask: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i8x16.relaxed_swizzle(v, mask);
+  return i8x16.swizzle(v, mask);
+}
+
 /** The scalar `madd`, through lane 0 of the vector one, so that scalar and vector paths round alike. */
 export function madd1(a: f32, b: f32, c: f32): f32 {
   if (ASC_FEATURE_RELAXED_SIMD) {

@@ -31,6 +31,9 @@ export interface QuadIndex {
 /** Largest source group a word can name (b < 2^24). */
 const MAX_GROUPS = 1 << 24;
 
+/** lane(j) of a word's lanes byte, j = 0..3. */
+const laneOf = (lanes: number, j: number): number => (lanes >> (2 * j)) & 3;
+
 /** The quad index of `index`, or null when it lacks the structure. */
 export function quadIndex(index: SparseIndex): QuadIndex | null {
   const { inputs: I, outputs: O, targetOffsets, sources } = index;
@@ -58,7 +61,7 @@ export function quadIndex(index: SparseIndex): QuadIndex | null {
 /** source(4a+j, k) of a quad index: what the kernels read, for tests and readers. */
 export function quadSource(quads: QuadIndex, a: number, j: number, k: number): number {
   const word = quads.words[a * quads.fanIn + k];
-  return 4 * (word >>> 8) + ((word >>> (2 * j)) & 3);
+  return 4 * (word >>> 8) + laneOf(word & 255, j);
 }
 
 /**
@@ -69,9 +72,70 @@ export function quadSwizzleMasks(): Uint8Array {
   const masks = new Uint8Array(256 * 16);
   for (let lanes = 0; lanes < 256; lanes++) {
     for (let j = 0; j < 4; j++) {
-      const from = (lanes >> (2 * j)) & 3;
+      const from = laneOf(lanes, j);
       for (let byte = 0; byte < 4; byte++) masks[16 * lanes + 4 * j + byte] = 4 * from + byte;
     }
   }
   return masks;
+}
+
+/**
+ * The input gradient's blocks of a quad index (assembly/quad-kernels.ts, sparseBackwardInputQuads):
+ * every quad's slots cut into runs of R = `depth` slots (1, 2 or 4) that read one group b of x, and
+ * whose 4·R edges reach the group's four rows as a fixed pattern of sums:
+ * - R = 1: the slot's four products W[4a+j][k]·dy[4a+j] go to four distinct rows (a permutation);
+ * - R = 2: targets 4a, 4a+1 read one row in each slot of the run, and 4a+2, 4a+3 one row, the four
+ *   rows distinct: lane 2c+s of the block's vector sums class c's two products in slot k+s;
+ * - R = 4: all four targets read one row per slot, the four rows distinct: lane s sums slot k+s.
+ * A block is one word, (b << 8) | inverse, `inverse` the lanes byte whose swizzle mask (the forward's
+ * table) moves the block's vector into row order. Null where a run breaks this (other pairings of
+ * targets, runs across groups, a fan-in that is not a multiple of 4), and the edge lanes run.
+ */
+export interface QuadBlocks {
+  /** Slots per block, R (1, 2 or 4). */
+  readonly run: number;
+  /** (b << 8) | inverse per quad and block: words[A·K/R], quad-major. */
+  readonly words: Uint32Array;
+}
+
+/** The most lanes j of a lanes byte with the same lane(j): the run R a layer's blocks need. */
+function laneShare(lanes: number): number {
+  const count = [0, 0, 0, 0];
+  for (let j = 0; j < 4; j++) count[laneOf(lanes, j)]++;
+  return Math.max(...count);
+}
+
+/** Lane l of a block's vector (R slots) to its row in the group, or null where the pattern does not hold. */
+function blockRows(quads: QuadIndex, a: number, k: number, R: number): number[] | null {
+  const { words, fanIn: K } = quads;
+  const rows: number[] = [];
+  for (let l = 0; l < 4; l++) {
+    const s = R === 1 ? 0 : R === 2 ? l & 1 : l; // slot of lane l within the run
+    const from = R === 1 ? [l] : R === 2 ? [2 * (l >> 1), 2 * (l >> 1) + 1] : [0, 1, 2, 3]; // targets summed in lane l
+    const word = words[a * K + k + s];
+    if (word >>> 8 !== words[a * K + k] >>> 8) return null;
+    const row = laneOf(word & 255, from[0]);
+    if (from.some((j) => laneOf(word & 255, j) !== row) || rows.includes(row)) return null;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The blocks of `quads`, or null when its runs do not have one of the three patterns. */
+export function quadBlocks(quads: QuadIndex): QuadBlocks | null {
+  const K = quads.fanIn;
+  const R = quads.words.reduce((r, word) => Math.max(r, laneShare(word & 255)), 1);
+  if (R === 3 || K % 4 !== 0) return null;
+  const A = quads.words.length / K;
+  const words = new Uint32Array((A * K) / R);
+  for (let a = 0; a < A; a++) {
+    for (let k = 0; k < K; k += R) {
+      const rows = blockRows(quads, a, k, R);
+      if (rows === null) return null;
+      let inverse = 0;
+      rows.forEach((row, l) => (inverse |= l << (2 * row)));
+      words[(a * K + k) / R] = ((quads.words[a * K + k] & ~255) | inverse) >>> 0;
+    }
+  }
+  return { run: R, words };
 }

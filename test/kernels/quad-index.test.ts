@@ -1,10 +1,11 @@
 /**
  * The quad structure of gather indices (src/kernels/quad-index.ts): which path layers have it, that
- * its words name exactly the sources of the index, and what the swizzle masks pick.
+ * its words name exactly the sources of the index, what the swizzle masks pick, and that the input
+ * gradient's blocks send every edge's product to its source row.
  */
 import { describe, expect, it } from 'vitest';
 import type { SparseIndex } from '../../src/kernels/kernels.js';
-import { quadIndex, quadSource, quadSwizzleMasks } from '../../src/kernels/quad-index.js';
+import { quadBlocks, quadIndex, quadSource, quadSwizzleMasks, type QuadIndex } from '../../src/kernels/quad-index.js';
 import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
 import type { TopologySpec } from '../../src/topology/spec.js';
 
@@ -42,5 +43,42 @@ describe('quadIndex', () => {
     const masks = quadSwizzleMasks();
     const lanes = 0b00_11_01_10; // j=0 <- 2, j=1 <- 1, j=2 <- 3, j=3 <- 0
     expect(Array.from(masks.subarray(16 * lanes, 16 * lanes + 16))).toEqual([8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15, 0, 1, 2, 3]);
+  });
+});
+
+/** Lane l of a block of R slots: the (target j, slot s) pairs whose products it sums (quadBlocks' patterns). */
+function laneEdges(R: number, l: number): [number, number][] {
+  if (R === 1) return [[l, 0]];
+  if (R === 2) return [[2 * (l >> 1), l & 1], [2 * (l >> 1) + 1, l & 1]];
+  return [0, 1, 2, 3].map((j) => [j, l]);
+}
+
+describe('quadBlocks', () => {
+  it('cuts a quad layer into blocks of 1, 2 or 4 slots whose lanes, moved by the mask, land on their sources', () => {
+    for (const [I, O, K, run] of [[32, 32, 4, 1], [1024, 1024, 32, 1], [64, 64, 8, 2], [4096, 4096, 32, 2], [64, 128, 8, 4],
+      [256, 64, 12, 4]]) {
+      const q: QuadIndex = quadIndex(layer([I, O], K, { kind: 'sobol' }))!;
+      const blocks = quadBlocks(q);
+      expect(blocks?.run, `${I}→${O} K=${K}`).toBe(run);
+      const { words } = blocks!;
+      const perQuad = q.fanIn / run;
+      expect(words.length).toBe((O / 4) * perQuad);
+      let wrong = 0;
+      for (let a = 0; a < O / 4; a++) {
+        for (let beta = 0; beta < perQuad; beta++) {
+          const word = words[a * perQuad + beta];
+          for (let row = 0; row < 4; row++) {
+            const l = (word >>> (2 * row)) & 3; // the mask moves lane l into row `row`
+            for (const [j, s] of laneEdges(run, l)) if (quadSource(q, a, j, beta * run + s) !== 4 * (word >>> 8) + row) wrong++;
+          }
+        }
+      }
+      expect(wrong, `${I}→${O} K=${K}: edges sent to another row`).toBe(0);
+    }
+  });
+
+  it('is null where runs break the three patterns: fan-ins 6 and 12', () => {
+    expect(quadBlocks(quadIndex(layer([128, 32], 6, { kind: 'sobol' }))!)).toBeNull();
+    expect(quadBlocks(quadIndex(layer([32, 32], 12, { kind: 'sobol' }))!)).toBeNull();
   });
 });

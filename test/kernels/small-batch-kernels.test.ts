@@ -3,8 +3,10 @@
  * (1, 2, 3), batch lanes from there (5, 8, 15, 17); on both wasm builds, 1 and 2 threads with every
  * job split (bit-identical), arrays at unaligned offsets. The indices have odd widths, fan-ins that
  * differ per unit (random walks, whose repeated edges are merged; a fan-in of 0..3 mod 4 everywhere),
- * plus the fixtures' empty last row and column. Plain Sobol' layers stored bit-reversed (fan-ins 8
- * and 6) have quad structure, so batch 1 runs the quad kernels on them (quad-index.ts).
+ * plus the fixtures' empty last row and column. Plain Sobol' layers stored bit-reversed have quad
+ * structure, so batch 1 runs the quad kernels on them (quad-index.ts); the input gradient runs on
+ * quads where they cut into blocks of 1, 2 or 4 slots (one layer each), and the edge lanes on the two
+ * that do not (fan-ins 6 and 12).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -15,7 +17,7 @@ import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js'
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
-import { quadIndex } from '../../src/kernels/quad-index.js';
+import { quadBlocks, quadIndex } from '../../src/kernels/quad-index.js';
 import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const BATCHES = [1, 2, 3, 5, 8, 15, 17];
@@ -36,8 +38,11 @@ function indices(): { name: string; index: SparseIndex }[] {
   const sobol = (I: number, O: number, fanIn: number): SparseIndex => buildTopology({ widths: [I, O], source: { kind: 'sobol' },
     paths: { fanIn }, unitOrders: ['bit-reversed', 'bit-reversed'] }).layers[0];
   return [{ name: 'random walks 123→77', index: walks }, { name: 'random edges 37→61', index: buildIndex(37, 61, edges).index },
-    { name: 'Sobol\' 64→128, fan-in 8 (quads)', index: sobol(64, 128, 8) },
-    { name: 'Sobol\' 128→32, fan-in 6 (quads)', index: sobol(128, 32, 6) }];
+    { name: 'Sobol\' 64→128, fan-in 8 (quads, blocks of 4 slots)', index: sobol(64, 128, 8) },
+    { name: 'Sobol\' 128→32, fan-in 6 (quads, no blocks)', index: sobol(128, 32, 6) },
+    { name: 'Sobol\' 32→32, fan-in 4 (quads, blocks of 1 slot)', index: sobol(32, 32, 4) },
+    { name: 'Sobol\' 64→64, fan-in 8 (quads, blocks of 2 slots)', index: sobol(64, 64, 8) },
+    { name: 'Sobol\' 32→32, fan-in 12 (quads, no blocks)', index: sobol(32, 32, 12) }];
 }
 
 /** `a` copied into k's memory, `offset` elements into a larger block (never 16-byte aligned for odd offsets). */
@@ -140,8 +145,10 @@ describe('the wasm sparse kernels at small batches', () => {
     }
   }
 
-  it('runs the quad kernels on the Sobol\' layers only', () => {
-    expect(indices().map(({ index }) => quadIndex(index) !== null)).toEqual([false, false, true, true]);
+  it('runs the quad kernels on the Sobol\' layers only, the quad input gradient where they have blocks', () => {
+    const quads = indices().map(({ index }) => quadIndex(index));
+    expect(quads.map((q) => q !== null)).toEqual([false, false, true, true, true, true, true]);
+    expect(quads.map((q) => (q === null ? null : quadBlocks(q)?.run ?? 0))).toEqual([null, null, 4, 0, 1, 2, 0]);
   });
 
   it('fall back to the reference kernels on arrays the backend does not own', () => {

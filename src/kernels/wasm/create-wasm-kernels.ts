@@ -252,6 +252,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
+      const q = quadsAt(index, B);
+      if (q !== null && q.blocks !== 0) {
+        k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
+        return;
+      }
       const s = arena.sparse(index);
       if (B < edgeLanes) {
         exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
@@ -288,7 +293,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     },
 
     // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused
-    // one-pass kernel measured slower; see assembly/sparse-kernels.ts).
+    // one-pass kernel measured slower at batch lanes, see assembly/sparse-kernels.ts, and no faster on
+    // quads at B = 1, see assembly/quad-kernels.ts).
     sparseBackward(dx, dW, dy, x, W, index, B) {
       kernels.sparseBackwardInput(dx, dy, W, index, B);
       kernels.sparseBackwardWeight(dW, dy, x, index, B);

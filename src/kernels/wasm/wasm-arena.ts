@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { quadIndex, quadSwizzleMasks } from '../quad-index.js';
+import { quadBlocks, quadIndex, quadSwizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
@@ -66,6 +66,10 @@ export interface QuadIndexBlock {
   readonly fanIn: number; // K
   /** The 256 swizzle masks (16 bytes each), one block per arena. */
   readonly masks: number;
+  /** The input gradient's blocks (quad-index.ts quadBlocks): u32 [O/4 · K/run], or 0 where the layer has none. */
+  readonly blocks: number;
+  /** Slots per block (1, 2 or 4; 0 without blocks). */
+  readonly run: number;
 }
 
 interface FreeBlock {
@@ -175,8 +179,9 @@ export class WasmArena {
   }
 
   /**
-   * The quad index of `index` in this memory, or null when the layer lacks quad structure (found
-   * once per index object, on the first batch-1 call; quad-index.ts).
+   * The quad index of `index` in this memory, with the input gradient's blocks where it has them, or
+   * null when the layer lacks quad structure (found once per index object, on the first batch-1
+   * call; quad-index.ts).
    */
   quads(index: SparseIndex): QuadIndexBlock | null {
     const known = this.quadIndices.get(index);
@@ -189,14 +194,21 @@ export class WasmArena {
         this.masksPtr = this.allocBytes(masks.length);
         new Uint8Array(this.buffer(), this.masksPtr, masks.length).set(masks);
       }
-      const bytes = alignUp(found.words.length * 4);
-      const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
-      new Uint32Array(this.buffer(), block.ptr, found.words.length).set(found.words);
-      this.released.register(index, block);
-      entry = { words: block.ptr, fanIn: found.fanIn, masks: this.masksPtr };
+      const blocks = quadBlocks(found);
+      entry = { words: this.indexWords(index, found.words), fanIn: found.fanIn, masks: this.masksPtr,
+        blocks: blocks === null ? 0 : this.indexWords(index, blocks.words), run: blocks?.run ?? 0 };
     }
     this.quadIndices.set(index, entry);
     return entry;
+  }
+
+  /** `words` copied into an index block, which returns to the free list when `index` is collected. */
+  private indexWords(index: SparseIndex, words: Uint32Array): number {
+    const bytes = alignUp(words.length * 4);
+    const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
+    new Uint32Array(this.buffer(), block.ptr, words.length).set(words);
+    this.released.register(index, block);
+    return block.ptr;
   }
 
   /** A pointer to `bytes` fresh (zero) bytes, 16-byte aligned, growing the memory as needed. */
