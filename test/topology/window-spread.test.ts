@@ -75,6 +75,82 @@ describe('what breaks the windows', () => {
   });
 });
 
+/**
+ * The unit each of the first n paths visits, inverted: labels[u] = the index of the first path that
+ * visits unit u, or null where the first n paths do not visit every unit once. [P] -> [n]
+ */
+function firstPathLabels(units: Int32Array, n: number): Int32Array | null {
+  const labels = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (labels[units[i]] !== -1) return null;
+    labels[units[i]] = i;
+  }
+  return labels;
+}
+
+/**
+ * Whether, with every layer of `s` (equal power-of-two widths n) stored at the first path that
+ * visits each unit, every block of n consecutive paths joins row t of one layer to row t XOR c of
+ * the next, one constant c per block and layer pair.
+ */
+function blocksAreXors(s: TopologySpec): boolean {
+  const rows = firstPathRows(s), n = resolveTopologySpec(s).widths[0];
+  if (rows === null) return false;
+  for (let l = 0; l + 1 < rows.length; l++) {
+    const [from, to] = [rows[l], rows[l + 1]];
+    for (let i0 = 0; i0 < from.length; i0 += n) {
+      const c = from[i0] ^ to[i0];
+      for (let i = i0; i < i0 + n; i++) if ((from[i] ^ to[i]) !== c) return false;
+    }
+  }
+  return true;
+}
+
+/** The row of every path in every layer of `s` (equal widths n), each layer stored at first paths; null where that is no relabelling. */
+function firstPathRows(s: TopologySpec): Int32Array[] | null {
+  const r = resolveTopologySpec(s);
+  const n = r.widths[0];
+  const rows: Int32Array[] = [];
+  for (let l = 0; l < r.widths.length; l++) {
+    const units = pathUnits(r, l), labels = firstPathLabels(units, n);
+    if (labels === null) return null;
+    rows.push(relabelUnits(units, labels));
+  }
+  return rows;
+}
+
+describe('Sobol\' paths between equal power-of-two widths, stored at the first path that visits each unit', () => {
+  // Why: component l's digits of path i = kn + r are U_l r + V_l k over GF(2) (its generator matrix
+  // is upper triangular, so the top m digits see r only through an invertible U_l). The first n
+  // paths (k = 0) visit each unit once; storing a unit at that path's index r applies U_l^-1, and
+  // path kn + r lands on row r + U_l^-1 V_l k: in every layer, one XOR constant per block.
+  for (const [name, extra] of [['natural order', {}], ['Gray-code order', { order: 'gray' }],
+    ['other components', { components: [3, 7, 1] }]] as const) {
+    it(`join row t to row t XOR c_k in every block k of n paths (${name})`, () => {
+      for (const n of [16, 256, 1024]) {
+        expect(blocksAreXors({ ...spec([n, n, n], { kind: 'sobol' }, 'natural'), ...(extra as Partial<TopologySpec>) }), `n = ${n}`).toBe(true);
+      }
+    });
+  }
+
+  it('give the same rows under a digital shift or Owen scrambling: on these widths both only rename units', () => {
+    // A scramble maps the top m digits of every point through one bijection per layer, the same in
+    // every block, and the first-path labels undo it: the paths' rows do not change at all.
+    const plain = firstPathRows(spec([256, 256, 256], { kind: 'sobol' }, 'natural'))!;
+    for (const source of [{ kind: 'sobol-shift', seed: 5 }, { kind: 'sobol-owen', seed: 3 }] as const) {
+      const scrambled = firstPathRows(spec([256, 256, 256], source, 'natural'));
+      expect(scrambled, source.kind).toEqual(plain);
+    }
+    // and the scrambles did change the units themselves
+    const units = (source: PathSource): Int32Array => pathUnits(resolveTopologySpec(spec([256, 256, 256], source, 'natural')), 1);
+    expect(units({ kind: 'sobol-owen', seed: 3 })).not.toEqual(units({ kind: 'sobol' }));
+  });
+
+  it('do not hold for random walks', () => {
+    expect(blocksAreXors(spec([256, 256, 256], { kind: 'random-walk', seed: 3 }, 'natural'))).toBe(false);
+  });
+});
+
 describe('windowSpread', () => {
   it('counts distinct source windows per target window', () => {
     // t0 <- 0, 1; t1 <- 5; t2 <- 6; t3 <- 7, 7
