@@ -13,11 +13,12 @@
  *   regular fwd    sparseForward, batch lanes at every batch
  *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad kernels off (the option quadKernels false)
  *   small fwd      sparseForward as the backend runs it (quads at B = 1, edge lanes below EDGE_LANE_BATCHES)
+ *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each of the three paths
  *   regular step   sparseForward + sparseBackward, batch lanes
  *   edge step      (B = 1 only) the same with edge lanes
  *   small step     the same as the backend runs it: what PathLinear runs
- * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward 2·E·B,
- * step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
+ * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward, dx and dW
+ * 2·E·B each, step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
  * the -fma backends against the FMA ceiling), the small/regular speed-up, and which kernels run (edge
  * or batch lanes).
  * Writes bench/results/batch.json.
@@ -42,7 +43,7 @@ const K = 32;
 const DEFAULT_BATCHES = [1, 2, 4, 8, 16, 32, 128, 512];
 const PATHS = ['regular', 'edge', 'small'] as const;
 type PathKind = (typeof PATHS)[number];
-const KINDS = ['fwd', 'step'] as const;
+const KINDS = ['fwd', 'dx', 'dW', 'step'] as const;
 type Kind = (typeof KINDS)[number];
 
 interface Row {
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
       const calls: Record<PathKind, Record<Kind, () => void>> = {
         regular: {
           fwd: () => batchLanes.sparseForward(y, x, W, bias, index, B),
+          dx: () => batchLanes.sparseBackwardInput(dx, dy, W, index, B),
+          dW: () => batchLanes.sparseBackwardWeight(dW, dy, x, index, B),
           step: () => {
             batchLanes.sparseForward(y, x, W, bias, index, B);
             batchLanes.sparseBackward(dx, dW, dy, x, W, index, B);
@@ -115,6 +118,8 @@ async function main(): Promise<void> {
         },
         edge: {
           fwd: () => edgeLanes.sparseForward(y2, x, W, bias, index, B),
+          dx: () => edgeLanes.sparseBackwardInput(dx, dy, W, index, B),
+          dW: () => edgeLanes.sparseBackwardWeight(dW, dy, x, index, B),
           step: () => {
             edgeLanes.sparseForward(y2, x, W, bias, index, B);
             edgeLanes.sparseBackward(dx, dW, dy, x, W, index, B);
@@ -122,6 +127,8 @@ async function main(): Promise<void> {
         },
         small: {
           fwd: () => k.sparseForward(y2, x, W, bias, index, B),
+          dx: () => k.sparseBackwardInput(dx, dy, W, index, B),
+          dW: () => k.sparseBackwardWeight(dW, dy, x, index, B),
           step: () => {
             k.sparseForward(y2, x, W, bias, index, B);
             k.sparseBackward(dx, dW, dy, x, W, index, B);
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
         for (const p of paths) {
           const t = timings.get(`${p}/${kind}`)!;
           const us = 1000 * t.medianMs;
-          const flop = (kind === 'fwd' ? 2 : 6) * E * B;
+          const flop = (kind === 'step' ? 6 : 2) * E * B;
           const gflops = flop / us / 1e3;
           const row: Row = {
             label: config.label, backend: config.backend, threads, B, path: p, kernel: kind,
@@ -167,7 +174,7 @@ async function main(): Promise<void> {
     simdCeilingGflopsPerCore: ceiling.gflops, fmaCeilingGflopsPerCore: fmaCeiling?.gflops ?? null,
     edgeLaneBatches: EDGE_LANE_BATCHES,
     notes: [
-      'GFLOP/s counts 2 FLOPs per multiply-add: forward 2·E·B, step (forward, backward input, backward weight) 6·E·B',
+      'GFLOP/s counts 2 FLOPs per multiply-add: forward, dx (backward input) and dW (backward weight) 2·E·B each, step (all three) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
       'regular: the wasm backend with edgeLaneBatches 0 (batch lanes); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches)',
     ],
