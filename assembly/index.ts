@@ -16,4 +16,4 @@ export { convBackwardInput, convBackwardWeight, convForward, pathConvBackwardInp
 export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgPoolForward, maxPoolBackward,
   maxPoolForward } from './pool-kernels';
 export { gatherBatch } from './batch-kernels';
-export { sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';
+export { quadCopies, sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';

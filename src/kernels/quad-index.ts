@@ -65,6 +65,36 @@ export function quadSource(quads: QuadIndex, a: number, j: number, k: number): n
 }
 
 /**
+ * The forward's and weight gradient's view of a quad index (assembly/quad-kernels.ts `quadCopies`):
+ * the distinct lanes bytes of its slots, `patterns`, and per slot the byte offset of x's group b
+ * already picked through its slot's pattern d, in a buffer of D copies of every group:
+ * words[a·K + k] = 16·(b·D + d). Plain and shifted Sobol' layers use 4 patterns (lane(j) = j XOR p).
+ */
+export interface QuadCopies {
+  /** The lanes byte of each pattern d, D of them. */
+  readonly patterns: Uint8Array;
+  /** Byte offsets into the copies, quad-major, slot-minor: [A·K]. */
+  readonly words: Uint32Array;
+}
+
+/**
+ * How much of x a layer's copies may take: D·I floats up to this (256 KiB), or D <= 4 at any width.
+ * Layers with more patterns (narrow layers whose targets share sources: 256 → 64 at 52 edges a
+ * target) run the edge lanes past it.
+ */
+export const MAX_QUAD_COPY_FLOATS = 1 << 16;
+
+/** The copies view of `quads` over I inputs, or null where its patterns would take more than MAX_QUAD_COPY_FLOATS. */
+export function quadCopies(quads: QuadIndex, inputs: number): QuadCopies | null {
+  const code = new Map<number, number>();
+  for (const word of quads.words) if (!code.has(word & 255)) code.set(word & 255, code.size);
+  if (code.size > 4 && code.size * inputs > MAX_QUAD_COPY_FLOATS) return null;
+  const D = code.size;
+  const words = quads.words.map((word) => 16 * ((word >>> 8) * D + code.get(word & 255)!));
+  return { patterns: Uint8Array.from(code.keys()), words };
+}
+
+/**
  * The 256 swizzle masks of the quad kernels, 16 bytes each: entry `lanes` moves float lane
  * ((lanes >> 2j) & 3) of a vector into lane j (bytes 4j .. 4j+3).
  */

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SparseIndex } from '../../src/kernels/kernels.js';
-import { quadBlocks, quadIndex, quadSource, quadSwizzleMasks, type QuadIndex } from '../../src/kernels/quad-index.js';
+import {
+  MAX_QUAD_COPY_FLOATS, quadBlocks, quadCopies, quadIndex, quadSource, quadSwizzleMasks, type QuadIndex,
+} from '../../src/kernels/quad-index.js';
 import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
 import type { TopologySpec } from '../../src/topology/spec.js';
 
@@ -80,5 +82,34 @@ describe('quadBlocks', () => {
   it('is null where runs break the three patterns: fan-ins 6 and 12', () => {
     expect(quadBlocks(quadIndex(layer([128, 32], 6, { kind: 'sobol' }))!)).toBeNull();
     expect(quadBlocks(quadIndex(layer([32, 32], 12, { kind: 'sobol' }))!)).toBeNull();
+  });
+});
+
+describe('quadCopies', () => {
+  it('names, per slot, the copy of a group whose lanes are the slot\'s four sources', () => {
+    for (const [I, O, fanIn] of [[64, 256, 8], [1024, 1024, 32], [4096, 1024, 6], [256, 64, 13]]) {
+      for (const source of [{ kind: 'sobol' }, { kind: 'sobol-shift', seed: 3 }] as const) {
+        const q = quadIndex(layer([I, O], fanIn, source))!;
+        const copies = quadCopies(q, I)!, K = q.fanIn;
+        const D = copies.patterns.length;
+        // n -> n: lane(j) = j XOR p, p = 0..3; 256 -> 64 (52 edges a target) has slots shared by targets too
+        expect(D, `${I}→${O} ${source.kind}`).toBe(I === 256 ? 8 : 4);
+        for (let a = 0; a < O / 4; a++) {
+          for (let k = 0; k < K; k++) {
+            const vector = copies.words[a * K + k] / 16, b = Math.floor(vector / D), lanes = copies.patterns[vector % D];
+            for (let j = 0; j < 4; j++) expect(4 * b + ((lanes >> (2 * j)) & 3)).toBe(quadSource(q, a, j, k));
+          }
+        }
+      }
+    }
+  });
+
+  it('gives up where more than 4 patterns would take more than MAX_QUAD_COPY_FLOATS', () => {
+    const lanes = [0, 1, 2, 3, 4];   // five distinct lanes bytes
+    const quads: QuadIndex = { fanIn: lanes.length, words: Uint32Array.from(lanes, (l) => (3 << 8) | l) };
+    expect(quadCopies(quads, MAX_QUAD_COPY_FLOATS / 5)!.patterns).toEqual(Uint8Array.from(lanes));
+    expect(quadCopies(quads, MAX_QUAD_COPY_FLOATS / 4)).toBeNull();
+    const four: QuadIndex = { fanIn: 4, words: quads.words.slice(0, 4) };
+    expect(quadCopies(four, 4 * MAX_QUAD_COPY_FLOATS)!.patterns.length).toBe(4);
   });
 });

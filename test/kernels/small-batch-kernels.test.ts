@@ -6,7 +6,9 @@
  * plus the fixtures' empty last row and column. Plain Sobol' layers stored bit-reversed have quad
  * structure, so batch 1 runs the quad kernels on them (quad-index.ts); the input gradient runs on
  * quads where they cut into blocks of 1, 2 or 4 slots (one layer each), and the edge lanes on the two
- * that do not (fan-ins 6 and 12).
+ * that do not (fan-ins 6 and 12). The forward and weight gradient read x through its pattern copies
+ * (they fit on every Sobol' layer here); a crafted layer whose copies would not runs them on the
+ * edge lanes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -17,7 +19,7 @@ import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js'
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
-import { quadBlocks, quadIndex } from '../../src/kernels/quad-index.js';
+import { quadBlocks, quadCopies, quadIndex } from '../../src/kernels/quad-index.js';
 import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const BATCHES = [1, 2, 3, 5, 8, 15, 17];
@@ -42,7 +44,23 @@ function indices(): { name: string; index: SparseIndex }[] {
     { name: 'Sobol\' 128→32, fan-in 6 (quads, no blocks)', index: sobol(128, 32, 6) },
     { name: 'Sobol\' 32→32, fan-in 4 (quads, blocks of 1 slot)', index: sobol(32, 32, 4) },
     { name: 'Sobol\' 64→64, fan-in 8 (quads, blocks of 2 slots)', index: sobol(64, 64, 8) },
-    { name: 'Sobol\' 32→32, fan-in 12 (quads, no blocks)', index: sobol(32, 32, 12) }];
+    { name: 'Sobol\' 32→32, fan-in 12 (quads, no blocks)', index: sobol(32, 32, 12) },
+    { name: 'quads with 5 lane patterns 16384→8 (no copies)', index: manyPatterns() }];
+}
+
+/**
+ * Quads whose lane patterns would take more copies of x than quad-index.ts allows (5 patterns of
+ * 16,384 inputs > MAX_QUAD_COPY_FLOATS): 2 quads of targets, 8 slots on groups spread over x, each
+ * slot one of 5 distinct permutations. Batch 1 runs the edge lanes for the forward and the weight
+ * gradient, the quad blocks (of one slot) for the input gradient.
+ */
+function manyPatterns(): SparseIndex {
+  const perms = [[0, 1, 2, 3], [1, 0, 3, 2], [2, 3, 0, 1], [3, 2, 1, 0], [1, 2, 3, 0]];
+  const edges = [];
+  for (let t = 0; t < 8; t++) {
+    for (let k = 0; k < 8; k++) edges.push({ s: 4 * (509 * k + 7) + perms[(k + 3 * (t >> 2)) % perms.length][t & 3], t });
+  }
+  return buildIndex(16384, 8, edges).index;
 }
 
 /** `a` copied into k's memory, `offset` elements into a larger block (never 16-byte aligned for odd offsets). */
@@ -147,8 +165,10 @@ describe('the wasm sparse kernels at small batches', () => {
 
   it('runs the quad kernels on the Sobol\' layers only, the quad input gradient where they have blocks', () => {
     const quads = indices().map(({ index }) => quadIndex(index));
-    expect(quads.map((q) => q !== null)).toEqual([false, false, true, true, true, true, true]);
-    expect(quads.map((q) => (q === null ? null : quadBlocks(q)?.run ?? 0))).toEqual([null, null, 4, 0, 1, 2, 0]);
+    expect(quads.map((q) => q !== null)).toEqual([false, false, true, true, true, true, true, true]);
+    expect(quads.map((q) => (q === null ? null : quadBlocks(q)?.run ?? 0))).toEqual([null, null, 4, 0, 1, 2, 0, 1]);
+    expect(quads.map((q, i) => (q === null ? null : quadCopies(q, indices()[i].index.inputs)?.patterns.length ?? 0)))
+      .toEqual([null, null, 4, 10, 4, 4, 8, 0]);
   });
 
   it('fall back to the reference kernels on arrays the backend does not own', () => {

@@ -168,6 +168,16 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   /** The quad index the batch-1 kernels run on, or null (other batches, no structure, quads or edge lanes off). */
   const quadsAt = (index: SparseIndex, B: number): QuadIndexBlock | null =>
     (B === 1 && B < edgeLanes && quadLanes ? arena.quads(index) : null);
+  /**
+   * x[I] (batch 1) in the layer's pattern copies (assembly/quad-kernels.ts quadCopies), written here
+   * on the calling thread into the arena's scratch block: D·I floats, a few microseconds, before the
+   * quad kernel that reads them runs on any thread. Returns the copies' pointer.
+   */
+  const xCopies = (q: QuadIndexBlock, x: Float32Array, I: number): number => {
+    const xq = arena.scratch(16 * q.patterns * (I / 4));
+    k.quadCopies(0, I / 4, xq, x.byteOffset, q.patternMasks, q.patterns);
+    return xq;
+  };
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -229,9 +239,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
       const q = quadsAt(index, B);
-      if (q !== null) {
+      if (q !== null && q.copies !== 0) {
         exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
-          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), q.words, q.masks, q.fanIn]);
+          [y.byteOffset, xCopies(q, x, I), W.byteOffset, ptr(bias), q.copies, q.fanIn]);
         return;
       }
       const s = arena.sparse(index);
@@ -279,9 +289,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
       const q = quadsAt(index, B);
-      if (q !== null) {
+      if (q !== null && q.copies !== 0) {
         exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
-          [dW.byteOffset, dy.byteOffset, x.byteOffset, q.words, q.masks, q.fanIn]);
+          [dW.byteOffset, dy.byteOffset, xCopies(q, x, I), q.copies, q.fanIn]);
         return;
       }
       const s = arena.sparse(index);

@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { quadBlocks, quadIndex, quadSwizzleMasks } from '../quad-index.js';
+import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
@@ -62,8 +62,13 @@ export interface SparseIndexBlock {
 
 /** A layer's quad index in wasm memory (quad-index.ts), for the batch-1 quad kernels. */
 export interface QuadIndexBlock {
-  readonly words: number; // u32 [O/4 · K]
   readonly fanIn: number; // K
+  /** The copy words (quad-index.ts quadCopies): u32 [O/4 · K], byte offsets into x's copies; 0 where the layer has too many patterns. */
+  readonly copies: number;
+  /** The swizzle mask of each pattern, 16 bytes each, D of them (0 without copies). */
+  readonly patternMasks: number;
+  /** Patterns D: copies of each group of x that `quadCopies` writes (0 without copies). */
+  readonly patterns: number;
   /** The 256 swizzle masks (16 bytes each), one block per arena. */
   readonly masks: number;
   /** The input gradient's blocks (quad-index.ts quadBlocks): u32 [O/4 · K/run], or 0 where the layer has none. */
@@ -194,8 +199,16 @@ export class WasmArena {
         this.masksPtr = this.allocBytes(masks.length);
         new Uint8Array(this.buffer(), this.masksPtr, masks.length).set(masks);
       }
-      const blocks = quadBlocks(found);
-      entry = { words: this.indexWords(index, found.words), fanIn: found.fanIn, masks: this.masksPtr,
+      const blocks = quadBlocks(found), copies = quadCopies(found, index.inputs);
+      let patternMasks = 0;
+      if (copies !== null) {
+        const table = new Uint8Array(this.buffer(), this.masksPtr, 256 * 16);
+        const masks = new Uint8Array(16 * copies.patterns.length);
+        copies.patterns.forEach((lanes, d) => masks.set(table.subarray(16 * lanes, 16 * lanes + 16), 16 * d));
+        patternMasks = this.indexWords(index, new Uint32Array(masks.buffer));
+      }
+      entry = { fanIn: found.fanIn, masks: this.masksPtr,
+        copies: copies === null ? 0 : this.indexWords(index, copies.words), patternMasks, patterns: copies?.patterns.length ?? 0,
         blocks: blocks === null ? 0 : this.indexWords(index, blocks.words), run: blocks?.run ?? 0 };
     }
     this.quadIndices.set(index, entry);

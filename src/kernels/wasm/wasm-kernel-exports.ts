@@ -17,7 +17,7 @@ export const WASM_KERNEL_NAMES = [
   'maxPoolForward', 'maxPoolBackward', 'avgPoolForward', 'avgPoolBackward',
   'globalAvgPoolForward', 'globalAvgPoolBackward', 'add',
   'gatherBatch',
-  'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads',
+  'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads', 'quadCopies',
   'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
 ] as const;
 
