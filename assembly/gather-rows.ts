@@ -43,6 +43,18 @@
  * forward at B = 128 ran at 17.4-18.0 GFLOP/s (about 0.8 FMAs per cycle, 7.7 cycles per 6-FMA
  * step), among 256 rows (L2) 14.4-15.2, on the Sobol' layer 13.2-13.5 (one thread, two rounds).
  *
+ * Where the rest goes (2026-11-30, throwaway AssemblyScript variants of chunk6 timed against a
+ * 10-chain FMA loop in one process, 1024 targets, K = 32, B = 128, random rows, the machine lightly
+ * loaded): 6 chains of multiply-adds alone, no loads, run at 75-80 % of the ceiling (the 4-cycle
+ * chains: 6 in flight allow 75 %); with one x load per multiply-add at a fixed address, 50-60 %
+ * (so the loads, not the gather, take the first quarter); the real loop with its index load and
+ * address, x in L1, 40-56 %. `npm run bench:width` now times both references in every width group
+ * (the load-fed loop as a hand-assembled module: 64-77 % at one step an iteration). Dropped:
+ * computing the next edge's row address one step ahead, with the row's byte offset stored in the
+ * index (no multiply), by a shift for power-of-two rows, or with the multiply: 0.95-1.05x of this
+ * loop at 32 to 32768 random rows. Eight chains (four per edge, two edges a step) spill and run at
+ * about half the speed.
+ *
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
 
