@@ -15,7 +15,9 @@
  *   (alternate 4-edge steps, so each chain waits half as long), and the four sums are reduced and
  *   stored as one vector (`hsum4`). At B = 2, 3 a step's 4 row addresses serve every sample.
  * - Backward input is the same gather over the transpose (by source), its weights gathered through
- *   edgeOf into the lanes: no transposed copy of W is written and read back.
+ *   edgeOf into the lanes: no transposed copy of W is written and read back. At B = 1 on layers whose
+ *   quads cut into blocks the backend runs quad-kernels.ts' `sparseBackwardInputQuads` instead
+ *   (4.2× faster at n = 4096, K = 32).
  * - Backward weight (dW[e] = sum over b of dy[t, b] * x[src(e), b]) runs 4 edges of a target per
  *   vector, one multiply-add per sample, and stores 4 gradients at once.
  *

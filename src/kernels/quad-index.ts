@@ -16,7 +16,10 @@
  * scrambling, natural unit order, widths that are not powers of two and merged duplicates (fan-ins
  * then differ) break it; such layers run the edge-lane kernels, and `quadIndex` returns null.
  *
- * Shape legend: O targets, A = O / 4 quads, K fan-in, E = O·K edges, I sources.
+ * The input gradient runs on the quads' blocks (`quadBlocks`, below): runs of 1, 2 or 4 slots of a
+ * quad that read one group in a fixed pattern, each summed to one vector of the group's rows.
+ *
+ * Shape legend: O targets, A = O / 4 quads, K fan-in, E = O·K edges, I sources, R slots per block.
  */
 import type { SparseIndex } from './kernels.js';
 

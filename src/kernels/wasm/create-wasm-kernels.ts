@@ -262,6 +262,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
+      // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
+      // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
+      // than the edge lanes on two threads at n = 16384 and 65536
       const q = quadsAt(index, B);
       if (q !== null && q.blocks !== 0) {
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
