@@ -2,10 +2,10 @@
  * Batch-1 path kernels on the quad structure of a layer (src/kernels/quad-index.ts): when the K edges
  * of every target are in the same order for the four targets 4a .. 4a+3 of a quad, and edge slot k of
  * the four reads four rows of x inside one aligned group of four rows 4b .. 4b+3, the quad's four sums
- * advance together as one vector: per slot, one vector load of x's group, one swizzle that puts row
- * 4b + lane(j) into lane j, one multiply-add. The weights W[4a+j][k] of four slots are four row vectors,
- * transposed in registers to four slot vectors. No scalar gathers at all: the edge-lane kernels
- * (small-batch-kernels.ts) insert x one lane at a time.
+ * advance together as one vector: per slot, one vector of x's group with row 4b + lane(j) in lane j
+ * (one load from the pattern copies below), one multiply-add. The weights W[4a+j][k] of four slots are
+ * four row vectors, transposed in registers to four slot vectors. No scalar gathers at all: the
+ * edge-lane kernels (small-batch-kernels.ts) insert x one lane at a time.
  *
  * Plain Sobol' paths have this structure wherever both layers' units are stored bit-reversed and the
  * widths are powers of two (quad-index.ts derives it): an aligned block of 4 consecutive paths has
