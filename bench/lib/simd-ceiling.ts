@@ -33,6 +33,35 @@ function uleb(n: number): number[] {
 const simdOp = (op: number): number[] => [SIMD, ...uleb(op)];
 const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (text: string): number[] => vec([...text].map((c) => [c.charCodeAt(0)]));
+
+/** `body` run while local `n` (an i32) is not 0, n decremented after each pass. */
+const countedLoop = (n: number, body: readonly number[]): number[] => [BLOCK, VOID, LOOP, VOID, LOCAL_GET, n, I32_EQZ, BR_IF, 1,
+  ...body, LOCAL_GET, n, I32_CONST, 1, I32_SUB, LOCAL_SET, n, BR, 0, END, END];
+
+/** Lane 0 of the sum of the v128 locals acc(0) .. acc(chains - 1), left on the stack. */
+function sumLane0(chains: number, acc: (i: number) => number): number[] {
+  const code = [LOCAL_GET, ...uleb(acc(0))];
+  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_ADD));
+  return [...code, ...simdOp(F32X4_EXTRACT_LANE), 0];
+}
+
+/**
+ * A module of one function `run`(params) -> f32 with `v128Locals` v128 locals and the body `code`,
+ * and with `memory` one exported page of memory "mem".
+ */
+function moduleBytes(params: readonly number[], v128Locals: number, code: readonly number[], memory: boolean): Uint8Array {
+  const body = [...vec([[...uleb(v128Locals), V128]]), ...code, END];
+  const exports = [[...name('run'), 0x00, 0], ...(memory ? [[...name('mem'), 0x02, 0]] : [])];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(params.map((t) => [t])), ...vec([[F32]])]])),
+    ...section(3, vec([uleb(0)])),
+    ...(memory ? section(5, vec([[0x00, 1]])) : []),
+    ...section(7, vec(exports)),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
 
 /** Module exporting run(m: f32, a: f32, steps: i32) -> f32 (lane 0 of the sum of the accumulators). */
 export function ceilingModuleBytes(chains: number, unroll: number, fma = false): Uint8Array {
@@ -43,30 +72,17 @@ export function ceilingModuleBytes(chains: number, unroll: number, fma = false):
   code.push(LOCAL_GET, M, ...simdOp(F32X4_SPLAT), LOCAL_SET, ...uleb(mv));
   code.push(LOCAL_GET, A, ...simdOp(F32X4_SPLAT), LOCAL_SET, ...uleb(av));
   for (let i = 0; i < chains; i++) code.push(LOCAL_GET, ...uleb(av), LOCAL_SET, ...uleb(acc(i)));
-  code.push(BLOCK, VOID, LOOP, VOID);
-  code.push(LOCAL_GET, N, I32_EQZ, BR_IF, 1);
+  const step: number[] = [];
   for (let u = 0; u < unroll; u++) {
     for (let i = 0; i < chains; i++) {
-      code.push(...(fma
+      step.push(...(fma
         ? [LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), LOCAL_GET, ...uleb(av), ...simdOp(F32X4_RELAXED_MADD)]
         : [LOCAL_GET, ...uleb(acc(i)), LOCAL_GET, ...uleb(mv), ...simdOp(F32X4_MUL), LOCAL_GET, ...uleb(av), ...simdOp(F32X4_ADD)]),
       LOCAL_SET, ...uleb(acc(i)));
     }
   }
-  code.push(LOCAL_GET, N, I32_CONST, 1, I32_SUB, LOCAL_SET, N, BR, 0, END, END);
-  code.push(LOCAL_GET, ...uleb(acc(0)));
-  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_ADD));
-  code.push(...simdOp(F32X4_EXTRACT_LANE), 0, END);
-  const locals = vec([[...uleb(chains + 2), V128]]);
-  const body = [...locals, ...code];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[F32], [F32], [I32]]), ...vec([[F32]])]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(7, vec([[...vec([..."run"].map((c) => [c.charCodeAt(0)])), 0x00, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ];
-  return new Uint8Array(bytes);
+  code.push(...countedLoop(N, step), ...sumLane0(chains, acc));
+  return moduleBytes([F32, F32, I32], chains + 2, code, false);
 }
 
 /**
@@ -88,29 +104,16 @@ export function loadFedModuleBytes(chains: number, unroll: number): Uint8Array {
   const memarg = (alignLog2: number, offset: number): number[] => [...uleb(alignLog2), ...uleb(offset)];
   const code: number[] = [...simdOp(V128_CONST), ...new Array<number>(16).fill(0), LOCAL_SET, ...uleb(acc(0))];
   for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(0)), LOCAL_SET, ...uleb(acc(i)));
-  code.push(BLOCK, VOID, LOOP, VOID);
-  code.push(LOCAL_GET, N, I32_EQZ, BR_IF, 1);
+  const step: number[] = [];
   for (let u = 0; u < unroll; u++) {
-    code.push(I32_CONST, 0, ...simdOp(V128_LOAD32_SPLAT), ...memarg(2, LOAD_FED_WEIGHTS + 4 * u), LOCAL_SET, ...uleb(w));
+    step.push(I32_CONST, 0, ...simdOp(V128_LOAD32_SPLAT), ...memarg(2, LOAD_FED_WEIGHTS + 4 * u), LOCAL_SET, ...uleb(w));
     for (let i = 0; i < chains; i++) {
-      code.push(LOCAL_GET, ...uleb(w), I32_CONST, 0, ...simdOp(V128_LOAD), ...memarg(4, 16 * (i + chains * u)),
+      step.push(LOCAL_GET, ...uleb(w), I32_CONST, 0, ...simdOp(V128_LOAD), ...memarg(4, 16 * (i + chains * u)),
         LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_RELAXED_MADD), LOCAL_SET, ...uleb(acc(i)));
     }
   }
-  code.push(LOCAL_GET, N, I32_CONST, 1, I32_SUB, LOCAL_SET, N, BR, 0, END, END);
-  code.push(LOCAL_GET, ...uleb(acc(0)));
-  for (let i = 1; i < chains; i++) code.push(LOCAL_GET, ...uleb(acc(i)), ...simdOp(F32X4_ADD));
-  code.push(...simdOp(F32X4_EXTRACT_LANE), 0, END);
-  const body = [...vec([[...uleb(chains + 1), V128]]), ...code];
-  const name = (text: string): number[] => vec([...text].map((c) => [c.charCodeAt(0)]));
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[I32]]), ...vec([[F32]])]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...name('run'), 0x00, 0], [...name('mem'), 0x02, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  code.push(...countedLoop(N, step), ...sumLane0(chains, acc));
+  return moduleBytes([I32], chains + 1, code, true);
 }
 
 /** Byte offset of the load-fed loop's weights in its memory. */
@@ -138,15 +141,7 @@ export function loadFedCall(chains = 6, unroll = 1, callMs = 5): { call: () => v
   }
   const got = run(steps50);
   if (!(Math.abs(got - want) <= 1e-5 * Math.abs(want))) throw new Error(`load-fed loop computed ${got}, expected ${want}`);
-  const steps = calibrateSteps((_m, _a, n) => run(n), 0, 0, callMs);
-  let sink = 0;
-  return {
-    call: () => {
-      sink += run(steps);
-      if (Number.isNaN(sink)) throw new Error('unreachable');
-    },
-    flop: steps * unroll * chains * 8,
-  };
+  return timedCall(run, callMs, unroll * chains * 8);
 }
 
 type RunFn = (m: number, a: number, steps: number) => number;
@@ -192,15 +187,19 @@ function calibrateSteps(run: RunFn, m: number, a: number, callMs: number): numbe
  */
 export function ceilingCall(chains: number, unroll: number, fma: boolean, callMs = 5): { call: () => void; flop: number } {
   const run = instantiate(chains, unroll, fma);
-  const m = 0.999, a = 0.001;
-  const steps = calibrateSteps(run, m, a, callMs);
+  return timedCall((steps) => run(0.999, 0.001, steps), callMs, unroll * chains * 8);
+}
+
+/** `run` as a call of about `callMs` (its step count calibrated) and the FLOPs of that call, `flopPerStep` a step. */
+function timedCall(run: (steps: number) => number, callMs: number, flopPerStep: number): { call: () => void; flop: number } {
+  const steps = calibrateSteps((_m, _a, n) => run(n), 0, 0, callMs);
   let sink = 0;
   return {
     call: () => {
-      sink += run(m, a, steps);
+      sink += run(steps);
       if (Number.isNaN(sink)) throw new Error('unreachable');
     },
-    flop: steps * unroll * chains * 8,
+    flop: steps * flopPerStep,
   };
 }
 
