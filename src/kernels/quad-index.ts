@@ -82,8 +82,8 @@ export interface QuadCopies {
 
 /**
  * How much of x a layer's copies may take: D·I floats up to this (256 KiB), or D <= 4 at any width.
- * Layers with more patterns (narrow layers whose targets share sources: 256 → 64 at 52 edges a
- * target) run the edge lanes past it.
+ * Wide layers with more than 4 patterns run the edge lanes (none of the Sobol' layers tested: narrow
+ * ones whose targets share sources have up to 10, on few inputs).
  */
 export const MAX_QUAD_COPY_FLOATS = 1 << 16;
 
@@ -102,13 +102,18 @@ export function quadCopies(quads: QuadIndex, inputs: number): QuadCopies | null 
  * ((lanes >> 2j) & 3) of a vector into lane j (bytes 4j .. 4j+3).
  */
 export function quadSwizzleMasks(): Uint8Array {
-  const masks = new Uint8Array(256 * 16);
-  for (let lanes = 0; lanes < 256; lanes++) {
+  return swizzleMasks(Uint8Array.from({ length: 256 }, (_, lanes) => lanes));
+}
+
+/** The swizzle mask of each lanes byte of `patterns`, 16 bytes each, in their order (quadSwizzleMasks' entries). */
+export function swizzleMasks(patterns: Uint8Array): Uint8Array {
+  const masks = new Uint8Array(16 * patterns.length);
+  patterns.forEach((lanes, d) => {
     for (let j = 0; j < 4; j++) {
       const from = laneOf(lanes, j);
-      for (let byte = 0; byte < 4; byte++) masks[16 * lanes + 4 * j + byte] = 4 * from + byte;
+      for (let byte = 0; byte < 4; byte++) masks[16 * d + 4 * j + byte] = 4 * from + byte;
     }
-  }
+  });
   return masks;
 }
 

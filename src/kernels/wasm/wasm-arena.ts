@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks } from '../quad-index.js';
+import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks, swizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
@@ -200,15 +200,10 @@ export class WasmArena {
         new Uint8Array(this.buffer(), this.masksPtr, masks.length).set(masks);
       }
       const blocks = quadBlocks(found), copies = quadCopies(found, index.inputs);
-      let patternMasks = 0;
-      if (copies !== null) {
-        const table = new Uint8Array(this.buffer(), this.masksPtr, 256 * 16);
-        const masks = new Uint8Array(16 * copies.patterns.length);
-        copies.patterns.forEach((lanes, d) => masks.set(table.subarray(16 * lanes, 16 * lanes + 16), 16 * d));
-        patternMasks = this.indexWords(index, new Uint32Array(masks.buffer));
-      }
       entry = { fanIn: found.fanIn, masks: this.masksPtr,
-        copies: copies === null ? 0 : this.indexWords(index, copies.words), patternMasks, patterns: copies?.patterns.length ?? 0,
+        copies: copies === null ? 0 : this.indexWords(index, copies.words),
+        patternMasks: copies === null ? 0 : this.indexWords(index, new Uint32Array(swizzleMasks(copies.patterns).buffer)),
+        patterns: copies?.patterns.length ?? 0,
         blocks: blocks === null ? 0 : this.indexWords(index, blocks.words), run: blocks?.run ?? 0 };
     }
     this.quadIndices.set(index, entry);
