@@ -19,7 +19,7 @@ import type { ConvShape, PoolShape } from '../conv-shape.js';
 import type { Kernels, SparseIndex } from '../kernels.js';
 import { referenceKernels as ref } from '../reference-kernels.js';
 import { evenBounds } from './partition.js';
-import type { QuadIndexBlock, WasmArena } from './wasm-arena.js';
+import type { DenseBlocksBlock, QuadIndexBlock, WasmArena } from './wasm-arena.js';
 import type { WasmKernelName } from './wasm-kernel-exports.js';
 
 /** Runs one kernel over ranges on several threads (thread k: [bounds[k], bounds[k+1])) and waits. */
@@ -56,6 +56,12 @@ export interface WasmKernelsOptions {
   readonly windowRows?: number;
   /** The gathered array's bytes above which the windowed split runs; default WINDOW_SPLIT_MIN_BYTES (0: always). */
   readonly windowSplitMinBytes?: number;
+  /**
+   * From 4 samples on, block-dense layers run the block kernels (assembly/block-kernels.ts,
+   * kernels/block-index.ts). Default true; false keeps the gather kernels (the width and batch
+   * benches time the two schedules against each other). The results are the same bits.
+   */
+  readonly denseBlocks?: boolean;
 }
 
 /** A wasm SIMD backend: the Kernels, plus its arena, its thread count and `close()`, which ends its workers. */
@@ -66,6 +72,9 @@ export interface WasmKernels extends Kernels {
   /** Stops the runner's threads; the backend goes on with one thread. */
   close(): void;
 }
+
+/** Bytes of a block kernel's tile of n rows of B floats (assembly/block-kernels.ts): chunks of 4 vectors of 16 bytes, the tail vector included. */
+const blockTileBytes = (n: number, B: number): number => 64 * n * Math.ceil((Math.floor(B / 4) + (B % 4 === 0 ? 0 : 1)) / 4);
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
 
@@ -178,6 +187,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     k.quadCopies(0, I / 4, xq, x.byteOffset, q.patternMasks, q.patterns);
     return xq;
   };
+  const blockLanes = options.denseBlocks ?? true;
+  /** The dense blocks the batch-lane kernels run on, or null (B < 4, no blocks, or blocks off). */
+  const blocksAt = (index: SparseIndex, B: number): DenseBlocksBlock | null =>
+    (B >= Math.max(4, edgeLanes) && blockLanes ? arena.blocks(index) : null);
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -198,6 +211,19 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     const T = pool.threads;
     pool.run(name, evenBounds(T, T, 1), [windowRows, T, N, ...args]);
     return true;
+  }
+  /**
+   * Runs a block kernel (assembly/block-kernels.ts) over the G blocks of `b`: on the calling thread,
+   * or in one part per thread when the job is large enough, each part with its own tile of
+   * `tileBytes` in the arena's scratch.
+   */
+  function execBlocks(name: WasmKernelName, b: DenseBlocksBlock, work: number, tileBytes: number, args: readonly number[],
+    B: number): void {
+    const T = pool === null || work < minWork ? 1 : pool.threads;
+    const tile = Math.ceil(tileBytes / 64) * 64;
+    const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile, B];
+    if (T === 1) k[name](0, 1, ...all);
+    else pool!.run(name, evenBounds(T, T, 1), all);
   }
   /**
    * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
@@ -244,6 +270,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
           [y.byteOffset, xCopies(q, x, I), W.byteOffset, ptr(bias), q.copies, q.fanIn]);
         return;
       }
+      const blocks = blocksAt(index, B);
+      if (blocks !== null) {
+        execBlocks('blockForward', blocks, E * B, blockTileBytes(blocks.fanIn, B) + 8 * blocks.fanIn, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], B);
+        return;
+      }
       const s = arena.sparse(index);
       const edgeLane = B < edgeLanes;
       const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
@@ -268,6 +299,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       const q = quadsAt(index, B);
       if (q !== null && q.blocks !== 0) {
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
+        return;
+      }
+      const blocks = blocksAt(index, B);
+      if (blocks !== null) {
+        const M = blocks.targetsPerBlock;
+        execBlocks('blockBackwardInput', blocks, E * B, blockTileBytes(M, B) + 8 * M, [dx.byteOffset, dy.byteOffset, W.byteOffset], B);
         return;
       }
       const s = arena.sparse(index);
@@ -295,6 +332,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       if (q !== null && q.copies !== 0) {
         exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
           [dW.byteOffset, dy.byteOffset, xCopies(q, x, I), q.copies, q.fanIn]);
+        return;
+      }
+      const blocks = blocksAt(index, B);
+      if (blocks !== null && blocks.fanIn % 4 === 0) {
+        execBlocks('blockBackwardWeight', blocks, E * B, blockTileBytes(blocks.fanIn, B), [dW.byteOffset, dy.byteOffset, x.byteOffset], B);
         return;
       }
       const s = arena.sparse(index);

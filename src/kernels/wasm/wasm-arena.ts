@@ -15,6 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
+import { denseBlocks } from '../block-index.js';
 import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks, swizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -77,6 +78,15 @@ export interface QuadIndexBlock {
   readonly run: number;
 }
 
+/** A layer's dense blocks in wasm memory (block-index.ts), for the block kernels. */
+export interface DenseBlocksBlock {
+  readonly count: number; // G
+  readonly targetsPerBlock: number; // M
+  readonly fanIn: number; // K
+  readonly targets: number; // Int32 [G·M]
+  readonly sources: number; // Int32 [G·K]
+}
+
 interface FreeBlock {
   readonly ptr: number;
   readonly bytes: number;
@@ -96,6 +106,7 @@ export class WasmArena {
   private readonly buffers = new WeakSet<object>();
   private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
   private readonly quadIndices = new WeakMap<SparseIndex, QuadIndexBlock | null>();
+  private readonly blockIndices = new WeakMap<SparseIndex, DenseBlocksBlock | null>();
   private masksPtr = 0;
   private readonly freeBlocks: FreeBlock[] = [];
   private readonly released = new FinalizationRegistry<FreeBlock>((block) => this.freeBlocks.push(block));
@@ -207,6 +218,23 @@ export class WasmArena {
         blocks: blocks === null ? 0 : this.indexWords(index, blocks.words), run: blocks?.run ?? 0 };
     }
     this.quadIndices.set(index, entry);
+    return entry;
+  }
+
+  /**
+   * The dense blocks of `index` in this memory, or null when the layer is not block-dense (found once
+   * per index object, on the first call that could use them; block-index.ts).
+   */
+  blocks(index: SparseIndex): DenseBlocksBlock | null {
+    const known = this.blockIndices.get(index);
+    if (known !== undefined) return known;
+    const found = denseBlocks(index);
+    const entry = found === null ? null : {
+      count: found.count, targetsPerBlock: found.targetsPerBlock, fanIn: found.fanIn,
+      targets: this.indexWords(index, new Uint32Array(found.targets.buffer)),
+      sources: this.indexWords(index, new Uint32Array(found.sources.buffer)),
+    };
+    this.blockIndices.set(index, entry);
     return entry;
   }
 

@@ -19,6 +19,7 @@ export const WASM_KERNEL_NAMES = [
   'gatherBatch',
   'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads', 'quadCopies',
   'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
+  'blockForward', 'blockBackwardInput', 'blockBackwardWeight',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];

@@ -1,0 +1,274 @@
+/**
+ * The sparse layer's three kernels on dense blocks (src/kernels/block-index.ts): where every
+ * target of a block gathers the same K sources in the same order, a block is a small dense product.
+ *
+ *   forward         y[T_i]  = bias + sum_k W[T_i][k] · x[S_k]     (i < M targets, k < K sources)
+ *   input gradient  dx[S_k] =        sum_i W[T_i][k] · dy[T_i]
+ *   weight gradient W'[T_i][k] =     sum_b dy[T_i][b] · x[S_k][b]
+ *
+ * A block first copies the rows it reads many times into a tile (x's K rows; for the input
+ * gradient dy's M rows and the block's M·K weights): 4·K·B bytes, 16 KiB at K = 32, B = 128, that
+ * stay in L1 while the block runs and sit at consecutive addresses (the block's rows of x lie at
+ * strides that map them to few L1 sets: Sobol' blocks differ in the high bits of a row index).
+ * Then two output rows advance together over a chunk of 4 vectors: per step, two weights and 4
+ * vectors of the tile feed 8 multiply-adds into 8 independent sums, where the gather
+ * (gather-rows.ts) loads a row index, its address and 6 vectors for 6 multiply-adds. Each x row is
+ * read from memory once per call, not once per target that gathers it.
+ *
+ * Every element sums exactly what the gather kernels sum, in the same order (bias, then the edges
+ * in gather order; the input gradient over the transpose's order; the weight gradient one vector
+ * accumulator over the batch, the masked tail, then the pairwise `hsum4`), so the results are
+ * bit-identical to sparse-kernels.ts on every build, and each block is computed whole by one call:
+ * the same bits for any thread count.
+ *
+ * Threads: a call runs parts [p0, p1) of T; part p takes blocks [G·p/T, G·(p+1)/T) and the
+ * tile at tiles + p·tileBytes (so T tiles must fit).
+ *
+ * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
+ * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
+ */
+import { biasAt, hsum4, madd, tailMask } from './simd';
+
+/** Blocks [G·p/T, G·(p+1)/T) of part p. */
+function firstBlock(G: i32, p: i32, T: i32): i32 {
+  return <i32>((<i64>G * p) / T);
+}
+
+/** Vectors per tile row: B / 4 whole ones, plus the overlapping tail (lanes B-4 .. B-1) where B % 4 != 0. */
+function tileVectors(B: i32): i32 {
+  return (B >> 2) + ((B & 3) != 0 ? 1 : 0);
+}
+
+/**
+ * The B floats of each of the n rows listed at `rows` (Int32) into the tile, chunk-major: vector v of
+ * row r at tile + (v / 4)·n·64 + r·64 + (v % 4)·16, so that a chunk of 4 vectors of consecutive rows
+ * lies 64 bytes apart (the kernels then step through it at constant offsets). B >= 4.
+ */
+function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const V = B >> 2;
+  const chunkBytes = <usize>n << 6;
+  for (let r = 0; r < n; r++) {
+    const from = src + <usize>load<i32>(rows + (<usize>r << 2)) * rowBytes;
+    const to = tile + (<usize>r << 6);
+    for (let v = 0; v < V; v++) v128.store(to + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4), v128.load(from + (<usize>v << 4)));
+    if ((B & 3) != 0) v128.store(to + <usize>(V >> 2) * chunkBytes + (<usize>(V & 3) << 4), v128.load(from + (<usize>(B - 4) << 2)));
+  }
+}
+
+/**
+ * Two output rows, one chunk of 4 vectors, at out0 / out1: out_r = c_r + sum over n steps of
+ * w_r · row, with the two weights of a step side by side (wp, 8 bytes a step) and the chunk's rows
+ * 64 bytes apart (xp). Sums in step order, one `madd` each; two steps per iteration.
+ */
+function pair4(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32): void {
+  let a0 = f32x4.splat(c0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  let b0 = f32x4.splat(c1);
+  let b1 = b0;
+  let b2 = b0;
+  let b3 = b0;
+  for (let s = 0; s < n; s++) {
+    const wu = v128.load32_splat(wp);
+    const wv = v128.load32_splat(wp, 4);
+    const x0 = v128.load(xp);
+    const x1 = v128.load(xp, 16);
+    const x2 = v128.load(xp, 32);
+    const x3 = v128.load(xp, 48);
+    a0 = madd(wu, x0, a0);
+    a1 = madd(wu, x1, a1);
+    a2 = madd(wu, x2, a2);
+    a3 = madd(wu, x3, a3);
+    b0 = madd(wv, x0, b0);
+    b1 = madd(wv, x1, b1);
+    b2 = madd(wv, x2, b2);
+    b3 = madd(wv, x3, b3);
+    wp += 8;
+    xp += 64;
+  }
+  v128.store(out0, a0);
+  v128.store(out0, a1, 16);
+  v128.store(out0, a2, 32);
+  v128.store(out0, a3, 48);
+  v128.store(out1, b0);
+  v128.store(out1, b1, 16);
+  v128.store(out1, b2, 32);
+  v128.store(out1, b3, 48);
+}
+
+/** `pair4` on one vector (its rows 64 bytes apart too). */
+function pair1(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32): void {
+  let a = f32x4.splat(c0);
+  let b = f32x4.splat(c1);
+  for (let s = 0; s < n; s++) {
+    const x = v128.load(xp);
+    a = madd(v128.load32_splat(wp), x, a);
+    b = madd(v128.load32_splat(wp, 4), x, b);
+    wp += 8;
+    xp += 64;
+  }
+  v128.store(out0, a);
+  v128.store(out1, b);
+}
+
+/**
+ * Two whole output rows of B floats (B >= 4) from a tile of n rows (copyRows) and n weight pairs at
+ * wp: whole chunks of 4 vectors, then the single vectors left, the overlapping tail last.
+ */
+function pairRows(out0: usize, out1: usize, tile: usize, n: i32, wp: usize, B: i32, c0: f32, c1: f32): void {
+  const V = B >> 2;
+  const chunkBytes = <usize>n << 6;
+  let v = 0;
+  for (; v + 4 <= V; v += 4) {
+    const o = <usize>v << 4;
+    pair4(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes, wp, n, c0, c1);
+  }
+  const vt = tileVectors(B);
+  for (; v < vt; v++) {
+    const o = v < V ? <usize>v << 4 : <usize>(B - 4) << 2;
+    pair1(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4), wp, n, c0, c1);
+  }
+}
+
+/** Bytes of the tile of n rows: whole chunks of 4 vectors. */
+function tileBytesOf(n: i32, B: i32): usize {
+  return <usize>((tileVectors(B) + 3) >> 2) * (<usize>n << 6);
+}
+
+// y[O,B] <- x[I,B], W[E] (gather order), bias[O] | 0; blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
+export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y: usize, x: usize, W: usize, bias: usize,
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const wRow = <usize>K << 2;
+  for (let p = p0; p < p1; p++) {
+    const tile = tiles + <usize>p * tileBytes;
+    const wp = tile + tileBytesOf(K, B); // the two targets' weights side by side, K pairs
+    for (let g = firstBlock(G, p, T), g1 = firstBlock(G, p + 1, T); g < g1; g++) {
+      copyRows(tile, x, blockSources + <usize>g * wRow, K, B);
+      const targets = blockTargets + (<usize>g * M << 2);
+      for (let i = 0; i < M; i += 2) {
+        const t0 = load<i32>(targets + (<usize>i << 2));
+        const t1 = i + 1 < M ? load<i32>(targets + (<usize>i << 2), 4) : t0; // an odd M computes its last row twice
+        const w0 = W + <usize>t0 * wRow;
+        const w1 = W + <usize>t1 * wRow;
+        for (let k = 0; k < K; k++) {
+          const o = <usize>k << 2;
+          store<f32>(wp + (o << 1), load<f32>(w0 + o));
+          store<f32>(wp + (o << 1), load<f32>(w1 + o), 4);
+        }
+        pairRows(y + <usize>t0 * rowBytes, y + <usize>t1 * rowBytes, tile, K, wp, B, biasAt(bias, t0), biasAt(bias, t1));
+      }
+    }
+  }
+}
+
+// dx[I,B] <- dy[O,B], W[E] (gather order); blocks of parts [p0, p1) of T. Tile: 64·M·ceil(B/16) + 8·M bytes.
+export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dx: usize, dy: usize, W: usize,
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const wRow = <usize>K << 2;
+  for (let p = p0; p < p1; p++) {
+    const tile = tiles + <usize>p * tileBytes;
+    const wp = tile + tileBytesOf(M, B); // the two sources' weights from each target, M pairs
+    for (let g = firstBlock(G, p, T), g1 = firstBlock(G, p + 1, T); g < g1; g++) {
+      const targets = blockTargets + (<usize>g * M << 2);
+      copyRows(tile, dy, targets, M, B);
+      const sources = blockSources + <usize>g * wRow;
+      for (let k = 0; k < K; k += 2) {
+        const k1 = k + 1 < K ? k + 1 : k; // an odd K computes its last row twice
+        for (let i = 0; i < M; i++) {
+          const w = W + <usize>load<i32>(targets + (<usize>i << 2)) * wRow;
+          store<f32>(wp + (<usize>i << 3), load<f32>(w + (<usize>k << 2)));
+          store<f32>(wp + (<usize>i << 3), load<f32>(w + (<usize>k1 << 2)), 4);
+        }
+        const s0 = load<i32>(sources + (<usize>k << 2));
+        const s1 = load<i32>(sources + (<usize>k1 << 2));
+        pairRows(dx + <usize>s0 * rowBytes, dx + <usize>s1 * rowBytes, tile, M, wp, B, 0, 0);
+      }
+    }
+  }
+}
+
+/**
+ * The 8 dot products over the batch of rows g0, g1 (two targets' dy) with the tile's 4 rows from xp
+ * (64 bytes apart in a chunk; chunks chunkBytes apart), each as dot4 / dotRow reduce (one vector sum
+ * in vector order, the masked tail, hsum), stored as 4 floats at out0 and at out1. B >= 4.
+ */
+function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, chunkBytes: usize, B: i32): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  let b0 = zero;
+  let b1 = zero;
+  let b2 = zero;
+  let b3 = zero;
+  const V = B >> 2;
+  for (let v = 0; v < V; v++) {
+    const o = <usize>v << 4;
+    const u = v128.load(g0 + o);
+    const w = v128.load(g1 + o);
+    const xo = xp + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4);
+    const x0 = v128.load(xo);
+    const x1 = v128.load(xo, 64);
+    const x2 = v128.load(xo, 128);
+    const x3 = v128.load(xo, 192);
+    a0 = madd(u, x0, a0);
+    a1 = madd(u, x1, a1);
+    a2 = madd(u, x2, a2);
+    a3 = madd(u, x3, a3);
+    b0 = madd(w, x0, b0);
+    b1 = madd(w, x1, b1);
+    b2 = madd(w, x2, b2);
+    b3 = madd(w, x3, b3);
+  }
+  if ((B & 3) != 0) {
+    const o = <usize>(B - 4) << 2;
+    const m = tailMask(B & 3);
+    const u = v128.load(g0 + o);
+    const w = v128.load(g1 + o);
+    const xo = xp + <usize>(V >> 2) * chunkBytes + (<usize>(V & 3) << 4);
+    const x0 = v128.load(xo);
+    const x1 = v128.load(xo, 64);
+    const x2 = v128.load(xo, 128);
+    const x3 = v128.load(xo, 192);
+    a0 = f32x4.add(a0, v128.and(f32x4.mul(u, x0), m));
+    a1 = f32x4.add(a1, v128.and(f32x4.mul(u, x1), m));
+    a2 = f32x4.add(a2, v128.and(f32x4.mul(u, x2), m));
+    a3 = f32x4.add(a3, v128.and(f32x4.mul(u, x3), m));
+    b0 = f32x4.add(b0, v128.and(f32x4.mul(w, x0), m));
+    b1 = f32x4.add(b1, v128.and(f32x4.mul(w, x1), m));
+    b2 = f32x4.add(b2, v128.and(f32x4.mul(w, x2), m));
+    b3 = f32x4.add(b3, v128.and(f32x4.mul(w, x3), m));
+  }
+  v128.store(out0, hsum4(a0, a1, a2, a3));
+  v128.store(out1, hsum4(b0, b1, b2, b3));
+}
+
+// dW[E] (gather order) <- dy[O,B], x[I,B]; blocks of parts [p0, p1) of T; K a multiple of 4. Tile: 64·K·ceil(B/16) bytes.
+export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dW: usize, dy: usize, x: usize,
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const wRow = <usize>K << 2;
+  const chunkBytes = <usize>K << 6;
+  for (let p = p0; p < p1; p++) {
+    const tile = tiles + <usize>p * tileBytes;
+    for (let g = firstBlock(G, p, T), g1 = firstBlock(G, p + 1, T); g < g1; g++) {
+      copyRows(tile, x, blockSources + <usize>g * wRow, K, B);
+      const targets = blockTargets + (<usize>g * M << 2);
+      for (let i = 0; i < M; i += 2) {
+        const t0 = load<i32>(targets + (<usize>i << 2));
+        const t1 = i + 1 < M ? load<i32>(targets + (<usize>i << 2), 4) : t0;
+        const g0 = dy + <usize>t0 * rowBytes;
+        const g1r = dy + <usize>t1 * rowBytes;
+        for (let k = 0; k < K; k += 4) {
+          const o = <usize>k << 2;
+          dots2x4(dW + <usize>t0 * wRow + o, dW + <usize>t1 * wRow + o, g0, g1r, tile + (<usize>k << 6), chunkBytes, B);
+        }
+      }
+    }
+  }
+}
