@@ -1,0 +1,222 @@
+/**
+ * The memory accesses of a block-dense path layer's training step on the wasm block kernels
+ * (assembly/block-kernels.ts, src/kernels/block-index.ts), in the kernels' order, fed to an
+ * `AccessSink` (a `CacheHierarchy`, ./cache-model.ts): what the default wasm backend runs from B = 4
+ * on a block-dense layer, as ./sparse-step-trace.ts traces the gather kernels it replaces. Rows are
+ * B floats (the layout [unit][batch], rowBytes = 4·B, V = B/4 vectors a row); a block g has M
+ * targets and K sources (blockTargets[g·M ..], blockSources[g·K ..], Int32), W's row of target t is
+ * its K weights at W + 4·K·t (gather order). The tile of a part lies at tiles + p·stride
+ * (`blockTileStrides`); its rows are chunk-major (`copyRows`): vector v of tile row r at
+ * tile + (v/4)·n·64 + r·64 + (v%4)·16.
+ *
+ * - copyRows (n rows listed at `rows`): per row r, rows[r], then per chunk of 4 vectors the row's
+ *   64 bytes read and the tile's 64 bytes written (the kernel's 4 loads and 4 stores of that chunk,
+ *   collapsed to one read and one write: the same lines, no other line between).
+ * - pairRows (two output rows from a tile of n rows and n weight pairs at wp): per chunk of 4
+ *   vectors, per step s, the 8-byte weight pair at wp + 8·s and the tile's 64-byte line of row s;
+ *   then the chunk's 64 bytes of each output row written. Vectors left over (V % 4) the same one
+ *   vector (16 bytes) at a time.
+ * - forward, per block: copyRows of x's K source rows; per pair of targets (t0, t1): their indices,
+ *   per k W[t0][k], wp[2k] written, W[t1][k], wp[2k+1] written (4 bytes each), bias[t0] and
+ *   bias[t1] where there is a bias, then pairRows into y's rows t0, t1 (the K pairs at
+ *   wp = tile + tile bytes of K rows).
+ * - backward input, per block: copyRows of dy's M target rows; per pair of sources (k, k + 1): per
+ *   target i its index, W[t_i][k] and W[t_i][k+1] (one 8-byte read) and the pair written at
+ *   wp + 8·i; the two source indices; then pairRows into dx's rows s0, s1.
+ * - backward weight, per block: copyRows of x's K source rows; per pair of targets: their indices,
+ *   then per group of 4 sources k (dots2x4): per chunk of 4 vectors, the chunk's bytes of dy's
+ *   rows t0 and t1, then the chunk's lines of tile rows k .. k+3 (each line once: the kernel reads
+ *   16 bytes of each per vector, 4 vectors a line, with only these 6 lines between); then 16 bytes
+ *   of dW at t0's and t1's edges k .. k+3, written.
+ * An odd M (or K for the input gradient) computes its last row twice, as the kernels do.
+ *
+ * Threads: each kernel runs T parts as `execBlocks` (src/kernels/wasm/create-wasm-kernels.ts)
+ * splits them: part p takes blocks [floor(G·p/T), floor(G·(p+1)/T)) with its own tile, and runs on
+ * core p. The simulation steps the parts in lockstep: one block's copy, or one pair of output rows
+ * (with its weight packing), each in turn. T is the backend's threads where the kernel's E·B reaches
+ * its minimum parallel work (always, on the benches' layers), else 1.
+ *
+ * B must be a multiple of 4 (the bench's 128; the overlapping tail vector of other batches is not
+ * traced); the backward weight needs K a multiple of 4, as the backend does (else it runs the gather).
+ */
+import type { DenseBlocks } from '../../src/kernels/block-index.js';
+import type { AccessSink } from './sparse-step-trace.js';
+
+/** Byte addresses of the arrays of a block step in wasm memory. */
+export interface BlockStepAddresses {
+  readonly x: number;            // [I,B]
+  readonly y: number;            // [O,B]
+  readonly W: number;            // [E], target t's K weights at 4·K·t
+  readonly dy: number;           // [O,B]
+  readonly dx: number;           // [I,B]
+  readonly dW: number;           // [E]
+  /** [O] or 0: no bias (the forward reads two biases per pair of targets where there is one). */
+  readonly bias: number;
+  readonly blockTargets: number; // [G·M] int32
+  readonly blockSources: number; // [G·K] int32
+  /** The tiles: the arena's scratch block, T tiles of the kernel's stride. */
+  readonly tiles: number;
+}
+
+/** Vectors of a row; the trace's batches are multiples of 4. */
+function vectorsOf(B: number): number {
+  if (!Number.isInteger(B) || B < 4 || B % 4 !== 0) throw new Error(`the block trace needs B a multiple of 4, got ${B}`);
+  return B / 4;
+}
+
+/** Bytes of a tile of n rows (the kernels' tileBytesOf): whole chunks of 4 vectors. */
+export function blockTileBytes(n: number, B: number): number {
+  return Math.ceil(vectorsOf(B) / 4) * n * 64;
+}
+
+/** The tile stride of each kernel, as `execBlocks` lays out T tiles: tile bytes plus weight pairs, rounded up to 64. */
+export function blockTileStrides(blocks: DenseBlocks, B: number): { forward: number; input: number; weight: number } {
+  const up = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+  const { fanIn: K, targetsPerBlock: M } = blocks;
+  return { forward: up(blockTileBytes(K, B) + 8 * K), input: up(blockTileBytes(M, B) + 8 * M), weight: up(blockTileBytes(K, B)) };
+}
+
+/** Blocks [floor(G·p/T), floor(G·(p+1)/T)) of part p. */
+export function blockRange(G: number, p: number, T: number): [number, number] {
+  return [Math.floor((G * p) / T), Math.floor((G * (p + 1)) / T)];
+}
+
+/** Steps T generators in turn, one `yield` each, until all are done. */
+function roundRobin(parts: Array<Generator<void, void, void>>): void {
+  let live = parts;
+  while (live.length > 0) live = live.filter((part) => !part.next().done);
+}
+
+/** Runs `part(core, g0, g1, tile)` for each of T parts of G blocks, in lockstep. */
+function runParts(G: number, T: number, tiles: number, stride: number,
+  part: (core: number, g0: number, g1: number, tile: number) => Generator<void, void, void>): void {
+  roundRobin(Array.from({ length: T }, (_, p) => part(p, ...blockRange(G, p, T), tiles + p * stride)));
+}
+
+/** copyRows: the n rows of `src` listed at `rowsAt` (values `rows[first ..]`) into the tile, chunk-major. */
+function copyRows(h: AccessSink, core: number, tile: number, src: number, rowsAt: number, rows: Int32Array, first: number,
+  n: number, B: number): void {
+  const V = vectorsOf(B), rowBytes = 4 * B;
+  for (let r = 0; r < n; r++) {
+    h.access(core, rowsAt + 4 * (first + r), 4, false);
+    const from = src + rows[first + r] * rowBytes;
+    for (let c = 0; 4 * c < V; c++) {
+      const bytes = 16 * Math.min(4, V - 4 * c);
+      h.access(core, from + 64 * c, bytes, false);
+      h.access(core, tile + c * n * 64 + r * 64, bytes, true);
+    }
+  }
+}
+
+/** pairRows: out0, out1 (rows of B floats) from a tile of n rows and n weight pairs at wp. */
+function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile: number, n: number, wp: number, B: number): void {
+  const V = vectorsOf(B), whole = V - (V % 4);
+  /** pair4 (bytes 64: vectors v .. v+3) or pair1 (bytes 16: vector v) over the n steps, then its outputs. */
+  const run = (v: number, bytes: number): void => {
+    const xp = tile + (v >> 2) * n * 64 + (v & 3) * 16;
+    for (let s = 0; s < n; s++) {
+      h.access(core, wp + 8 * s, 8, false);
+      h.access(core, xp + 64 * s, bytes, false);
+    }
+    h.access(core, out0 + 16 * v, bytes, true);
+    h.access(core, out1 + 16 * v, bytes, true);
+  };
+  for (let v = 0; v < whole; v += 4) run(v, 64);
+  for (let v = whole; v < V; v++) run(v, 16);
+}
+
+/** The two targets of pair i of block g: their indices read (one read of 8 bytes, or 4 for an odd M's last). */
+function targetPair(h: AccessSink, core: number, blocks: DenseBlocks, a: BlockStepAddresses, g: number, i: number): [number, number] {
+  const M = blocks.targetsPerBlock, at = g * M + i;
+  h.access(core, a.blockTargets + 4 * at, i + 1 < M ? 8 : 4, false);
+  return [blocks.targets[at], i + 1 < M ? blocks.targets[at + 1] : blocks.targets[at]];
+}
+
+/** The forward (blockForward): y[O,B] from x[I,B], W and the bias, on T parts. */
+export function traceBlockForward(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+  const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
+  const rowBytes = 4 * B;
+  runParts(G, T, a.tiles, blockTileStrides(blocks, B).forward, function* forward(core, g0, g1, tile) {
+    const wp = tile + blockTileBytes(K, B);
+    for (let g = g0; g < g1; g++) {
+      copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
+      yield;
+      for (let i = 0; i < M; i += 2) {
+        const [t0, t1] = targetPair(h, core, blocks, a, g, i);
+        for (let k = 0; k < K; k++) {
+          h.access(core, a.W + 4 * (t0 * K + k), 4, false);
+          h.access(core, wp + 8 * k, 4, true);
+          h.access(core, a.W + 4 * (t1 * K + k), 4, false);
+          h.access(core, wp + 8 * k + 4, 4, true);
+        }
+        if (a.bias !== 0) {
+          h.access(core, a.bias + 4 * t0, 4, false);
+          h.access(core, a.bias + 4 * t1, 4, false);
+        }
+        pairRows(h, core, a.y + t0 * rowBytes, a.y + t1 * rowBytes, tile, K, wp, B);
+        yield;
+      }
+    }
+  });
+}
+
+/** The backward input (blockBackwardInput): dx[I,B] from dy[O,B] and W, on T parts. */
+export function traceBlockBackwardInput(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+  const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
+  const rowBytes = 4 * B;
+  runParts(G, T, a.tiles, blockTileStrides(blocks, B).input, function* input(core, g0, g1, tile) {
+    const wp = tile + blockTileBytes(M, B);
+    for (let g = g0; g < g1; g++) {
+      copyRows(h, core, tile, a.dy, a.blockTargets, blocks.targets, g * M, M, B);
+      yield;
+      for (let k = 0; k < K; k += 2) {
+        const k1 = k + 1 < K ? k + 1 : k;
+        for (let i = 0; i < M; i++) {
+          h.access(core, a.blockTargets + 4 * (g * M + i), 4, false);
+          const w = a.W + 4 * K * blocks.targets[g * M + i];
+          if (k1 === k + 1) h.access(core, w + 4 * k, 8, false);
+          else h.access(core, w + 4 * k, 4, false);
+          h.access(core, wp + 8 * i, 8, true);
+        }
+        h.access(core, a.blockSources + 4 * (g * K + k), 4, false);
+        h.access(core, a.blockSources + 4 * (g * K + k1), 4, false);
+        const s0 = blocks.sources[g * K + k], s1 = blocks.sources[g * K + k1];
+        pairRows(h, core, a.dx + s0 * rowBytes, a.dx + s1 * rowBytes, tile, M, wp, B);
+        yield;
+      }
+    }
+  });
+}
+
+/** The backward weight (blockBackwardWeight): dW[E] from dy[O,B] and x[I,B], on T parts; K a multiple of 4. */
+export function traceBlockBackwardWeight(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+  const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
+  if (K % 4 !== 0) throw new Error(`blockBackwardWeight needs K a multiple of 4, got ${K}`);
+  const V = vectorsOf(B), rowBytes = 4 * B, chunkBytes = 64 * K;
+  runParts(G, T, a.tiles, blockTileStrides(blocks, B).weight, function* weight(core, g0, g1, tile) {
+    for (let g = g0; g < g1; g++) {
+      copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
+      yield;
+      for (let i = 0; i < M; i += 2) {
+        const [t0, t1] = targetPair(h, core, blocks, a, g, i);
+        for (let k = 0; k < K; k += 4) {
+          for (let c = 0; 4 * c < V; c++) {
+            const bytes = 16 * Math.min(4, V - 4 * c);
+            h.access(core, a.dy + t0 * rowBytes + 64 * c, bytes, false);
+            h.access(core, a.dy + t1 * rowBytes + 64 * c, bytes, false);
+            for (let j = 0; j < 4; j++) h.access(core, tile + c * chunkBytes + 64 * (k + j), bytes, false);
+          }
+          h.access(core, a.dW + 4 * (t0 * K + k), 16, true);
+          h.access(core, a.dW + 4 * (t1 * K + k), 16, true);
+        }
+        yield;
+      }
+    }
+  });
+}
+
+/** `sparseBackward` on blocks as the wasm backend runs it: the backward input, then the backward weight. */
+export function traceBlockBackward(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+  traceBlockBackwardInput(h, blocks, a, B, T);
+  traceBlockBackwardWeight(h, blocks, a, B, T);
+}
