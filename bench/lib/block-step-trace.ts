@@ -15,7 +15,10 @@
  * - pairRows (two output rows from a tile of n rows and n weight pairs at wp): per chunk of 4
  *   vectors, per step s, the 8-byte weight pair at wp + 8·s and the tile's 64-byte line of row s;
  *   then the chunk's 64 bytes of each output row written. Vectors left over (V % 4) the same one
- *   vector (16 bytes) at a time.
+ *   vector (16 bytes) at a time. The weight pairs are read a line at a time, at the step that first
+ *   touches the line (the pairs up to the next line boundary): the kernel's later reads of that line
+ *   come within 8 steps, with only consecutive tile lines (distinct L1 sets) between, so they hit
+ *   in any LRU cache of 2 or more ways; this saves 40 % of the simulation's accesses.
  * - forward, per block: copyRows of x's K source rows; per pair of targets (t0, t1): their indices,
  *   per k W[t0][k], wp[2k] written, W[t1][k], wp[2k+1] written (4 bytes each), bias[t0] and
  *   bias[t1] where there is a bias, then pairRows into y's rows t0, t1 (the K pairs at
@@ -41,6 +44,9 @@
  */
 import type { DenseBlocks } from '../../src/kernels/block-index.js';
 import type { AccessSink } from './sparse-step-trace.js';
+
+/** What the trace reads of a layer's dense blocks (block-index.ts `denseBlocks`). */
+export type BlockLayout = Pick<DenseBlocks, 'count' | 'targetsPerBlock' | 'fanIn' | 'targets' | 'sources'>;
 
 /** Byte addresses of the arrays of a block step in wasm memory. */
 export interface BlockStepAddresses {
@@ -70,7 +76,7 @@ export function blockTileBytes(n: number, B: number): number {
 }
 
 /** The tile stride of each kernel, as `execBlocks` lays out T tiles: tile bytes plus weight pairs, rounded up to 64. */
-export function blockTileStrides(blocks: DenseBlocks, B: number): { forward: number; input: number; weight: number } {
+export function blockTileStrides(blocks: BlockLayout, B: number): { forward: number; input: number; weight: number } {
   const up = (bytes: number): number => Math.ceil(bytes / 64) * 64;
   const { fanIn: K, targetsPerBlock: M } = blocks;
   return { forward: up(blockTileBytes(K, B) + 8 * K), input: up(blockTileBytes(M, B) + 8 * M), weight: up(blockTileBytes(K, B)) };
@@ -115,7 +121,8 @@ function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile:
   const run = (v: number, bytes: number): void => {
     const xp = tile + (v >> 2) * n * 64 + (v & 3) * 16;
     for (let s = 0; s < n; s++) {
-      h.access(core, wp + 8 * s, 8, false);
+      const w = wp + 8 * s;
+      if (s === 0 || w % 64 === 0) h.access(core, w, Math.min(64 - (w % 64), 8 * (n - s)), false);
       h.access(core, xp + 64 * s, bytes, false);
     }
     h.access(core, out0 + 16 * v, bytes, true);
@@ -126,14 +133,14 @@ function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile:
 }
 
 /** The two targets of pair i of block g: their indices read (one read of 8 bytes, or 4 for an odd M's last). */
-function targetPair(h: AccessSink, core: number, blocks: DenseBlocks, a: BlockStepAddresses, g: number, i: number): [number, number] {
+function targetPair(h: AccessSink, core: number, blocks: BlockLayout, a: BlockStepAddresses, g: number, i: number): [number, number] {
   const M = blocks.targetsPerBlock, at = g * M + i;
   h.access(core, a.blockTargets + 4 * at, i + 1 < M ? 8 : 4, false);
   return [blocks.targets[at], i + 1 < M ? blocks.targets[at + 1] : blocks.targets[at]];
 }
 
 /** The forward (blockForward): y[O,B] from x[I,B], W and the bias, on T parts. */
-export function traceBlockForward(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+export function traceBlockForward(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
   const rowBytes = 4 * B;
   runParts(G, T, a.tiles, blockTileStrides(blocks, B).forward, function* forward(core, g0, g1, tile) {
@@ -161,7 +168,7 @@ export function traceBlockForward(h: AccessSink, blocks: DenseBlocks, a: BlockSt
 }
 
 /** The backward input (blockBackwardInput): dx[I,B] from dy[O,B] and W, on T parts. */
-export function traceBlockBackwardInput(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+export function traceBlockBackwardInput(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
   const rowBytes = 4 * B;
   runParts(G, T, a.tiles, blockTileStrides(blocks, B).input, function* input(core, g0, g1, tile) {
@@ -189,7 +196,7 @@ export function traceBlockBackwardInput(h: AccessSink, blocks: DenseBlocks, a: B
 }
 
 /** The backward weight (blockBackwardWeight): dW[E] from dy[O,B] and x[I,B], on T parts; K a multiple of 4. */
-export function traceBlockBackwardWeight(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+export function traceBlockBackwardWeight(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
   if (K % 4 !== 0) throw new Error(`blockBackwardWeight needs K a multiple of 4, got ${K}`);
   const V = vectorsOf(B), rowBytes = 4 * B, chunkBytes = 64 * K;
@@ -216,7 +223,7 @@ export function traceBlockBackwardWeight(h: AccessSink, blocks: DenseBlocks, a: 
 }
 
 /** `sparseBackward` on blocks as the wasm backend runs it: the backward input, then the backward weight. */
-export function traceBlockBackward(h: AccessSink, blocks: DenseBlocks, a: BlockStepAddresses, B: number, T: number): void {
+export function traceBlockBackward(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   traceBlockBackwardInput(h, blocks, a, B, T);
   traceBlockBackwardWeight(h, blocks, a, B, T);
 }
