@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   blockRange, blockTileBytes, blockTileStrides, traceBlockBackward, traceBlockBackwardInput, traceBlockBackwardWeight,
-  traceBlockForward, type BlockStepAddresses,
+  traceBlockForward, type BlockLayout, type BlockStepAddresses,
 } from '../../bench/lib/block-step-trace.js';
 import { CacheHierarchy, steadyStateCounts } from '../../bench/lib/cache-model.js';
 import type { AccessSink } from '../../bench/lib/sparse-step-trace.js';
-import { denseBlocks, type DenseBlocks } from '../../src/kernels/block-index.js';
+import { denseBlocks } from '../../src/kernels/block-index.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
 
 interface Access { core: number; address: number; bytes: number; write: boolean }
@@ -158,7 +158,7 @@ describe('block step trace', () => {
 
   it('an odd M computes its last row twice; an odd K (input gradient) its last source twice', () => {
     // one hand-made block: 3 targets (5, 1, 3) × 5 sources (4, 0, 2, 6, 1)
-    const odd: DenseBlocks = {
+    const odd: BlockLayout = {
       count: 1, targetsPerBlock: 3, fanIn: 5, targets: new Int32Array([1, 3, 5]), sources: new Int32Array([4, 0, 2, 6, 1]),
     };
     const B = 4, rowBytes = 16;
