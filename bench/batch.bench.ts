@@ -1,29 +1,37 @@
 /**
- * A path layer across batch sizes: the wasm sparse kernels with SIMD lanes over the batch at every
- * batch (the option edgeLaneBatches 0) against the backend as it runs by default (lanes over a
- * unit's edges below EDGE_LANE_BATCHES, and at batch 1 the quad kernels where the layer has quad
- * structure, as this one has), forward and training step, per sample.
+ * A path layer across batch sizes: the wasm sparse kernels in each schedule the backend has, forward,
+ * input and weight gradients and training step, per sample. The backend as it runs by default
+ * (lanes over a unit's edges below EDGE_LANE_BATCHES, at batch 1 the quad kernels where the layer
+ * has quad structure, as this one has; from B = 4 the block kernels on a block-dense layer, as this
+ * one is) against its twins with one schedule forced.
  *
  *   npm run bench:batch [-- --quick] [-- --backends wasm-fma-threads --threads 1,2 --batches 1,2,4]
  *
  * The layer: 4096→4096, fan-in K = 32 (P = K × 4096 plain Sobol' paths, components 0 and 1, units in
- * bit-reversed order, duplicates merged: E = 131,072 edges). Per backend (default: the first available,
- * i.e. what 'auto' picks; wasm backends only) and thread count, per batch B (default 1, 2, 4, 8, 16,
- * 32, 128, 512), these cases timed round-robin:
- *   regular fwd    sparseForward, batch lanes at every batch
+ * bit-reversed order, duplicates merged: E = 131,072 edges; 128 dense blocks of 32 × 32,
+ * src/kernels/block-index.ts). Per backend (default: the first available, i.e. what 'auto' picks;
+ * wasm backends only) and thread count, per batch B (default 1, 2, 4, 8, 16, 32, 128, 512), these
+ * cases timed round-robin:
+ *   regular fwd    sparseForward with edge lanes off (the option edgeLaneBatches 0): batch lanes
+ *                  (the gather kernels, a scalar chain per sample) below B = 4, the block kernels
+ *                  (assembly/block-kernels.ts) from B = 4
+ *   gather fwd     (B >= 4 only) sparseForward with the blocks off (the option denseBlocks false):
+ *                  the batch-lane gather kernels, every target gathering its K rows of x
  *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad kernels off (the option quadKernels false)
- *   small fwd      sparseForward as the backend runs it (quads at B = 1, edge lanes below EDGE_LANE_BATCHES)
- *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each of the three paths
- *   regular step   sparseForward + sparseBackward, batch lanes
- *   edge step      (B = 1 only) the same with edge lanes
- *   small step     the same as the backend runs it: what PathLinear runs
+ *   small fwd      sparseForward as the backend runs it (quads at B = 1, edge lanes below
+ *                  EDGE_LANE_BATCHES, blocks from B = 4: there the same kernels as regular)
+ *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each path
+ *   … step         sparseForward + sparseBackward on each path (small step: what PathLinear runs)
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward, dx and dW
  * 2·E·B each, step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
- * the -fma backends against the FMA ceiling), the small/regular speed-up, and which kernels run (edge
- * or batch lanes).
+ * the -fma backends against the FMA ceiling), the speed-up over regular, the blocks' speed-up over
+ * the gather (gather µs ÷ this path's µs, on the paths that run blocks), which kernels run (blocks,
+ * batch lanes, edge lanes or quads), and the forward's error against regular (the blocks and the
+ * gather give the same bits: 0; edge lanes and quads sum in another order).
  * Writes bench/results/batch.json.
  */
 import type { Floats } from '../src/core/floats.js';
+import { denseBlocks } from '../src/kernels/block-index.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import { quadIndex } from '../src/kernels/quad-index.js';
@@ -41,7 +49,7 @@ import { fmtNum, printTable, timeCases, type Case } from './lib/timing.js';
 const N = 4096;
 const K = 32;
 const DEFAULT_BATCHES = [1, 2, 4, 8, 16, 32, 128, 512];
-const PATHS = ['regular', 'edge', 'small'] as const;
+const PATHS = ['regular', 'gather', 'edge', 'small'] as const;
 type PathKind = (typeof PATHS)[number];
 const KINDS = ['fwd', 'dx', 'dW', 'step'] as const;
 type Kind = (typeof KINDS)[number];
@@ -49,8 +57,13 @@ type Kind = (typeof KINDS)[number];
 interface Row {
   label: string; backend: string; threads: number; B: number; path: PathKind; kernel: Kind;
   usPerCall: number; usPerCallMin: number; usPerCallMax: number; usPerSample: number;
-  gflops: number; pctSimdCeiling: number; lanesOver: 'batch' | 'edges' | 'quads';
+  gflops: number; pctSimdCeiling: number;
+  /** Which kernels the path runs: the block kernels, the gather's batch lanes, edge lanes or quads. */
+  runs: Runs;
+  /** The gather's µs over this path's where this path runs the blocks (B >= 4), else null. */
+  blocksSpeedupOverGather: number | null;
 }
+type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads';
 
 /** max |a - b| / max |b|. */
 function relError(a: Floats, b: Floats): number {
@@ -70,7 +83,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
-    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure`,
+    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure, block kernels from B = 4 on block-dense layers`,
   ]);
   const ceiling = await measureSimdCeiling(args);
   const fmaCeiling = configs.some((c) => c.backend.includes('fma')) ? await measureSimdCeiling(args, 20, true) : null;
@@ -97,15 +110,23 @@ async function main(): Promise<void> {
     }
     const threads = config.threads ?? 1;
     const build = config.backend.includes('fma') ? 'simd-fma' : 'simd';
-    const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads
+    const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads; blocks from B = 4
+    const gather = createNodeWasmKernels({ threads, build, denseBlocks: false }); // the gather kernels from B = 4
     const edgeLanes = createNodeWasmKernels({ threads, build, quadKernels: false });
     const quads = quadIndex(index) !== null;
+    const blocks = denseBlocks(index) !== null && K % 4 === 0; // every kernel, the weight gradient's too, on blocks
+    /** The kernels path p runs at batch B. */
+    const runsOf = (p: PathKind, B: number): Runs => {
+      if (p === 'edge') return 'edge lanes';
+      if (p === 'small' && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
+      return p !== 'gather' && B >= 4 && blocks ? 'blocks' : 'batch lanes';
+    };
     const ceilingGflops = (config.backend.includes('fma') && fmaCeiling ? fmaCeiling : ceiling).gflops * threads;
     console.log(`== ${config.label} (kernels '${k.name}') ==`);
     const table: string[][] = [];
     for (const B of batches) {
       const arrays = allocate(k, B, xMaster, dyMaster, WMaster, biasMaster, E);
-      const { x, dy, W, bias, y, y2, dx, dW } = arrays;
+      const { x, dy, W, bias, y, y2, y3, dx, dW } = arrays;
       const calls: Record<PathKind, Record<Kind, () => void>> = {
         regular: {
           fwd: () => batchLanes.sparseForward(y, x, W, bias, index, B),
@@ -114,6 +135,15 @@ async function main(): Promise<void> {
           step: () => {
             batchLanes.sparseForward(y, x, W, bias, index, B);
             batchLanes.sparseBackward(dx, dW, dy, x, W, index, B);
+          },
+        },
+        gather: {
+          fwd: () => gather.sparseForward(y3, x, W, bias, index, B),
+          dx: () => gather.sparseBackwardInput(dx, dy, W, index, B),
+          dW: () => gather.sparseBackwardWeight(dW, dy, x, index, B),
+          step: () => {
+            gather.sparseForward(y3, x, W, bias, index, B);
+            gather.sparseBackward(dx, dW, dy, x, W, index, B);
           },
         },
         edge: {
@@ -135,36 +165,42 @@ async function main(): Promise<void> {
           },
         },
       };
-      const paths = PATHS.filter((p) => p !== 'edge' || B === 1);
+      const paths = PATHS.filter((p) => (p !== 'edge' || B === 1) && (p !== 'gather' || B >= 4));
       const cases: Case[] = paths.flatMap((p) => KINDS.map((kind) => ({ key: `${p}/${kind}`, call: calls[p][kind] })));
       const timings = await timeCases(cases, args);
       k.sparseForward(y2, x, W, bias, index, B);
       const err = relError(y2, y);
+      /** The forward's error against regular: small (y2) and gather (y3). */
+      const errOf = (p: PathKind): string => (p === 'small' ? err.toExponential(1) : p === 'gather' ? relError(y3, y).toExponential(1) : '');
       for (const kind of KINDS) {
         const regularUs = 1000 * timings.get(`regular/${kind}`)!.medianMs;
+        const gatherUs = B >= 4 ? 1000 * timings.get(`gather/${kind}`)!.medianMs : null;
         for (const p of paths) {
           const t = timings.get(`${p}/${kind}`)!;
           const us = 1000 * t.medianMs;
           const flop = (kind === 'step' ? 6 : 2) * E * B;
           const gflops = flop / us / 1e3;
+          const runs = runsOf(p, B);
           const row: Row = {
             label: config.label, backend: config.backend, threads, B, path: p, kernel: kind,
             usPerCall: us, usPerCallMin: 1000 * t.minMs, usPerCallMax: 1000 * t.maxMs, usPerSample: us / B,
-            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops,
-            lanesOver: p === 'regular' || B >= EDGE_LANE_BATCHES ? 'batch' : p === 'small' && B === 1 && quads ? 'quads' : 'edges',
+            gflops, pctSimdCeiling: 100 * gflops / ceilingGflops, runs,
+            blocksSpeedupOverGather: runs === 'blocks' && gatherUs !== null ? gatherUs / us : null,
           };
           rows.push(row);
           table.push([String(B), kind, p, fmtNum(us), `${fmtNum(row.usPerCallMin)}–${fmtNum(row.usPerCallMax)}`,
             fmtNum(row.usPerSample), fmtNum(gflops), `${row.pctSimdCeiling.toFixed(1)}%`,
-            p === 'regular' ? '' : `${fmtNum(regularUs / us)}×`, row.lanesOver,
-            p === 'small' && kind === 'fwd' ? err.toExponential(1) : '']);
+            p === 'regular' ? '' : `${fmtNum(regularUs / us)}×`,
+            row.blocksSpeedupOverGather === null ? '' : `${fmtNum(row.blocksSpeedupOverGather)}×`, runs,
+            kind === 'fwd' ? errOf(p) : '']);
         }
       }
     }
-    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'vs regular', 'lanes over',
-      'fwd err vs regular'], table);
+    printTable(['B', 'kernel', 'path', 'µs/call', 'range', 'µs/sample', 'GFLOP/s', '%SIMD', 'vs regular', 'blocks vs gather',
+      'kernels', 'fwd err vs regular'], table);
     console.log('');
     batchLanes.close();
+    gather.close();
     edgeLanes.close();
   }
 
@@ -176,7 +212,8 @@ async function main(): Promise<void> {
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward, dx (backward input) and dW (backward weight) 2·E·B each, step (all three) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches)',
+      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes below B = 4, the block kernels from B = 4); gather (B >= 4): denseBlocks false (the batch-lane gather kernels); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches, blocks from B = 4)',
+      'runs: the kernels a path runs (blocks, batch lanes, edge lanes, quads); blocksSpeedupOverGather: the gather path\'s µs over this path\'s where this path runs the blocks',
     ],
     rows,
   });
@@ -184,11 +221,11 @@ async function main(): Promise<void> {
 
 /** The layer's arrays at batch B in k's memory: inputs copied from the masters, outputs zero. */
 function allocate(k: Kernels, B: number, xMaster: Float32Array, dyMaster: Float32Array, WMaster: Float32Array,
-  biasMaster: Float32Array, E: number): Record<'x' | 'dy' | 'W' | 'bias' | 'y' | 'y2' | 'dx' | 'dW', Floats> {
+  biasMaster: Float32Array, E: number): Record<'x' | 'dy' | 'W' | 'bias' | 'y' | 'y2' | 'y3' | 'dx' | 'dW', Floats> {
   return {
     x: copyInto(k, xMaster.subarray(0, N * B)), dy: copyInto(k, dyMaster.subarray(0, N * B)),
     W: copyInto(k, WMaster), bias: copyInto(k, biasMaster),
-    y: k.alloc('f32', N * B), y2: k.alloc('f32', N * B), dx: k.alloc('f32', N * B), dW: k.alloc('f32', E),
+    y: k.alloc('f32', N * B), y2: k.alloc('f32', N * B), y3: k.alloc('f32', N * B), dx: k.alloc('f32', N * B), dW: k.alloc('f32', E),
   };
 }
 
