@@ -127,43 +127,18 @@ async function main(): Promise<void> {
     for (const B of batches) {
       const arrays = allocate(k, B, xMaster, dyMaster, WMaster, biasMaster, E);
       const { x, dy, W, bias, y, y2, y3, dx, dW } = arrays;
+      /** The four kinds on backend `on`, its forward writing `yOut`. */
+      const callsOn = (on: Kernels, yOut: Floats): Record<Kind, () => void> => ({
+        fwd: () => on.sparseForward(yOut, x, W, bias, index, B),
+        dx: () => on.sparseBackwardInput(dx, dy, W, index, B),
+        dW: () => on.sparseBackwardWeight(dW, dy, x, index, B),
+        step: () => {
+          on.sparseForward(yOut, x, W, bias, index, B);
+          on.sparseBackward(dx, dW, dy, x, W, index, B);
+        },
+      });
       const calls: Record<PathKind, Record<Kind, () => void>> = {
-        regular: {
-          fwd: () => batchLanes.sparseForward(y, x, W, bias, index, B),
-          dx: () => batchLanes.sparseBackwardInput(dx, dy, W, index, B),
-          dW: () => batchLanes.sparseBackwardWeight(dW, dy, x, index, B),
-          step: () => {
-            batchLanes.sparseForward(y, x, W, bias, index, B);
-            batchLanes.sparseBackward(dx, dW, dy, x, W, index, B);
-          },
-        },
-        gather: {
-          fwd: () => gather.sparseForward(y3, x, W, bias, index, B),
-          dx: () => gather.sparseBackwardInput(dx, dy, W, index, B),
-          dW: () => gather.sparseBackwardWeight(dW, dy, x, index, B),
-          step: () => {
-            gather.sparseForward(y3, x, W, bias, index, B);
-            gather.sparseBackward(dx, dW, dy, x, W, index, B);
-          },
-        },
-        edge: {
-          fwd: () => edgeLanes.sparseForward(y2, x, W, bias, index, B),
-          dx: () => edgeLanes.sparseBackwardInput(dx, dy, W, index, B),
-          dW: () => edgeLanes.sparseBackwardWeight(dW, dy, x, index, B),
-          step: () => {
-            edgeLanes.sparseForward(y2, x, W, bias, index, B);
-            edgeLanes.sparseBackward(dx, dW, dy, x, W, index, B);
-          },
-        },
-        small: {
-          fwd: () => k.sparseForward(y2, x, W, bias, index, B),
-          dx: () => k.sparseBackwardInput(dx, dy, W, index, B),
-          dW: () => k.sparseBackwardWeight(dW, dy, x, index, B),
-          step: () => {
-            k.sparseForward(y2, x, W, bias, index, B);
-            k.sparseBackward(dx, dW, dy, x, W, index, B);
-          },
-        },
+        regular: callsOn(batchLanes, y), gather: callsOn(gather, y3), edge: callsOn(edgeLanes, y2), small: callsOn(k, y2),
       };
       const paths = PATHS.filter((p) => (p !== 'edge' || B === 1) && (p !== 'gather' || B >= 4));
       const cases: Case[] = paths.flatMap((p) => KINDS.map((kind) => ({ key: `${p}/${kind}`, call: calls[p][kind] })));

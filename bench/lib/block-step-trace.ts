@@ -93,10 +93,16 @@ function roundRobin(parts: Array<Generator<void, void, void>>): void {
   while (live.length > 0) live = live.filter((part) => !part.next().done);
 }
 
-/** Runs `part(core, g0, g1, tile)` for each of T parts of G blocks, in lockstep. */
-function runParts(G: number, T: number, tiles: number, stride: number,
-  part: (core: number, g0: number, g1: number, tile: number) => Generator<void, void, void>): void {
-  roundRobin(Array.from({ length: T }, (_, p) => part(p, ...blockRange(G, p, T), tiles + p * stride)));
+/**
+ * Runs `block(core, g, tile)` over the G blocks in T parts as `execBlocks` splits them (part p: its
+ * blocks in order, on core p, with the tile at tiles + p·stride), the parts in lockstep.
+ */
+function runBlocks(G: number, T: number, tiles: number, stride: number,
+  block: (core: number, g: number, tile: number) => Generator<void, void, void>): void {
+  roundRobin(Array.from({ length: T }, function* part(_, p) {
+    const [g0, g1] = blockRange(G, p, T);
+    for (let g = g0; g < g1; g++) yield* block(p, g, tiles + p * stride);
+  }));
 }
 
 /** copyRows: the n rows of `src` listed at `rowsAt` (values `rows[first ..]`) into the tile, chunk-major. */
@@ -142,27 +148,24 @@ function targetPair(h: AccessSink, core: number, blocks: BlockLayout, a: BlockSt
 /** The forward (blockForward): y[O,B] from x[I,B], W and the bias, on T parts. */
 export function traceBlockForward(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
-  const rowBytes = 4 * B;
-  runParts(G, T, a.tiles, blockTileStrides(blocks, B).forward, function* forward(core, g0, g1, tile) {
+  runBlocks(G, T, a.tiles, blockTileStrides(blocks, B).forward, function* forward(core, g, tile) {
     const wp = tile + blockTileBytes(K, B);
-    for (let g = g0; g < g1; g++) {
-      copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
-      yield;
-      for (let i = 0; i < M; i += 2) {
-        const [t0, t1] = targetPair(h, core, blocks, a, g, i);
-        for (let k = 0; k < K; k++) {
-          h.access(core, a.W + 4 * (t0 * K + k), 4, false);
-          h.access(core, wp + 8 * k, 4, true);
-          h.access(core, a.W + 4 * (t1 * K + k), 4, false);
-          h.access(core, wp + 8 * k + 4, 4, true);
-        }
-        if (a.bias !== 0) {
-          h.access(core, a.bias + 4 * t0, 4, false);
-          h.access(core, a.bias + 4 * t1, 4, false);
-        }
-        pairRows(h, core, a.y + t0 * rowBytes, a.y + t1 * rowBytes, tile, K, wp, B);
-        yield;
+    copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
+    yield;
+    for (let i = 0; i < M; i += 2) {
+      const [t0, t1] = targetPair(h, core, blocks, a, g, i);
+      for (let k = 0; k < K; k++) {
+        h.access(core, a.W + 4 * (t0 * K + k), 4, false);
+        h.access(core, wp + 8 * k, 4, true);
+        h.access(core, a.W + 4 * (t1 * K + k), 4, false);
+        h.access(core, wp + 8 * k + 4, 4, true);
       }
+      if (a.bias !== 0) {
+        h.access(core, a.bias + 4 * t0, 4, false);
+        h.access(core, a.bias + 4 * t1, 4, false);
+      }
+      pairRows(h, core, a.y + 4 * B * t0, a.y + 4 * B * t1, tile, K, wp, B);
+      yield;
     }
   });
 }
@@ -170,27 +173,22 @@ export function traceBlockForward(h: AccessSink, blocks: BlockLayout, a: BlockSt
 /** The backward input (blockBackwardInput): dx[I,B] from dy[O,B] and W, on T parts. */
 export function traceBlockBackwardInput(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
-  const rowBytes = 4 * B;
-  runParts(G, T, a.tiles, blockTileStrides(blocks, B).input, function* input(core, g0, g1, tile) {
+  runBlocks(G, T, a.tiles, blockTileStrides(blocks, B).input, function* input(core, g, tile) {
     const wp = tile + blockTileBytes(M, B);
-    for (let g = g0; g < g1; g++) {
-      copyRows(h, core, tile, a.dy, a.blockTargets, blocks.targets, g * M, M, B);
-      yield;
-      for (let k = 0; k < K; k += 2) {
-        const k1 = k + 1 < K ? k + 1 : k;
-        for (let i = 0; i < M; i++) {
-          h.access(core, a.blockTargets + 4 * (g * M + i), 4, false);
-          const w = a.W + 4 * K * blocks.targets[g * M + i];
-          if (k1 === k + 1) h.access(core, w + 4 * k, 8, false);
-          else h.access(core, w + 4 * k, 4, false);
-          h.access(core, wp + 8 * i, 8, true);
-        }
-        h.access(core, a.blockSources + 4 * (g * K + k), 4, false);
-        h.access(core, a.blockSources + 4 * (g * K + k1), 4, false);
-        const s0 = blocks.sources[g * K + k], s1 = blocks.sources[g * K + k1];
-        pairRows(h, core, a.dx + s0 * rowBytes, a.dx + s1 * rowBytes, tile, M, wp, B);
-        yield;
+    copyRows(h, core, tile, a.dy, a.blockTargets, blocks.targets, g * M, M, B);
+    yield;
+    for (let k = 0; k < K; k += 2) {
+      const k1 = k + 1 < K ? k + 1 : k;
+      for (let i = 0; i < M; i++) {
+        h.access(core, a.blockTargets + 4 * (g * M + i), 4, false);
+        h.access(core, a.W + 4 * (K * blocks.targets[g * M + i] + k), 4 * (k1 - k + 1), false);
+        h.access(core, wp + 8 * i, 8, true);
       }
+      h.access(core, a.blockSources + 4 * (g * K + k), 4, false);
+      h.access(core, a.blockSources + 4 * (g * K + k1), 4, false);
+      const s0 = blocks.sources[g * K + k], s1 = blocks.sources[g * K + k1];
+      pairRows(h, core, a.dx + 4 * B * s0, a.dx + 4 * B * s1, tile, M, wp, B);
+      yield;
     }
   });
 }
@@ -200,24 +198,22 @@ export function traceBlockBackwardWeight(h: AccessSink, blocks: BlockLayout, a: 
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
   if (K % 4 !== 0) throw new Error(`blockBackwardWeight needs K a multiple of 4, got ${K}`);
   const V = vectorsOf(B), rowBytes = 4 * B, chunkBytes = 64 * K;
-  runParts(G, T, a.tiles, blockTileStrides(blocks, B).weight, function* weight(core, g0, g1, tile) {
-    for (let g = g0; g < g1; g++) {
-      copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
-      yield;
-      for (let i = 0; i < M; i += 2) {
-        const [t0, t1] = targetPair(h, core, blocks, a, g, i);
-        for (let k = 0; k < K; k += 4) {
-          for (let c = 0; 4 * c < V; c++) {
-            const bytes = 16 * Math.min(4, V - 4 * c);
-            h.access(core, a.dy + t0 * rowBytes + 64 * c, bytes, false);
-            h.access(core, a.dy + t1 * rowBytes + 64 * c, bytes, false);
-            for (let j = 0; j < 4; j++) h.access(core, tile + c * chunkBytes + 64 * (k + j), bytes, false);
-          }
-          h.access(core, a.dW + 4 * (t0 * K + k), 16, true);
-          h.access(core, a.dW + 4 * (t1 * K + k), 16, true);
+  runBlocks(G, T, a.tiles, blockTileStrides(blocks, B).weight, function* weight(core, g, tile) {
+    copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
+    yield;
+    for (let i = 0; i < M; i += 2) {
+      const [t0, t1] = targetPair(h, core, blocks, a, g, i);
+      for (let k = 0; k < K; k += 4) {
+        for (let c = 0; 4 * c < V; c++) {
+          const bytes = 16 * Math.min(4, V - 4 * c);
+          h.access(core, a.dy + t0 * rowBytes + 64 * c, bytes, false);
+          h.access(core, a.dy + t1 * rowBytes + 64 * c, bytes, false);
+          for (let j = 0; j < 4; j++) h.access(core, tile + c * chunkBytes + 64 * (k + j), bytes, false);
         }
-        yield;
+        h.access(core, a.dW + 4 * (t0 * K + k), 16, true);
+        h.access(core, a.dW + 4 * (t1 * K + k), 16, true);
       }
+      yield;
     }
   });
 }

@@ -52,6 +52,13 @@ function perRow(r: Recorder, base: number, rowBytes: number, write: boolean): Ma
   return out;
 }
 
+/** Checks that all n rows of `base`'s array were read (or written) `times` times whole, and no other. */
+function expectEveryRow(r: Recorder, base: number, rowBytes: number, write: boolean, times = 1): void {
+  const rows = perRow(r, base, rowBytes, write);
+  expect(rows.size).toBe(n);
+  expect([...rows.values()].every((b) => b === times * rowBytes)).toBe(true);
+}
+
 describe('block step trace', () => {
   it('the layer is block-dense: 16 blocks of 4 targets × 4 sources', () => {
     expect([blocks.count, blocks.targetsPerBlock, blocks.fanIn]).toEqual([16, 4, 4]);
@@ -70,12 +77,8 @@ describe('block step trace', () => {
     const B = 16, rowBytes = 4 * B;
     const r = new Recorder();
     traceBlockForward(r, blocks, at, B, 1);
-    const xRows = perRow(r, at.x, rowBytes, false);
-    expect(xRows.size).toBe(n);
-    expect([...xRows.values()].every((b) => b === rowBytes)).toBe(true);
-    const yRows = perRow(r, at.y, rowBytes, true);
-    expect(yRows.size).toBe(n);
-    expect([...yRows.values()].every((b) => b === rowBytes)).toBe(true);
+    expectEveryRow(r, at.x, rowBytes, false);
+    expectEveryRow(r, at.y, rowBytes, true);
     const wReads = r.within(at.W, MiB, false);
     expect(wReads.every((a) => a.bytes === 4)).toBe(true);
     expect(new Set(wReads.map((a) => a.address)).size).toBe(E);
@@ -126,12 +129,8 @@ describe('block step trace', () => {
     const B = 16, rowBytes = 4 * B;
     const r = new Recorder();
     traceBlockBackwardInput(r, blocks, at, B, 1);
-    const dyRows = perRow(r, at.dy, rowBytes, false);
-    expect(dyRows.size).toBe(n);
-    expect([...dyRows.values()].every((b) => b === rowBytes)).toBe(true);
-    const dxRows = perRow(r, at.dx, rowBytes, true);
-    expect(dxRows.size).toBe(n);
-    expect([...dxRows.values()].every((b) => b === rowBytes)).toBe(true);
+    expectEveryRow(r, at.dy, rowBytes, false);
+    expectEveryRow(r, at.dx, rowBytes, true);
     expect(r.bytesIn(at.W, MiB, false)).toBe(4 * E);
     // targets: once by copyRows, then once per pair of sources; sources once
     const M = blocks.targetsPerBlock;
@@ -144,10 +143,8 @@ describe('block step trace', () => {
     const B = 16, rowBytes = 4 * B;
     const r = new Recorder();
     traceBlockBackwardWeight(r, blocks, at, B, 1);
-    expect(r.bytesIn(at.x, MiB, false)).toBe(n * rowBytes);
-    const dyRows = perRow(r, at.dy, rowBytes, false);
-    expect(dyRows.size).toBe(n);
-    expect([...dyRows.values()].every((b) => b === (K / 4) * rowBytes)).toBe(true);
+    expectEveryRow(r, at.x, rowBytes, false);
+    expectEveryRow(r, at.dy, rowBytes, false, K / 4);
     const dW = r.within(at.dW, MiB, true);
     expect(dW.every((a) => a.bytes === 16)).toBe(true);
     expect(new Set(dW.map((a) => a.address)).size).toBe(E / 4);
