@@ -15,17 +15,21 @@
  * - pairRows (two output rows from a tile of n rows and n weight pairs at wp): per chunk of 4
  *   vectors, per step s, the 8-byte weight pair at wp + 8·s and the tile's 64-byte line of row s;
  *   then the chunk's 64 bytes of each output row written. Vectors left over (V % 4) the same one
- *   vector (16 bytes) at a time. The weight pairs are read a line at a time, at the step that first
- *   touches the line (the pairs up to the next line boundary): the kernel's later reads of that line
- *   come within 8 steps, with only consecutive tile lines (distinct L1 sets) between, so they hit
- *   in any LRU cache of 2 or more ways; this saves 40 % of the simulation's accesses.
+ *   vector (16 bytes) at a time.
  * - forward, per block: copyRows of x's K source rows; per pair of targets (t0, t1): their indices,
- *   per k W[t0][k], wp[2k] written, W[t1][k], wp[2k+1] written (4 bytes each), bias[t0] and
- *   bias[t1] where there is a bias, then pairRows into y's rows t0, t1 (the K pairs at
- *   wp = tile + tile bytes of K rows).
+ *   per k W[t0][k], the pair at wp + 8·k written, W[t1][k], bias[t0] and bias[t1] where there is
+ *   a bias, then pairRows into y's rows t0, t1 (the K pairs at wp = tile + tile bytes of K rows).
  * - backward input, per block: copyRows of dy's M target rows; per pair of sources (k, k + 1): per
  *   target i its index, W[t_i][k] and W[t_i][k+1] (one 8-byte read) and the pair written at
  *   wp + 8·i; the two source indices; then pairRows into dx's rows s0, s1.
+ * The weight pairs pairRows reads, and the forward's packing (W's rows t0 and t1, the pairs it
+ *   writes), are traced a line at a time (`runStep`): at the step that first enters a line, the
+ *   run's bytes up to the line's end. The kernel's later touches of that line come within 16
+ *   steps, with at most a few other lines between (pairRows: consecutive tile lines, in distinct
+ *   sets), fewer than an L1 set has ways, so they hit in the model whatever the order: the same
+ *   lines and misses in fewer simulated accesses. The input gradient's packing stays element by
+ *   element: between two of its steps it reads M rows of W, which a block's targets (apart in
+ *   their high bits) can put in one L1 set, so that a line of the run could be evicted in between.
  * - backward weight, per block: copyRows of x's K source rows; per pair of targets: their indices,
  *   then per group of 4 sources k (dots2x4): per chunk of 4 vectors, the chunk's bytes of dy's
  *   rows t0 and t1, then the chunk's lines of tile rows k .. k+3 (each line once: the kernel reads
@@ -120,6 +124,17 @@ function copyRows(h: AccessSink, core: number, tile: number, src: number, rowsAt
   }
 }
 
+/**
+ * Step s of a run of n elements of `stride` bytes at `base` (the kernel reading or writing element
+ * s there): an access where the step enters a line not yet touched by the run, covering the run's
+ * elements up to that line's end; nothing at the steps that come back to a line. For runs whose
+ * line is touched again within a few steps, with fewer other lines between than any L1 set has ways.
+ */
+function runStep(h: AccessSink, core: number, base: number, stride: number, s: number, n: number, write: boolean): void {
+  const at = base + stride * s, within = at % 64;
+  if (s === 0 || within < stride) h.access(core, at, Math.min(64 - within, stride * (n - s)), write);
+}
+
 /** pairRows: out0, out1 (rows of B floats) from a tile of n rows and n weight pairs at wp. */
 function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile: number, n: number, wp: number, B: number): void {
   const V = vectorsOf(B), whole = V - (V % 4);
@@ -127,8 +142,7 @@ function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile:
   const run = (v: number, bytes: number): void => {
     const xp = tile + (v >> 2) * n * 64 + (v & 3) * 16;
     for (let s = 0; s < n; s++) {
-      const w = wp + 8 * s;
-      if (s === 0 || w % 64 === 0) h.access(core, w, Math.min(64 - (w % 64), 8 * (n - s)), false);
+      runStep(h, core, wp, 8, s, n, false);
       h.access(core, xp + 64 * s, bytes, false);
     }
     h.access(core, out0 + 16 * v, bytes, true);
@@ -154,11 +168,10 @@ export function traceBlockForward(h: AccessSink, blocks: BlockLayout, a: BlockSt
     yield;
     for (let i = 0; i < M; i += 2) {
       const [t0, t1] = targetPair(h, core, blocks, a, g, i);
-      for (let k = 0; k < K; k++) {
-        h.access(core, a.W + 4 * (t0 * K + k), 4, false);
-        h.access(core, wp + 8 * k, 4, true);
-        h.access(core, a.W + 4 * (t1 * K + k), 4, false);
-        h.access(core, wp + 8 * k + 4, 4, true);
+      for (let k = 0; k < K; k++) { // W[t0][k] and W[t1][k] into the pair at wp + 8·k
+        runStep(h, core, a.W + 4 * K * t0, 4, k, K, false);
+        runStep(h, core, wp, 8, k, K, true);
+        runStep(h, core, a.W + 4 * K * t1, 4, k, K, false);
       }
       if (a.bias !== 0) {
         h.access(core, a.bias + 4 * t0, 4, false);
@@ -179,7 +192,7 @@ export function traceBlockBackwardInput(h: AccessSink, blocks: BlockLayout, a: B
     yield;
     for (let k = 0; k < K; k += 2) {
       const k1 = k + 1 < K ? k + 1 : k;
-      for (let i = 0; i < M; i++) {
+      for (let i = 0; i < M; i++) { // W[t_i][k] and W[t_i][k1] into the pair at wp + 8·i
         h.access(core, a.blockTargets + 4 * (g * M + i), 4, false);
         h.access(core, a.W + 4 * (K * blocks.targets[g * M + i] + k), 4 * (k1 - k + 1), false);
         h.access(core, wp + 8 * i, 8, true);

@@ -79,10 +79,11 @@ describe('block step trace', () => {
     traceBlockForward(r, blocks, at, B, 1);
     expectEveryRow(r, at.x, rowBytes, false);
     expectEveryRow(r, at.y, rowBytes, true);
+    // W: every weight once, a line of its target's row at a time (K = 4: one access per row)
     const wReads = r.within(at.W, MiB, false);
-    expect(wReads.every((a) => a.bytes === 4)).toBe(true);
-    expect(new Set(wReads.map((a) => a.address)).size).toBe(E);
-    expect(wReads.length).toBe(E);
+    expect(new Set(wReads.flatMap((a) => Array.from({ length: a.bytes / 4 }, (_, i) => a.address + 4 * i))).size).toBe(E);
+    expect(r.bytesIn(at.W, MiB, false)).toBe(4 * E);
+    expect(wReads.length).toBe(n);
     expect(r.bytesIn(at.bias, MiB, false)).toBe(4 * n);
     // the tile: K rows written per block; per pair of targets K steps of 64 bytes (one chunk at B = 16)
     // and K weight pairs read, K pairs written
