@@ -17,4 +17,5 @@ export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgP
   maxPoolForward } from './pool-kernels';
 export { gatherBatch } from './batch-kernels';
 export { quadCopies, sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';
-export { blockBackwardInput, blockBackwardWeight, blockForward } from './block-kernels';
+export { blockBackwardInput, blockBackwardInputOne, blockBackwardWeight, blockBackwardWeightOne, blockForward,
+  blockGatherOne } from './block-kernels';

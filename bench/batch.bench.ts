@@ -17,9 +17,11 @@
  *                  (assembly/block-kernels.ts) from B = 4
  *   gather fwd     (B >= 4 only) sparseForward with the blocks off (the option denseBlocks false):
  *                  the batch-lane gather kernels, every target gathering its K rows of x
- *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad kernels off (the option quadKernels false)
- *   small fwd      sparseForward as the backend runs it (quads at B = 1, edge lanes below
- *                  EDGE_LANE_BATCHES, blocks from B = 4: there the same kernels as regular)
+ *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad and block kernels off (the options
+ *                  quadKernels false, denseBlocks false)
+ *   small fwd      sparseForward as the backend runs it (at B = 1 the forward on quads and the input
+ *                  and weight gradients on blocks, edge lanes below EDGE_LANE_BATCHES, blocks from B = 4:
+ *                  there the same kernels as regular)
  *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each path
  *   … step         sparseForward + sparseBackward on each path (small step: what PathLinear runs)
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward, dx and dW
@@ -63,7 +65,7 @@ interface Row {
   /** The gather's µs over this path's where this path runs the blocks (B >= 4), else null. */
   blocksSpeedupOverGather: number | null;
 }
-type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads';
+type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'quads fwd, blocks dx dW';
 
 /** max |a - b| / max |b|. */
 function relError(a: Floats, b: Floats): number {
@@ -112,12 +114,14 @@ async function main(): Promise<void> {
     const build = config.backend.includes('fma') ? 'simd-fma' : 'simd';
     const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads; blocks from B = 4
     const gather = createNodeWasmKernels({ threads, build, denseBlocks: false }); // the gather kernels from B = 4
-    const edgeLanes = createNodeWasmKernels({ threads, build, quadKernels: false });
+    const edgeLanes = createNodeWasmKernels({ threads, build, quadKernels: false, denseBlocks: false });
     const quads = quadIndex(index) !== null;
     const blocks = denseBlocks(index) !== null && K % 4 === 0; // every kernel, the weight gradient's too, on blocks
     /** The kernels path p runs at batch B. */
-    const runsOf = (p: PathKind, B: number): Runs => {
+    const runsOf = (p: PathKind, B: number, kind: Kind): Runs => {
       if (p === 'edge') return 'edge lanes';
+      // batch 1 on a block-dense layer: the forward on quads, the input and weight gradients on blocks
+      if (p === 'small' && B === 1 && blocks) return kind === 'fwd' ? 'quads' : kind === 'step' ? 'quads fwd, blocks dx dW' : 'blocks';
       if (p === 'small' && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
       return p !== 'gather' && B >= 4 && blocks ? 'blocks' : 'batch lanes';
     };
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
           const us = 1000 * t.medianMs;
           const flop = (kind === 'step' ? 6 : 2) * E * B;
           const gflops = flop / us / 1e3;
-          const runs = runsOf(p, B);
+          const runs = runsOf(p, B, kind);
           const row: Row = {
             label: config.label, backend: config.backend, threads, B, path: p, kernel: kind,
             usPerCall: us, usPerCallMin: 1000 * t.minMs, usPerCallMax: 1000 * t.maxMs, usPerSample: us / B,

@@ -46,6 +46,14 @@ export interface DenseBlocks {
   readonly sources: Int32Array;
 }
 
+/** The block of each target of `blocks`: [O]. */
+export function blockOfTargets(blocks: DenseBlocks): Int32Array {
+  const M = blocks.targetsPerBlock;
+  const out = new Int32Array(blocks.count * M);
+  blocks.targets.forEach((t, i) => (out[t] = Math.floor(i / M)));
+  return out;
+}
+
 /** The dense blocks of `index`, or null when it is not block-dense (see above). */
 export function denseBlocks(index: SparseIndex): DenseBlocks | null {
   const { inputs: I, outputs: O, targetOffsets, sources, sourceOffsets, targets } = index;
@@ -56,7 +64,7 @@ export function denseBlocks(index: SparseIndex): DenseBlocks | null {
   const G = I / K;
   if (O % G !== 0) return null;
   const M = O / G;
-  const blockOf = new Int32Array(I).fill(-1);
+  const blockOf = new Int32Array(I).fill(-1); // of each source
   const blockSources = new Int32Array(I);
   const blockTargets = new Int32Array(O);
   const filled = new Int32Array(G);

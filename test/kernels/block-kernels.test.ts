@@ -19,26 +19,27 @@ import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
 import type { TopologySpec } from '../../src/topology/spec.js';
 import { randomFloats, relError } from './fixtures.js';
 
-function layer(widths: number[], fanIn: number, source: TopologySpec['source'], order: UnitOrder = 'bit-reversed'): SparseIndex {
-  return buildTopology({ widths, source, paths: { fanIn }, unitOrders: widths.map(() => order) }).layers[0];
+function layer(widths: number[], fanIn: number, source: TopologySpec['source'], order: UnitOrder = 'bit-reversed',
+  extra: Partial<TopologySpec> = {}): SparseIndex {
+  return buildTopology({ widths, source, paths: { fanIn }, unitOrders: widths.map(() => order), ...extra }).layers[0];
 }
 
 describe('denseBlocks', () => {
   it('splits Sobol\' layers of power-of-two widths and fan-ins into blocks that hold exactly their edges', () => {
-    const cases: [number[], number, TopologySpec['source'], UnitOrder, number, number][] = [
-      [[1024, 1024], 32, { kind: 'sobol' }, 'bit-reversed', 32, 32],
-      [[1024, 1024], 32, { kind: 'sobol' }, 'natural', 32, 32],
-      [[1024, 1024], 32, { kind: 'sobol', order: 'gray' }, 'bit-reversed', 32, 32],
-      [[1024, 1024], 16, { kind: 'sobol', components: [3, 7] }, 'bit-reversed', 64, 16],
-      [[256, 256], 16, { kind: 'sobol-shift', seed: 3 }, 'bit-reversed', 16, 16],
-      [[256, 256], 16, { kind: 'sobol-owen', seed: 3 }, 'bit-reversed', 16, 16],
-      [[1024, 2048], 32, { kind: 'sobol' }, 'bit-reversed', 32, 64],
-      [[4096, 4096], 32, { kind: 'sobol' }, 'bit-reversed', 128, 32],
+    const cases: [number[], number, TopologySpec['source'], UnitOrder, Partial<TopologySpec>, number, number][] = [
+      [[1024, 1024], 32, { kind: 'sobol' }, 'bit-reversed', {}, 32, 32],
+      [[1024, 1024], 32, { kind: 'sobol' }, 'natural', {}, 32, 32],
+      [[1024, 1024], 32, { kind: 'sobol' }, 'bit-reversed', { order: 'gray' }, 32, 32],
+      [[1024, 1024], 16, { kind: 'sobol' }, 'bit-reversed', { components: [3, 7] }, 64, 16],
+      [[256, 256], 16, { kind: 'sobol-shift', seed: 3 }, 'bit-reversed', {}, 16, 16],
+      [[256, 256], 16, { kind: 'sobol-owen', seed: 3 }, 'bit-reversed', {}, 16, 16],
+      [[1024, 2048], 32, { kind: 'sobol' }, 'bit-reversed', {}, 32, 64],
+      [[4096, 4096], 32, { kind: 'sobol' }, 'bit-reversed', {}, 128, 32],
     ];
-    for (const [widths, K, source, order, G, M] of cases) {
-      const index = layer(widths, K, source, order);
+    for (const [widths, K, source, order, extra, G, M] of cases) {
+      const index = layer(widths, K, source, order, extra);
       const b = denseBlocks(index);
-      const name = `${widths.join('→')} K=${K} ${source.kind} ${order}`;
+      const name = `${widths.join('→')} K=${K} ${source.kind} ${order} ${JSON.stringify(extra)}`;
       expect(b, name).not.toBeNull();
       expect([b!.count, b!.targetsPerBlock, b!.fanIn], name).toEqual([G, M, index.sources.length / widths[1]]);
       // every target of block g gathers the block's sources in order; every target appears once
@@ -106,11 +107,11 @@ const LAYERS: [string, SparseIndex][] = [
   ['Sobol\' 64→64, K = 2', layer([64, 64], 2, { kind: 'sobol' })],
 ];
 
-describe('the block kernels give the gather kernels\' bits', () => {
+describe('the block kernels give the gather kernels\' bits (at B = 1 the weight gradient\'s; the input gradient sums in another order there)', () => {
   for (const [name, index] of LAYERS) {
     it(`${name}`, () => {
       expect(denseBlocks(index), name).not.toBeNull();
-      for (const B of [4, 5, 19, 64, 127]) {
+      for (const B of [1, 4, 5, 19, 64, 127]) {
         builds.forEach((build, bi) => {
           const expected = runAll(gatherBackends[bi], index, B, 1);
           const reference = (() => {
@@ -126,11 +127,13 @@ describe('the block kernels give the gather kernels\' bits', () => {
             ref.sparseBackwardWeight(dW, dy, x, index, B);
             return [y, y0, dx, dW];
           })();
+          const first = runAll(blockBackends[bi][0], index, B, 1);
           blockBackends[bi].forEach((k, t) => {
             const got = runAll(k, index, B, 1 + 2 * t);
             got.forEach((a, j) => {
               const what = `${build} ${k.threads} threads B=${B} output ${['y', 'y without bias', 'dx', 'dW'][j]}`;
-              expect(bits(a), what).toEqual(bits(expected[j]));
+              expect(bits(a), what).toEqual(bits(first[j])); // any thread count
+              if (B > 1 || j !== 2) expect(bits(a), what).toEqual(bits(expected[j]));
               expect(relError(a, reference[j]), what).toBeLessThan(1e-5);
             });
           });

@@ -191,6 +191,26 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   /** The dense blocks the batch-lane kernels run on, or null (B < 4, no blocks, or blocks off). */
   const blocksAt = (index: SparseIndex, B: number): DenseBlocksBlock | null =>
     (B >= Math.max(4, edgeLanes) && blockLanes ? arena.blocks(index) : null);
+  /**
+   * The dense blocks the batch-1 backward block kernels run on (vectors over a block's sources:
+   * fan-in a multiple of 4), or null (other batches, edge lanes off, no blocks, or blocks off); the
+   * batch-1 forward stays on the quads (assembly/block-kernels.ts says why).
+   */
+  const blocksOfOne = (index: SparseIndex, B: number): DenseBlocksBlock | null => {
+    if (B !== 1 || B >= edgeLanes || !blockLanes) return null;
+    const b = arena.blocks(index);
+    return b !== null && b.fanIn % 4 === 0 ? b : null;
+  };
+  /**
+   * x[I] (batch 1) gathered block by block (assembly/block-kernels.ts blockGatherOne) into the arena's
+   * scratch block, on the calling thread, before a batch-1 block kernel that reads it runs on any
+   * thread. Returns its pointer.
+   */
+  const xBlocks = (b: DenseBlocksBlock, x: Float32Array): number => {
+    const xt = arena.scratch(4 * b.count * b.fanIn);
+    k.blockGatherOne(0, b.count, xt, x.byteOffset, b.sources, b.fanIn);
+    return xt;
+  };
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
   const ptr = (a: Float32Array | null): number => (a === null ? 0 : a.byteOffset);
@@ -221,7 +241,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     B: number): void {
     const T = pool === null || work < minWork ? 1 : pool.threads;
     const tile = Math.ceil(tileBytes / 64) * 64;
-    const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile, B];
+    const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile];
+    if (B > 1) all.push(B); // the batch-1 kernels take no batch
     if (T === 1) k[name](0, 1, ...all);
     else pool!.run(name, evenBounds(T, T, 1), all);
   }
@@ -296,6 +317,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
       // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
       // than the edge lanes on two threads at n = 16384 and 65536
+      const one = blocksOfOne(index, B);
+      if (one !== null) {
+        execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], 1);
+        return;
+      }
       const q = quadsAt(index, B);
       if (q !== null && q.blocks !== 0) {
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
@@ -328,6 +354,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dW', dW, E);
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
+      const one = blocksOfOne(index, B);
+      if (one !== null) {
+        exec('blockBackwardWeightOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 1),
+          [one.fanIn, dW.byteOffset, dy.byteOffset, xBlocks(one, x), one.blockOf]);
+        return;
+      }
       const q = quadsAt(index, B);
       if (q !== null && q.copies !== 0) {
         exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),

@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { denseBlocks } from '../block-index.js';
+import { blockOfTargets, denseBlocks } from '../block-index.js';
 import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks, swizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -85,6 +85,7 @@ export interface DenseBlocksBlock {
   readonly fanIn: number; // K
   readonly targets: number; // Int32 [G·M]
   readonly sources: number; // Int32 [G·K]
+  readonly blockOf: number; // Int32 [O], the block of each target
 }
 
 interface FreeBlock {
@@ -233,6 +234,7 @@ export class WasmArena {
       count: found.count, targetsPerBlock: found.targetsPerBlock, fanIn: found.fanIn,
       targets: this.indexWords(index, new Uint32Array(found.targets.buffer)),
       sources: this.indexWords(index, new Uint32Array(found.sources.buffer)),
+      blockOf: this.indexWords(index, new Uint32Array(blockOfTargets(found).buffer)),
     };
     this.blockIndices.set(index, entry);
     return entry;

@@ -19,7 +19,7 @@ export const WASM_KERNEL_NAMES = [
   'gatherBatch',
   'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads', 'quadCopies',
   'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
-  'blockForward', 'blockBackwardInput', 'blockBackwardWeight',
+  'blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockBackwardInputOne', 'blockBackwardWeightOne', 'blockGatherOne',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
