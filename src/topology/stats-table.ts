@@ -6,7 +6,7 @@
 import type { DegreeStats, LayerStats } from './stats.js';
 
 const HEADER = ['pair', 'I -> O', 'paths', 'edges', 'density', 'dups', 'fan-in min/mean/max',
-  'fan-out min/mean/max', 'perm blocks'] as const;
+  'fan-out min/mean/max', 'perm blocks', 'dense blocks'] as const;
 
 /**
  * One row per layer pair [L] -> a table with a header line, columns separated by two spaces.
@@ -28,6 +28,7 @@ export function formatStatsTable(stats: readonly LayerStats[], layers?: readonly
       formatDegrees(s.fanIn),
       formatDegrees(s.fanOut),
       pb === null ? '-' : `${pb.permutations}/${pb.blocks} of ${pb.blockSize}`,
+      s.denseBlocks === null ? '-' : `${s.denseBlocks.count} of ${s.denseBlocks.targets}x${s.denseBlocks.sources}`,
     ]);
   }
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -1,11 +1,12 @@
 /**
- * Per layer pair statistics of a topology: sizes, density, duplicates, degree spread and the
- * progressive-permutation check. The check needs the path units, which a topology does not keep:
+ * Per layer pair statistics of a topology: sizes, density, duplicates, degree spread, the
+ * progressive-permutation check and the dense blocks. The check needs the path units, which a topology does not keep:
  * they are regenerated from its spec one layer at a time, so the cost stays O(P) per pair.
  *
  * Shape legend: P paths, L layers, I inputs, O outputs, E edges.
  */
 import type { Topology } from './build-topology.js';
+import { denseBlocks } from './dense-blocks.js';
 import { pairUnitLayers } from './path-units.js';
 import { pathsOfPair } from './resolve-spec.js';
 import { permutationBlocks } from './permutation-blocks.js';
@@ -31,6 +32,11 @@ export interface LayerStats {
   readonly fanOut: DegreeStats; // edges per source
   /** Aligned-block permutation check; null for random-mask, which has no paths. */
   readonly permutationBlocks: PermutationBlocks | null;
+  /**
+   * The layer as dense blocks (dense-blocks.ts): G blocks of M targets × K sources that no edge
+   * leaves, up to a relabelling; null where it is not block-dense.
+   */
+  readonly denseBlocks: { readonly count: number; readonly targets: number; readonly sources: number } | null;
 }
 
 /** A topology -> one row per layer pair [L]. */
@@ -44,18 +50,22 @@ export function topologyStats(t: Topology): LayerStats[] {
       l++;
     }
   }
-  return t.layers.map((c, l) => ({
-    layer: l,
-    inputs: c.inputs,
-    outputs: c.outputs,
-    paths: pathsOfPair(spec, l),
-    edges: c.edges,
-    density: c.edges / (c.inputs * c.outputs),
-    duplicates: c.duplicates,
-    fanIn: degreeStats(c.targetOffsets),
-    fanOut: degreeStats(c.sourceOffsets),
-    permutationBlocks: blocks[l],
-  }));
+  return t.layers.map((c, l) => {
+    const dense = denseBlocks(c);
+    return {
+      layer: l,
+      inputs: c.inputs,
+      outputs: c.outputs,
+      paths: pathsOfPair(spec, l),
+      edges: c.edges,
+      density: c.edges / (c.inputs * c.outputs),
+      duplicates: c.duplicates,
+      fanIn: degreeStats(c.targetOffsets),
+      fanOut: degreeStats(c.sourceOffsets),
+      permutationBlocks: blocks[l],
+      denseBlocks: dense === null ? null : { count: dense.count, targets: dense.targetsPerBlock, sources: dense.fanIn },
+    };
+  });
 }
 
 /** CSR offsets [n+1] -> min, mean, max of the row lengths. */

@@ -38,13 +38,22 @@ describe('topologyStats and formatStatsTable', () => {
     expect(b.fanOut.max).toBeLessThanOrEqual(4);
     const table = formatStatsTable([a, b]).split('\n');
     expect(table).toHaveLength(3);
-    expect(table[0]).toMatch(/^pair {2}.*I -> O.*paths.*edges.*density.*dups.*fan-in.*fan-out.*perm blocks$/);
+    expect(table[0]).toMatch(/^pair {2}.*I -> O.*paths.*edges.*density.*dups.*fan-in.*fan-out.*perm blocks.*dense blocks$/);
+    expect(a.denseBlocks).toBeNull(); // 784 is no power of two
     expect(table[1]).toContain('784 -> 1024');
     expect(table[1]).toContain('4/4 of 1024');
     expect(table[1]).toContain('5/5.22/6');
     expect(table[1]).toContain('0.51 %');
     // Columns are aligned: every line has the same length up to its last column.
     expect(new Set(table.map((line) => line.length)).size).toBe(1);
+  });
+
+  it('finds the dense blocks of Sobol\' layers between power-of-two widths', () => {
+    const t = buildTopology({ widths: [1024, 1024, 1024], source: { kind: 'sobol' }, paths: { fanIn: 16 } });
+    for (const s of topologyStats(t)) expect(s.denseBlocks).toEqual({ count: 64, targets: 16, sources: 16 });
+    expect(formatStatsTable(topologyStats(t)).split('\n')[1]).toMatch(/ 64 of 16x16$/);
+    const walks = buildTopology({ widths: [1024, 1024], source: { kind: 'random-walk', seed: 1 }, paths: { fanIn: 16 } });
+    expect(topologyStats(walks)[0].denseBlocks).toBeNull();
   });
 });
 

@@ -58,7 +58,7 @@ export interface WasmKernelsOptions {
   readonly windowSplitMinBytes?: number;
   /**
    * From 4 samples on, block-dense layers run the block kernels (assembly/block-kernels.ts,
-   * kernels/block-index.ts). Default true; false keeps the gather kernels (the width and batch
+   * topology/dense-blocks.ts). Default true; false keeps the gather kernels (the width and batch
    * benches time the two schedules against each other). The results are the same bits.
    */
   readonly denseBlocks?: boolean;
