@@ -57,6 +57,26 @@ function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
 }
 
 /**
+ * The B floats of each of the n rows listed at `rows` into the tile, vector-major: vector v of row r
+ * at tile + v·n·16 + r·16 (the weight gradient's layout: vector v of 4 consecutive rows is one
+ * 64-byte line). B >= 4.
+ */
+function copyRowsByVector(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
+  const rowBytes = <usize>B << 2;
+  const V = B >> 2;
+  const vectorBytes = <usize>n << 4;
+  for (let r = 0; r < n; r++) {
+    const from = src + <usize>load<i32>(rows + (<usize>r << 2)) * rowBytes;
+    let to = tile + (<usize>r << 4);
+    for (let v = 0; v < V; v++) {
+      v128.store(to, v128.load(from + (<usize>v << 4)));
+      to += vectorBytes;
+    }
+    if ((B & 3) != 0) v128.store(to, v128.load(from + (<usize>(B - 4) << 2)));
+  }
+}
+
+/**
  * Two output rows, one chunk of 4 vectors, at out0 / out1: out_r = c_r + sum over n steps of
  * w_r · row, with the two weights of a step side by side (wp, 8 bytes a step) and the chunk's rows
  * 64 bytes apart (xp). Sums in step order, one `madd` each; two steps per iteration.
@@ -193,10 +213,11 @@ export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: 
 
 /**
  * The 8 dot products over the batch of rows g0, g1 (two targets' dy) with the tile's 4 rows from xp
- * (64 bytes apart in a chunk; chunks chunkBytes apart), each as dot4 / dotRow reduce (one vector sum
- * in vector order, the masked tail, hsum), stored as 4 floats at out0 and at out1. B >= 4.
+ * (copyRowsByVector: vector v of the 4 rows is the 64 bytes at xp + v·vectorBytes), each as dot4 /
+ * dotRow reduce (one vector sum in vector order, the masked tail, hsum), stored as 4 floats at out0
+ * and at out1. B >= 4.
  */
-function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, chunkBytes: usize, B: i32): void {
+function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, vectorBytes: usize, B: i32): void {
   const zero = f32x4.splat(0);
   let a0 = zero;
   let a1 = zero;
@@ -206,16 +227,15 @@ function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, chun
   let b1 = zero;
   let b2 = zero;
   let b3 = zero;
-  const V = B >> 2;
-  for (let v = 0; v < V; v++) {
-    const o = <usize>v << 4;
+  const full = (<usize>B >> 2) << 4;
+  let xo = xp;
+  for (let o: usize = 0; o < full; o += 16) {
     const u = v128.load(g0 + o);
     const w = v128.load(g1 + o);
-    const xo = xp + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4);
     const x0 = v128.load(xo);
-    const x1 = v128.load(xo, 64);
-    const x2 = v128.load(xo, 128);
-    const x3 = v128.load(xo, 192);
+    const x1 = v128.load(xo, 16);
+    const x2 = v128.load(xo, 32);
+    const x3 = v128.load(xo, 48);
     a0 = madd(u, x0, a0);
     a1 = madd(u, x1, a1);
     a2 = madd(u, x2, a2);
@@ -224,17 +244,17 @@ function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, chun
     b1 = madd(w, x1, b1);
     b2 = madd(w, x2, b2);
     b3 = madd(w, x3, b3);
+    xo += vectorBytes;
   }
   if ((B & 3) != 0) {
     const o = <usize>(B - 4) << 2;
     const m = tailMask(B & 3);
     const u = v128.load(g0 + o);
     const w = v128.load(g1 + o);
-    const xo = xp + <usize>(V >> 2) * chunkBytes + (<usize>(V & 3) << 4);
     const x0 = v128.load(xo);
-    const x1 = v128.load(xo, 64);
-    const x2 = v128.load(xo, 128);
-    const x3 = v128.load(xo, 192);
+    const x1 = v128.load(xo, 16);
+    const x2 = v128.load(xo, 32);
+    const x3 = v128.load(xo, 48);
     a0 = f32x4.add(a0, v128.and(f32x4.mul(u, x0), m));
     a1 = f32x4.add(a1, v128.and(f32x4.mul(u, x1), m));
     a2 = f32x4.add(a2, v128.and(f32x4.mul(u, x2), m));
@@ -253,11 +273,11 @@ export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K:
   blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
   const rowBytes = <usize>B << 2;
   const wRow = <usize>K << 2;
-  const chunkBytes = <usize>K << 6;
+  const vectorBytes = <usize>K << 4;
   for (let p = p0; p < p1; p++) {
     const tile = tiles + <usize>p * tileBytes;
     for (let g = firstBlock(G, p, T), g1 = firstBlock(G, p + 1, T); g < g1; g++) {
-      copyRows(tile, x, blockSources + <usize>g * wRow, K, B);
+      copyRowsByVector(tile, x, blockSources + <usize>g * wRow, K, B);
       const targets = blockTargets + (<usize>g * M << 2);
       for (let i = 0; i < M; i += 2) {
         const t0 = load<i32>(targets + (<usize>i << 2));
@@ -266,7 +286,7 @@ export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K:
         const g1r = dy + <usize>t1 * rowBytes;
         for (let k = 0; k < K; k += 4) {
           const o = <usize>k << 2;
-          dots2x4(dW + <usize>t0 * wRow + o, dW + <usize>t1 * wRow + o, g0, g1r, tile + (<usize>k << 6), chunkBytes, B);
+          dots2x4(dW + <usize>t0 * wRow + o, dW + <usize>t1 * wRow + o, g0, g1r, tile + (<usize>k << 4), vectorBytes, B);
         }
       }
     }

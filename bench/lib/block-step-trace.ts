@@ -6,8 +6,8 @@
  * B floats (the layout [unit][batch], rowBytes = 4·B, V = B/4 vectors a row); a block g has M
  * targets and K sources (blockTargets[g·M ..], blockSources[g·K ..], Int32), W's row of target t is
  * its K weights at W + 4·K·t (gather order). The tile of a part lies at tiles + p·stride
- * (`blockTileStrides`); its rows are chunk-major (`copyRows`): vector v of tile row r at
- * tile + (v/4)·n·64 + r·64 + (v%4)·16.
+ * (`blockTileStrides`); for the forward and the input gradient its rows are chunk-major
+ * (`copyRows`): vector v of tile row r at tile + (v/4)·n·64 + r·64 + (v%4)·16.
  *
  * - copyRows (n rows listed at `rows`): per row r, rows[r], then per chunk of 4 vectors the row's
  *   64 bytes read and the tile's 64 bytes written (the kernel's 4 loads and 4 stores of that chunk,
@@ -30,11 +30,12 @@
  *   lines and misses in fewer simulated accesses. The input gradient's packing stays element by
  *   element: between two of its steps it reads M rows of W, which a block's targets (apart in
  *   their high bits) can put in one L1 set, so that a line of the run could be evicted in between.
- * - backward weight, per block: copyRows of x's K source rows; per pair of targets: their indices,
- *   then per group of 4 sources k (dots2x4): per chunk of 4 vectors, the chunk's bytes of dy's
- *   rows t0 and t1, then the chunk's lines of tile rows k .. k+3 (each line once: the kernel reads
- *   16 bytes of each per vector, 4 vectors a line, with only these 6 lines between); then 16 bytes
- *   of dW at t0's and t1's edges k .. k+3, written.
+ * - backward weight, per block: copyRowsByVector of x's K source rows (vector-major: vector v of
+ *   tile row r at tile + v·K·16 + r·16; per row r, rows[r], then per vector the row's 16 bytes
+ *   read, at line granularity, and the tile's 16 bytes written); per pair of targets: their indices,
+ *   then per group of 4 sources k (dots2x4): per vector v, dy's rows t0 and t1 (a line per 4
+ *   vectors, read at the first) and the tile's 64-byte line of rows k .. k+3 at vector v; then 16
+ *   bytes of dW at t0's and t1's edges k .. k+3, written.
  * An odd M (or K for the input gradient) computes its last row twice, as the kernels do.
  *
  * Threads: each kernel runs T parts as `execBlocks` (src/kernels/wasm/create-wasm-kernels.ts)
@@ -120,6 +121,20 @@ function copyRows(h: AccessSink, core: number, tile: number, src: number, rowsAt
       const bytes = 16 * Math.min(4, V - 4 * c);
       h.access(core, from + 64 * c, bytes, false);
       h.access(core, tile + c * n * 64 + r * 64, bytes, true);
+    }
+  }
+}
+
+/** copyRowsByVector: the n rows of `src` listed at `rowsAt` into the tile, vector-major (the weight gradient's tile). */
+function copyRowsByVector(h: AccessSink, core: number, tile: number, src: number, rowsAt: number, rows: Int32Array,
+  first: number, n: number, B: number): void {
+  const V = vectorsOf(B), rowBytes = 4 * B;
+  for (let r = 0; r < n; r++) {
+    h.access(core, rowsAt + 4 * (first + r), 4, false);
+    const from = src + rows[first + r] * rowBytes;
+    for (let v = 0; v < V; v++) {
+      if (v % 4 === 0) h.access(core, from + 16 * v, 16 * Math.min(4, V - v), false);
+      h.access(core, tile + 16 * (v * n + r), 16, true);
     }
   }
 }
@@ -210,18 +225,20 @@ export function traceBlockBackwardInput(h: AccessSink, blocks: BlockLayout, a: B
 export function traceBlockBackwardWeight(h: AccessSink, blocks: BlockLayout, a: BlockStepAddresses, B: number, T: number): void {
   const { count: G, targetsPerBlock: M, fanIn: K } = blocks;
   if (K % 4 !== 0) throw new Error(`blockBackwardWeight needs K a multiple of 4, got ${K}`);
-  const V = vectorsOf(B), rowBytes = 4 * B, chunkBytes = 64 * K;
+  const V = vectorsOf(B), rowBytes = 4 * B;
   runBlocks(G, T, a.tiles, blockTileStrides(blocks, B).weight, function* weight(core, g, tile) {
-    copyRows(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
+    copyRowsByVector(h, core, tile, a.x, a.blockSources, blocks.sources, g * K, K, B);
     yield;
     for (let i = 0; i < M; i += 2) {
       const [t0, t1] = targetPair(h, core, blocks, a, g, i);
       for (let k = 0; k < K; k += 4) {
-        for (let c = 0; 4 * c < V; c++) {
-          const bytes = 16 * Math.min(4, V - 4 * c);
-          h.access(core, a.dy + t0 * rowBytes + 64 * c, bytes, false);
-          h.access(core, a.dy + t1 * rowBytes + 64 * c, bytes, false);
-          for (let j = 0; j < 4; j++) h.access(core, tile + c * chunkBytes + 64 * (k + j), bytes, false);
+        for (let v = 0; v < V; v++) {
+          if (v % 4 === 0) {
+            const bytes = 16 * Math.min(4, V - v);
+            h.access(core, a.dy + t0 * rowBytes + 16 * v, bytes, false);
+            h.access(core, a.dy + t1 * rowBytes + 16 * v, bytes, false);
+          }
+          h.access(core, tile + 16 * (v * K + k), 64, false);
         }
         h.access(core, a.dW + 4 * (t0 * K + k), 16, true);
         h.access(core, a.dW + 4 * (t1 * K + k), 16, true);
