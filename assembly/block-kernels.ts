@@ -21,14 +21,15 @@
  * bit-identical to sparse-kernels.ts on every build, and each block is computed whole by one call:
  * the same bits for any thread count.
  *
- * Measured and dropped (n → n, K = 32, B = 128, one thread, FMA build, in one process against the
- * kernels as they are): two steps per iteration in `pair4` (0.65-0.75×: the unrolled body's loads
- * spill); loading a word of every line of the block's rows before the copy, a software prefetch in
- * a burst (1.00 ± 0.05× at n = 4096, 16384 and 65536), or of the next block's rows between this
- * block's pairs (0.9-1.0×); the weights read straight from W's rows and the tile in row order
- * instead of the packed pairs and chunks (slower at 1024, where the loop is all that counts); the
- * weight gradient on the chunk-major tile of the other two (its per-vector address arithmetic made
- * it no faster than the gather's weight gradient; the vector-major tile is 1.4-1.6× it).
+ * Measured and dropped (n → n, K = 32, B = 128, one thread, FMA build): loading a word of every
+ * line of the block's rows before the copy, a software prefetch in a burst, timed in one process
+ * against the kernels as they are: 1.00 ± 0.05× at n = 4096, 16384 and 65536; the same for the next
+ * block's rows between this block's pairs: 0.9-1.0×; the weight gradient on the chunk-major tile of
+ * the other two kernels: no faster than the gather's weight gradient, where the vector-major tile
+ * gives 1.4-1.6× it. Tried in separate runs, so on this VM's moving states not a clean A/B: two
+ * steps per iteration in `pair4` (slower), and a first version that read the weights in place
+ * from W's rows and kept the tile in row order (about 22 GFLOP/s for the 1024 forward, where this
+ * one reached 26-30 in other runs).
  *
  * Threads: a call runs parts [p0, p1) of T; part p takes blocks [G·p/T, G·(p+1)/T) and the
  * tile at tiles + p·tileBytes (so T tiles must fit).
