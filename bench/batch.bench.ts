@@ -2,8 +2,9 @@
  * A path layer across batch sizes: the wasm sparse kernels in each schedule the backend has, forward,
  * input and weight gradients and training step, per sample. The backend as it runs by default
  * (lanes over a unit's edges below EDGE_LANE_BATCHES, at batch 1 the quad kernels where the layer
- * has quad structure, as this one has; from B = 4 the block kernels on a block-dense layer, as this
- * one is) against its twins with one schedule forced.
+ * has quad structure, as this one has, and on a block-dense layer, as this one is, the block kernels
+ * from the batches of BLOCK_BATCHES: forward 32, input gradient 4, weight gradient 16, and the batch-1
+ * input and weight gradients) against its twins with one schedule forced.
  *
  *   npm run bench:batch [-- --quick] [-- --backends wasm-fma-threads --threads 1,2 --batches 1,2,4]
  *
@@ -14,13 +15,13 @@
  * cases timed round-robin:
  *   regular fwd    sparseForward with edge lanes off (the option edgeLaneBatches 0): batch lanes
  *                  (the gather kernels, a scalar chain per sample) below B = 4, the block kernels
- *                  (assembly/block-kernels.ts) from B = 4
+ *                  (assembly/block-kernels.ts) from BLOCK_BATCHES (forward 32, dx 4, dW 16)
  *   gather fwd     (B >= 4 only) sparseForward with the blocks off (the option denseBlocks false):
  *                  the batch-lane gather kernels, every target gathering its K rows of x
  *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad and block kernels off (the options
  *                  quadKernels false, denseBlocks false)
  *   small fwd      sparseForward as the backend runs it (at B = 1 the forward on quads and the input
- *                  and weight gradients on blocks, edge lanes below EDGE_LANE_BATCHES, blocks from B = 4:
+ *                  and weight gradients on blocks, edge lanes below EDGE_LANE_BATCHES, blocks from BLOCK_BATCHES:
  *                  there the same kernels as regular)
  *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each path
  *   … step         sparseForward + sparseBackward on each path (small step: what PathLinear runs)
@@ -37,7 +38,7 @@ import { denseBlocks } from '../src/topology/dense-blocks.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import { quadIndex } from '../src/kernels/quad-index.js';
-import { EDGE_LANE_BATCHES } from '../src/kernels/wasm/create-wasm-kernels.js';
+import { BLOCK_BATCHES, EDGE_LANE_BATCHES } from '../src/kernels/wasm/create-wasm-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { parseBenchArgs } from './lib/args.js';
 import { copyInto, randomArray } from './lib/arrays.js';
@@ -65,7 +66,7 @@ interface Row {
   /** The gather's µs over this path's where this path runs the blocks (B >= 4), else null. */
   blocksSpeedupOverGather: number | null;
 }
-type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'quads fwd, blocks dx dW';
+type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'quads fwd, blocks dx dW' | 'blocks, gather fwd' | 'blocks dx, gather fwd dW';
 
 /** max |a - b| / max |b|. */
 function relError(a: Floats, b: Floats): number {
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
-    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure, block kernels from B = 4 on block-dense layers`,
+    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure, block kernels on block-dense layers from B = ${BLOCK_BATCHES.forward} (forward), ${BLOCK_BATCHES.input} (dx), ${BLOCK_BATCHES.weight} (dW)`,
   ]);
   const ceiling = await measureSimdCeiling(args);
   const fmaCeiling = configs.some((c) => c.backend.includes('fma')) ? await measureSimdCeiling(args, 20, true) : null;
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     }
     const threads = config.threads ?? 1;
     const build = config.backend.includes('fma') ? 'simd-fma' : 'simd';
-    const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads; blocks from B = 4
+    const batchLanes = createNodeWasmKernels({ threads, build, edgeLaneBatches: 0 }); // no edge lanes, no quads; blocks from BLOCK_BATCHES
     const gather = createNodeWasmKernels({ threads, build, denseBlocks: false }); // the gather kernels from B = 4
     const edgeLanes = createNodeWasmKernels({ threads, build, quadKernels: false, denseBlocks: false });
     const quads = quadIndex(index) !== null;
@@ -123,7 +124,9 @@ async function main(): Promise<void> {
       // batch 1 on a block-dense layer: the forward on quads, the input and weight gradients on blocks
       if (p === 'small' && B === 1 && blocks) return kind === 'fwd' ? 'quads' : kind === 'step' ? 'quads fwd, blocks dx dW' : 'blocks';
       if (p === 'small' && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
-      return p !== 'gather' && B >= 4 && blocks ? 'blocks' : 'batch lanes';
+      if (p === 'gather' || !blocks) return 'batch lanes';
+      if (kind === 'step') return B >= BLOCK_BATCHES.forward ? 'blocks' : B >= BLOCK_BATCHES.weight ? 'blocks, gather fwd' : 'blocks dx, gather fwd dW';
+      return B >= BLOCK_BATCHES[kind === 'fwd' ? 'forward' : kind === 'dx' ? 'input' : 'weight'] ? 'blocks' : 'batch lanes';
     };
     const ceilingGflops = (config.backend.includes('fma') && fmaCeiling ? fmaCeiling : ceiling).gflops * threads;
     console.log(`== ${config.label} (kernels '${k.name}') ==`);
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward, dx (backward input) and dW (backward weight) 2·E·B each, step (all three) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes below B = 4, the block kernels from B = 4); gather (B >= 4): denseBlocks false (the batch-lane gather kernels); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches, blocks from B = 4)',
+      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes below B = 4, the block kernels from BLOCK_BATCHES); gather (B >= 4): denseBlocks false (the batch-lane gather kernels); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches, blocks from BLOCK_BATCHES)',
       'runs: the kernels a path runs (blocks, batch lanes, edge lanes, quads); blocksSpeedupOverGather: the gather path\'s µs over this path\'s where this path runs the blocks',
     ],
     rows,

@@ -3,7 +3,7 @@
  * n = 1024 … 65536, on the FMA build with 1 and 2 threads, in two schedules, with a roofline per
  * width and schedule:
  * - blocks: the backend as it runs by default. The layer is block-dense (src/topology/dense-blocks.ts:
- *   n/K dense K×K blocks up to a relabelling of each side), so from B = 4 on it runs the block
+ *   n/K dense K×K blocks up to a relabelling of each side), so at B = 128 it runs the block
  *   kernels (assembly/block-kernels.ts): per block, x's K rows (or dy's M rows) copied into an L1
  *   tile, then two output rows at a time from the tile and packed weight pairs.
  * - gather: the same backend created with `denseBlocks: false`: the batch-lane gather kernels
@@ -148,7 +148,7 @@ type Level = 'dram' | 'l3' | 'l2';
 /** Floats per array of the bandwidth streams: DRAM 64 MiB, L3 2 MiB, L2 256 KiB. */
 const STREAM_FLOATS: Record<Level, number> = { dram: 16 * MiB, l3: MiB / 2, l2: MiB / 16 };
 
-/** The two schedules of the step: the block kernels (the default from B = 4 on block-dense layers) and the gather kernels. */
+/** The two schedules of the step: the block kernels (the default at B = 128 on block-dense layers) and the gather kernels. */
 const SCHEDULES = ['blocks', 'gather'] as const;
 type Schedule = (typeof SCHEDULES)[number];
 type StepArrays = Record<'x' | 'y' | 'W' | 'dy' | 'dx' | 'dW', Float32Array>;

@@ -57,9 +57,10 @@ export interface WasmKernelsOptions {
   /** The gathered array's bytes above which the windowed split runs; default WINDOW_SPLIT_MIN_BYTES (0: always). */
   readonly windowSplitMinBytes?: number;
   /**
-   * From 4 samples on, block-dense layers run the block kernels (assembly/block-kernels.ts,
-   * topology/dense-blocks.ts). Default true; false keeps the gather kernels (the width and batch
-   * benches time the two schedules against each other). The results are the same bits.
+   * Block-dense layers run the block kernels (assembly/block-kernels.ts, topology/dense-blocks.ts)
+   * from the batches of BLOCK_BATCHES on, and the batch-1 input and weight gradients. Default true;
+   * false keeps the gather kernels (the width and batch benches time the two schedules against each
+   * other). From batch 4 the results are the same bits.
    */
   readonly denseBlocks?: boolean;
 }
@@ -72,6 +73,17 @@ export interface WasmKernels extends Kernels {
   /** Stops the runner's threads; the backend goes on with one thread. */
   close(): void;
 }
+
+/**
+ * The batches from which each batch-lane sparse kernel runs on dense blocks (assembly/block-kernels.ts)
+ * where the layer has them. Below these the gather was as fast or faster, on 4096 → 4096 and 1024 →
+ * 1024, K = 32, one thread, the two timed in one process (2026-11-30): the forward on blocks
+ * 0.73-0.90× the gather's speed at B = 16, 1.1-1.3× from B = 32 (1.1-1.5× at 128); the weight
+ * gradient 0.9× at B = 4 and 8, 1.15-1.25× from 16; the input gradient 1.5× from B = 4 (the packed
+ * weight pairs and the tile copy cost the same at any batch, and a small batch has few multiply-adds
+ * to spread them over).
+ */
+export const BLOCK_BATCHES = { forward: 32, input: 4, weight: 16 } as const;
 
 /** Bytes of a block kernel's tile of n rows of B floats (assembly/block-kernels.ts): chunks of 4 vectors of 16 bytes, the tail vector included. */
 const blockTileBytes = (n: number, B: number): number => 64 * n * Math.ceil((Math.floor(B / 4) + (B % 4 === 0 ? 0 : 1)) / 4);
@@ -188,9 +200,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     return xq;
   };
   const blockLanes = options.denseBlocks ?? true;
-  /** The dense blocks the batch-lane kernels run on, or null (B < 4, no blocks, or blocks off). */
-  const blocksAt = (index: SparseIndex, B: number): DenseBlocksBlock | null =>
-    (B >= Math.max(4, edgeLanes) && blockLanes ? arena.blocks(index) : null);
+  /** The dense blocks a batch-lane kernel runs on from batch `from` (BLOCK_BATCHES), or null (smaller B, no blocks, or blocks off). */
+  const blocksAt = (index: SparseIndex, B: number, from: number): DenseBlocksBlock | null =>
+    (B >= Math.max(from, edgeLanes) && blockLanes ? arena.blocks(index) : null);
   /**
    * The dense blocks the batch-1 backward block kernels run on (vectors over a block's sources:
    * fan-in a multiple of 4), or null (other batches, edge lanes off, no blocks, or blocks off); the
@@ -291,7 +303,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
           [y.byteOffset, xCopies(q, x, I), W.byteOffset, ptr(bias), q.copies, q.fanIn]);
         return;
       }
-      const blocks = blocksAt(index, B);
+      const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
       if (blocks !== null) {
         execBlocks('blockForward', blocks, E * B, blockTileBytes(blocks.fanIn, B) + 8 * blocks.fanIn, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], B);
         return;
@@ -327,7 +339,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
         return;
       }
-      const blocks = blocksAt(index, B);
+      const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
       if (blocks !== null) {
         const M = blocks.targetsPerBlock;
         execBlocks('blockBackwardInput', blocks, E * B, blockTileBytes(M, B) + 8 * M, [dx.byteOffset, dy.byteOffset, W.byteOffset], B);
@@ -366,7 +378,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
           [dW.byteOffset, dy.byteOffset, xCopies(q, x, I), q.copies, q.fanIn]);
         return;
       }
-      const blocks = blocksAt(index, B);
+      const blocks = blocksAt(index, B, BLOCK_BATCHES.weight);
       if (blocks !== null && blocks.fanIn % 4 === 0) {
         execBlocks('blockBackwardWeight', blocks, E * B, blockTileBytes(blocks.fanIn, B), [dW.byteOffset, dy.byteOffset, x.byteOffset], B);
         return;
