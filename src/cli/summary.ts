@@ -9,6 +9,7 @@ import { shapeText } from '../model/layer-spec.js';
 import { denseCost } from '../model/model-cost.js';
 import { isGraphSpec } from '../model/model-spec.js';
 import type { Model } from '../model/model.js';
+import { denseBlocks } from '../topology/dense-blocks.js';
 import type { TrainResult } from '../train/trainer.js';
 
 export interface SummaryInput {
@@ -33,6 +34,18 @@ function describeNetwork(model: Model): string {
   return `${shape}, ${s.paths.source.kind}${seed} paths, ${count}${mlp}, init ${s.init.kind}`;
 }
 
+/**
+ * Per path layer pair of an MLP, its dense blocks (topology/dense-blocks.ts), which the wasm backends
+ * run on the block kernels, or "gather" where the pair has none; null for other models.
+ */
+function describeLayout(model: Model): string | null {
+  if (isGraphSpec(model.spec) || !model.topology) return null;
+  return model.topology.layers.map((c, l) => {
+    const b = denseBlocks(c);
+    return `${l}-${l + 1} ${b === null ? 'gather (no dense blocks)' : `${b.count} dense blocks of ${b.targetsPerBlock}×${b.fanIn}`}`;
+  }).join(', ');
+}
+
 export function formatDuration(seconds: number): string {
   const m = Math.floor(seconds / 60), s = seconds - 60 * m;
   return m > 0 ? `${m} min ${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
@@ -46,6 +59,7 @@ export function printSummary({ model, data, result, input, seconds, out }: Summa
   const densities = model.topology
     ? model.topology.layers.map((c) => pct(c.edges, c.inputs * c.outputs)).join(' / ')
     : '100 % (dense)';
+  const layout = describeLayout(model);
   const trainSeconds = reports.reduce((t, r) => t + r.seconds, 0);
   const samples = reports.reduce((n, r) => n + r.samplesPerSecond * r.seconds, 0);
   const rows: [string, string][] = [
@@ -62,6 +76,7 @@ export function printSummary({ model, data, result, input, seconds, out }: Summa
     ['parameters', `${model.parameterCount.toLocaleString('en-US')}  = ${pct(model.parameterCount, dense.parameters)} of dense ` +
       `${dense.parameters.toLocaleString('en-US')}  (with biases and any batch norm)`],
     ['path density', densities],
+    ...(layout === null ? [] : [['path layout', layout] as [string, string]]),
     ['MACs/sample', `${model.macsPerSample.toLocaleString('en-US')}  vs dense ${dense.macsPerSample.toLocaleString('en-US')}  (${(dense.macsPerSample / model.macsPerSample).toFixed(1)}× fewer)`],
     ['time', `${formatDuration(seconds)} in all, ${formatDuration(trainSeconds)} training, ${Math.round(samples / trainSeconds)} samples/s`],
   ];

@@ -99,6 +99,7 @@ describe('sobolnet CLI', () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/test accuracy\s+\d+\.\d\d %/);
     expect(first.stdout).toMatch(/MACs\/sample\s+[\d,]+\s+vs dense 50,816/);
+    expect(first.stdout).toMatch(/path layout\s+0-1 gather \(no dense blocks\)\n/); // 784 inputs: no blocks
     expect(sobolnet(...small, '--out', b).status).toBe(0);
     expect(readFileSync(b)).toEqual(readFileSync(a));
     const accuracy = /test accuracy\s+(\d+\.\d\d) %/.exec(first.stdout)?.[1];
