@@ -74,13 +74,13 @@ describe('sobolnet with convolutional presets', () => {
     expect(result.accuracy).toBe(result.recordedAccuracy);
   }, 120_000);
 
-  it('prints the channel chain of a preset with its layers, degrees and permutation blocks', () => {
+  it('prints the channel chain of a preset with its layers, degrees, permutation blocks and dense blocks', () => {
     const r = sobolnet('topology', '--arch', 'resnet20', '--dataset', 'cifar10', '--density', '0.25');
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2 + 18);
     expect(lines[0]).toMatch(/^resnet20 on cifar10 \(channels\), sobol, 1024 paths/);
-    expect(lines[8]).toMatch(/^6-7\s+9\.body\.0 conv 3×3\/2 16×32×32 -> 32×16×16\s+16 -> 32\s+128\s+128\s+25\.0 %\s+0\s+4\/4\/4\s+8\/8\/8\s+4\/4 of 32$/);
+    expect(lines[8]).toMatch(/^6-7\s+9\.body\.0 conv 3×3\/2 16×32×32 -> 32×16×16\s+16 -> 32\s+128\s+128\s+25\.0 %\s+0\s+4\/4\/4\s+8\/8\/8\s+4\/4 of 32\s+4 of 8x4$/); // dense blocks: 4 groups of 8 output × 4 input channels
   });
 
   it('shows, given no fan-in, the topology that train builds given none (the same default and hash)', () => {
