@@ -1,5 +1,5 @@
 /**
- * The sparse layer's three kernels on dense blocks (src/topology/dense-blocks.ts): where every
+ * The sparse layer's three kernels on dense blocks (src/kernels/dense-blocks.ts): where every
  * target of a block gathers the same K sources in the same order, a block is a small dense product.
  *
  *   forward         y[T_i]  = bias + sum_k W[T_i][k] · x[S_k]     (i < M targets, k < K sources)

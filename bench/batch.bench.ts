@@ -10,7 +10,7 @@
  *
  * The layer: 4096→4096, fan-in K = 32 (P = K × 4096 plain Sobol' paths, components 0 and 1, units in
  * bit-reversed order, duplicates merged: E = 131,072 edges; 128 dense blocks of 32 × 32,
- * src/topology/dense-blocks.ts). Per backend (default: the first available, i.e. what 'auto' picks;
+ * src/kernels/dense-blocks.ts). Per backend (default: the first available, i.e. what 'auto' picks;
  * wasm backends only) and thread count, per batch B (default 1, 2, 4, 8, 16, 32, 128, 512), these
  * cases timed round-robin:
  *   regular fwd    sparseForward with edge lanes off (the option edgeLaneBatches 0): batch lanes
@@ -34,7 +34,7 @@
  * Writes bench/results/batch.json.
  */
 import type { Floats } from '../src/core/floats.js';
-import { denseBlocks } from '../src/topology/dense-blocks.js';
+import { denseBlocks } from '../src/kernels/dense-blocks.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import { quadIndex } from '../src/kernels/quad-index.js';

@@ -2,7 +2,7 @@
  * How a path layer's training step holds up as the layer grows: n → n, fan-in K = 32, batch 128,
  * n = 1024 … 65536, on the FMA build with 1 and 2 threads, in two schedules, with a roofline per
  * width and schedule:
- * - blocks: the backend as it runs by default. The layer is block-dense (src/topology/dense-blocks.ts:
+ * - blocks: the backend as it runs by default. The layer is block-dense (src/kernels/dense-blocks.ts:
  *   n/K dense K×K blocks up to a relabelling of each side), so at B = 128 it runs the block
  *   kernels (assembly/block-kernels.ts): per block, x's K rows (or dy's M rows) copied into an L1
  *   tile, then two output rows at a time from the tile and packed weight pairs.
@@ -82,7 +82,7 @@
  *
  * Writes bench/results/width.json (each row with its `schedule`).
  */
-import { denseBlocks } from '../src/topology/dense-blocks.js';
+import { denseBlocks } from '../src/kernels/dense-blocks.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
 import type { SparseIndex } from '../src/kernels/kernels.js';
 import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/wasm/create-wasm-kernels.js';

@@ -1,6 +1,6 @@
 /**
  * The memory accesses of a block-dense path layer's training step on the wasm block kernels
- * (assembly/block-kernels.ts, src/topology/dense-blocks.ts), in the kernels' order, fed to an
+ * (assembly/block-kernels.ts, src/kernels/dense-blocks.ts), in the kernels' order, fed to an
  * `AccessSink` (a `CacheHierarchy`, ./cache-model.ts): what the default wasm backend runs from B = 32
  * on a block-dense layer, as ./sparse-step-trace.ts traces the gather kernels it replaces. Rows are
  * B floats (the layout [unit][batch], rowBytes = 4·B, V = B/4 vectors a row); a block g has M
@@ -47,10 +47,10 @@
  * B must be a multiple of 4 (the bench's 128; the overlapping tail vector of other batches is not
  * traced); the backward weight needs K a multiple of 4, as the backend does (else it runs the gather).
  */
-import type { DenseBlocks } from '../../src/topology/dense-blocks.js';
+import type { DenseBlocks } from '../../src/kernels/dense-blocks.js';
 import type { AccessSink } from './sparse-step-trace.js';
 
-/** What the trace reads of a layer's dense blocks (src/topology/dense-blocks.ts `denseBlocks`). */
+/** What the trace reads of a layer's dense blocks (src/kernels/dense-blocks.ts `denseBlocks`). */
 export type BlockLayout = Pick<DenseBlocks, 'count' | 'targetsPerBlock' | 'fanIn' | 'targets' | 'sources'>;
 
 /** Byte addresses of the arrays of a block step in wasm memory. */

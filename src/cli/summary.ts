@@ -9,7 +9,7 @@ import { shapeText } from '../model/layer-spec.js';
 import { denseCost } from '../model/model-cost.js';
 import { isGraphSpec } from '../model/model-spec.js';
 import type { Model } from '../model/model.js';
-import { denseBlocks } from '../topology/dense-blocks.js';
+import { denseBlocks } from '../kernels/dense-blocks.js';
 import type { TrainResult } from '../train/trainer.js';
 
 export interface SummaryInput {
@@ -35,7 +35,7 @@ function describeNetwork(model: Model): string {
 }
 
 /**
- * Per path layer pair of an MLP, its dense blocks (topology/dense-blocks.ts), which the wasm backends
+ * Per path layer pair of an MLP, its dense blocks (kernels/dense-blocks.ts), which the wasm backends
  * run on the block kernels, or "gather" where the pair has none; null for other models.
  */
 function describeLayout(model: Model): string | null {

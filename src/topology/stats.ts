@@ -6,7 +6,7 @@
  * Shape legend: P paths, L layers, I inputs, O outputs, E edges.
  */
 import type { Topology } from './build-topology.js';
-import { denseBlocks } from './dense-blocks.js';
+import { denseBlocks } from '../kernels/dense-blocks.js';
 import { pairUnitLayers } from './path-units.js';
 import { pathsOfPair } from './resolve-spec.js';
 import { permutationBlocks } from './permutation-blocks.js';

@@ -6,7 +6,7 @@ import {
 } from '../../bench/lib/block-step-trace.js';
 import { CacheHierarchy, steadyStateCounts } from '../../bench/lib/cache-model.js';
 import type { AccessSink } from '../../bench/lib/sparse-step-trace.js';
-import { denseBlocks } from '../../src/topology/dense-blocks.js';
+import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
 
 interface Access { core: number; address: number; bytes: number; write: boolean }

@@ -1,5 +1,5 @@
 /**
- * Dense blocks (src/topology/dense-blocks.ts) and the block kernels (assembly/block-kernels.ts): which
+ * Dense blocks (src/kernels/dense-blocks.ts) and the block kernels (assembly/block-kernels.ts): which
  * layers are block-dense, that the blocks name exactly the layer's edges in gather and transpose
  * order, and that the block kernels give the gather kernels' bits (the backend with `denseBlocks`
  * off) on both builds, on 1, 2 and 3 threads with every job split, at awkward batches (4, 5, 19,
@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
-import { denseBlocks } from '../../src/topology/dense-blocks.js';
+import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 import type { Kernels, SparseIndex } from '../../src/kernels/kernels.js';
 import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';

@@ -57,7 +57,7 @@ export interface WasmKernelsOptions {
   /** The gathered array's bytes above which the windowed split runs; default WINDOW_SPLIT_MIN_BYTES (0: always). */
   readonly windowSplitMinBytes?: number;
   /**
-   * Block-dense layers run the block kernels (assembly/block-kernels.ts, topology/dense-blocks.ts)
+   * Block-dense layers run the block kernels (assembly/block-kernels.ts, kernels/dense-blocks.ts)
    * from the batches of BLOCK_BATCHES on, and the batch-1 input and weight gradients. Default true;
    * false keeps the gather kernels (the width and batch benches time the two schedules against each
    * other). From batch 4 the results are the same bits.

@@ -15,7 +15,7 @@
 import { check, checkInt } from '../../core/errors.js';
 import type { Floats } from '../../core/floats.js';
 import type { SparseIndex } from '../kernels.js';
-import { blockOfTargets, denseBlocks } from '../../topology/dense-blocks.js';
+import { blockOfTargets, denseBlocks } from '../dense-blocks.js';
 import { quadBlocks, quadCopies, quadIndex, quadSwizzleMasks, swizzleMasks } from '../quad-index.js';
 import { csrBounds } from './partition.js';
 import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
@@ -78,7 +78,7 @@ export interface QuadIndexBlock {
   readonly run: number;
 }
 
-/** A layer's dense blocks in wasm memory (topology/dense-blocks.ts), for the block kernels. */
+/** A layer's dense blocks in wasm memory (kernels/dense-blocks.ts), for the block kernels. */
 export interface DenseBlocksBlock {
   readonly count: number; // G
   readonly targetsPerBlock: number; // M
@@ -224,7 +224,7 @@ export class WasmArena {
 
   /**
    * The dense blocks of `index` in this memory, or null when the layer is not block-dense (found once
-   * per index object, on the first call that could use them; topology/dense-blocks.ts).
+   * per index object, on the first call that could use them; kernels/dense-blocks.ts).
    */
   blocks(index: SparseIndex): DenseBlocksBlock | null {
     const known = this.blockIndices.get(index);

@@ -30,7 +30,7 @@
  * Shape legend: O targets, I sources, G blocks, M targets and K sources per block (O = G·M,
  * I = G·K), E = O·K edges.
  */
-import type { SparseIndex } from '../kernels/kernels.js';
+import type { SparseIndex } from './kernels.js';
 
 /** A layer's dense blocks: targets[G·M] and sources[G·K], block-major, each in gather order. */
 export interface DenseBlocks {
