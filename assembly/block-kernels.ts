@@ -7,13 +7,16 @@
  *   weight gradient W'[T_i][k] =     sum_b dy[T_i][b] · x[S_k][b]
  *
  * A block first copies the rows it reads many times into a tile (x's K rows; for the input
- * gradient dy's M rows and the block's M·K weights): 4·K·B bytes, 16 KiB at K = 32, B = 128, that
- * stay in L1 while the block runs and sit at consecutive addresses (the block's rows of x lie at
- * strides that map them to few L1 sets: Sobol' blocks differ in the high bits of a row index).
- * Then two output rows advance together over a chunk of 4 vectors: per step, two weights and 4
- * vectors of the tile feed 8 multiply-adds into 8 independent sums, where the gather
+ * gradient dy's M rows): 4·K·B bytes, 16 KiB at K = 32, B = 128, that stay in L1 while the block
+ * runs and sit at consecutive addresses (the block's rows of x lie at strides that map them to few
+ * L1 sets: Sobol' blocks differ in the high bits of a row index). Then two output rows advance
+ * together over a chunk of 4 vectors: per step, two weights (packed side by side for the pair) and
+ * 4 vectors of the tile feed 8 multiply-adds into 8 independent sums, where the gather
  * (gather-rows.ts) loads a row index, its address and 6 vectors for 6 multiply-adds. Each x row is
- * read from memory once per call, not once per target that gathers it.
+ * read from memory once per call, not once per target that gathers it. The weight gradient runs
+ * 2 targets × 4 sources of dot products on a vector-major tile (at B = 512 that tile, 64 KiB at a
+ * 512-byte stride per source quad, no longer stays in L1, and it runs at about the gather's speed).
+ * Which batches run which kernel: BLOCK_BATCHES in src/kernels/wasm/create-wasm-kernels.ts.
  *
  * Every element sums exactly what the gather kernels sum, in the same order (bias, then the edges
  * in gather order; the input gradient over the transpose's order; the weight gradient one vector
