@@ -142,3 +142,36 @@ describe('the block kernels give the gather kernels\' bits (at B = 1 the weight 
     });
   }
 });
+
+describe('which kernels the backend runs', () => {
+  /** The names of the block kernels k's arena runs while `body` runs (its kernels wrapped to count calls). */
+  function blockCalls(k: WasmKernels, body: () => void): string[] {
+    const exports = k.arena.kernels as unknown as Record<string, (...args: number[]) => void>;
+    const names = ['blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockBackwardInputOne', 'blockBackwardWeightOne'];
+    const saved = names.map((n) => exports[n]);
+    const called: string[] = [];
+    names.forEach((n, i) => (exports[n] = (...args: number[]) => {
+      called.push(n);
+      saved[i](...args);
+    }));
+    try {
+      body();
+    } finally {
+      names.forEach((n, i) => (exports[n] = saved[i]));
+    }
+    return called;
+  }
+
+  it('runs the block kernels on a block-dense layer from the batches of BLOCK_BATCHES, and the gather elsewhere', () => {
+    const [k] = blockBackends[0]; // one thread: every kernel on the calling thread's instance
+    const dense = layer([64, 64], 8, { kind: 'sobol' });
+    const walks = layer([64, 64], 8, { kind: 'random-walk', seed: 1 });
+    const step = (index: SparseIndex, B: number, on: Kernels = k) => () => runAll(on, index, B, 1);
+    expect(blockCalls(k, step(dense, 32))).toEqual(['blockForward', 'blockForward', 'blockBackwardInput', 'blockBackwardWeight']);
+    expect(blockCalls(k, step(dense, 16))).toEqual(['blockBackwardInput', 'blockBackwardWeight']); // forward from 32
+    expect(blockCalls(k, step(dense, 4))).toEqual(['blockBackwardInput']); // weight gradient from 16
+    expect(blockCalls(k, step(dense, 1))).toEqual(['blockBackwardInputOne', 'blockBackwardWeightOne']); // forward on quads
+    expect(blockCalls(k, step(walks, 32))).toEqual([]);
+    expect(blockCalls(gatherBackends[0], step(dense, 32, gatherBackends[0]))).toEqual([]); // denseBlocks: false
+  });
+});
