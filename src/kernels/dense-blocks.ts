@@ -13,10 +13,10 @@
  * Why Sobol' paths have it (test/kernels/block-kernels.test.ts checks it on generated layers):
  * between two layers of the same power-of-two width n, with P = K·n paths and K a power of two,
  * store every unit at the index r of the first path that visits it (a relabelling). Path k·n + r
- * then joins row r + P_l k to row r + P_{l+1} k, sums over GF(2) with k and r read as bit vectors:
+ * then joins row r + A_l k to row r + A_{l+1} k (sums over GF(2), k and r read as bit vectors):
  * the top digits of a Sobol' component are linear in the path's digits, and upper triangular in its
  * low ones (topology/window-spread.ts). So target t gathers from t + C k, k = 0 .. K-1, where
- * C = P_l + P_{l+1}: the set t + S, S = {C k} a linear subspace. Targets t and t' gather the same
+ * C = A_l + A_{l+1}: the set t + S, S = {C k} a linear subspace. Targets t and t' gather the same
  * sources exactly when t + t' lies in S: the cosets of S are the blocks, with M = K = |S| where C
  * has full rank. The same holds in any storage order (a relabelling moves whole blocks), under a
  * digital shift (it adds a constant) and under Owen scrambling on such layers (it renames the units:
