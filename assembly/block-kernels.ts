@@ -29,7 +29,8 @@
  * against the kernels as they are: 1.00 ± 0.05× at n = 4096, 16384 and 65536; the same for the next
  * block's rows between this block's pairs: 0.9-1.0×; the weight gradient on the chunk-major tile of
  * the other two kernels: no faster than the gather's weight gradient, where the vector-major tile
- * gives 1.4-1.6× it. Tried in separate runs, so on this VM's moving states not a clean A/B: two
+ * gives 1.4-1.6× it. Its dot products are simd.ts's `dots2x4`, which the dense weight gradient
+ * runs on x in place (one loop, the strides as arguments; the tile's rows 16 bytes apart). Tried in separate runs, so on this VM's moving states not a clean A/B: two
  * steps per iteration in `pair4` (slower), and a first version that read the weights in place
  * from W's rows and kept the tile in row order (about 22 GFLOP/s for the 1024 forward, where this
  * one reached 26-30 in other runs).
@@ -40,7 +41,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, hsum4, madd, tailMask } from './simd';
+import { biasAt, dots2x4, madd } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p. */
 function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -224,63 +225,6 @@ export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: 
   }
 }
 
-/**
- * The 8 dot products over the batch of rows g0, g1 (two targets' dy) with the tile's 4 rows from xp
- * (copyRowsByVector: vector v of the 4 rows is the 64 bytes at xp + v·vectorBytes), each as dot4 /
- * dotRow reduce (one vector sum in vector order, the masked tail, hsum), stored as 4 floats at out0
- * and at out1. B >= 4.
- */
-function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, vectorBytes: usize, B: i32): void {
-  const zero = f32x4.splat(0);
-  let a0 = zero;
-  let a1 = zero;
-  let a2 = zero;
-  let a3 = zero;
-  let b0 = zero;
-  let b1 = zero;
-  let b2 = zero;
-  let b3 = zero;
-  const full = (<usize>B >> 2) << 4;
-  let xo = xp;
-  for (let o: usize = 0; o < full; o += 16) {
-    const u = v128.load(g0 + o);
-    const w = v128.load(g1 + o);
-    const x0 = v128.load(xo);
-    const x1 = v128.load(xo, 16);
-    const x2 = v128.load(xo, 32);
-    const x3 = v128.load(xo, 48);
-    a0 = madd(u, x0, a0);
-    a1 = madd(u, x1, a1);
-    a2 = madd(u, x2, a2);
-    a3 = madd(u, x3, a3);
-    b0 = madd(w, x0, b0);
-    b1 = madd(w, x1, b1);
-    b2 = madd(w, x2, b2);
-    b3 = madd(w, x3, b3);
-    xo += vectorBytes;
-  }
-  if ((B & 3) != 0) {
-    const o = <usize>(B - 4) << 2;
-    const m = tailMask(B & 3);
-    const u = v128.load(g0 + o);
-    const w = v128.load(g1 + o);
-    const x0 = v128.load(xo);
-    const x1 = v128.load(xo, 16);
-    const x2 = v128.load(xo, 32);
-    const x3 = v128.load(xo, 48);
-    a0 = f32x4.add(a0, v128.and(f32x4.mul(u, x0), m));
-    a1 = f32x4.add(a1, v128.and(f32x4.mul(u, x1), m));
-    a2 = f32x4.add(a2, v128.and(f32x4.mul(u, x2), m));
-    a3 = f32x4.add(a3, v128.and(f32x4.mul(u, x3), m));
-    b0 = f32x4.add(b0, v128.and(f32x4.mul(w, x0), m));
-    b1 = f32x4.add(b1, v128.and(f32x4.mul(w, x1), m));
-    b2 = f32x4.add(b2, v128.and(f32x4.mul(w, x2), m));
-    b3 = f32x4.add(b3, v128.and(f32x4.mul(w, x3), m));
-  }
-  v128.store(out0, hsum4(a0, a1, a2, a3));
-  v128.store(out1, hsum4(b0, b1, b2, b3));
-}
-
 // dW[E] (gather order) <- dy[O,B], x[I,B]; blocks of parts [p0, p1) of T; K a multiple of 4. Tile: 64·K·ceil(B/16) bytes.
 export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dW: usize, dy: usize, x: usize,
   blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
@@ -299,7 +243,9 @@ export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K:
         const g1r = dy + <usize>t1 * rowBytes;
         for (let k = 0; k < K; k += 4) {
           const o = <usize>k << 2;
-          dots2x4(dW + <usize>t0 * wRow + o, dW + <usize>t1 * wRow + o, g0, g1r, tile + (<usize>k << 4), vectorBytes, B);
+          const xp = tile + (<usize>k << 4); // vector v of sources k .. k+3: one 64-byte line at xp + v·vectorBytes
+          dots2x4(dW + <usize>t0 * wRow + o, dW + <usize>t1 * wRow + o, g0, g1r, xp, xp + <usize>(B >> 2) * vectorBytes, 16,
+            vectorBytes, B);
         }
       }
     }

@@ -14,7 +14,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, hsum4, madd, madd1, sumRow, tailMask } from './simd';
+import { biasAt, dotRow, dots2x4, madd, madd1, sumRow } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
@@ -203,72 +203,22 @@ export function denseGather(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias
   }
 }
 
-/**
- * dW[o, i..i+3] and dW[o+1, i..i+3] (dw points at dW[o, i]); g = dy[o], xr = x[i], rows rowBytes
- * apart. One accumulator per element: vectors in order, then the masked tail, then the pairwise
- * sum of `hsum4` (the order of `dotRow`), stored as one vector per row.
- */
-function dots2x4(dw: usize, dwRow: usize, g: usize, xr: usize, rowBytes: usize, B: i32): void {
-  const zero = f32x4.splat(0);
-  let a0 = zero;
-  let a1 = zero;
-  let a2 = zero;
-  let a3 = zero;
-  let c0 = zero;
-  let c1 = zero;
-  let c2 = zero;
-  let c3 = zero;
-  let b = 0;
-  for (; b + 4 <= B; b += 4) {
-    const o = <usize>b << 2;
-    const g0 = v128.load(g + o);
-    const g1 = v128.load(g + rowBytes + o);
-    const x0 = v128.load(xr + o);
-    const x1 = v128.load(xr + rowBytes + o);
-    const x2 = v128.load(xr + 2 * rowBytes + o);
-    const x3 = v128.load(xr + 3 * rowBytes + o);
-    a0 = madd(g0, x0, a0);
-    a1 = madd(g0, x1, a1);
-    a2 = madd(g0, x2, a2);
-    a3 = madd(g0, x3, a3);
-    c0 = madd(g1, x0, c0);
-    c1 = madd(g1, x1, c1);
-    c2 = madd(g1, x2, c2);
-    c3 = madd(g1, x3, c3);
-  }
-  if (b < B) {
-    const o = <usize>(B - 4) << 2;
-    const m = tailMask(B - b);
-    const g0 = v128.load(g + o);
-    const g1 = v128.load(g + rowBytes + o);
-    const x0 = v128.load(xr + o);
-    const x1 = v128.load(xr + rowBytes + o);
-    const x2 = v128.load(xr + 2 * rowBytes + o);
-    const x3 = v128.load(xr + 3 * rowBytes + o);
-    a0 = f32x4.add(a0, v128.and(f32x4.mul(g0, x0), m));
-    a1 = f32x4.add(a1, v128.and(f32x4.mul(g0, x1), m));
-    a2 = f32x4.add(a2, v128.and(f32x4.mul(g0, x2), m));
-    a3 = f32x4.add(a3, v128.and(f32x4.mul(g0, x3), m));
-    c0 = f32x4.add(c0, v128.and(f32x4.mul(g1, x0), m));
-    c1 = f32x4.add(c1, v128.and(f32x4.mul(g1, x1), m));
-    c2 = f32x4.add(c2, v128.and(f32x4.mul(g1, x2), m));
-    c3 = f32x4.add(c3, v128.and(f32x4.mul(g1, x3), m));
-  }
-  v128.store(dw, hsum4(a0, a1, a2, a3));
-  v128.store(dw + dwRow, hsum4(c0, c1, c2, c3));
-}
-
 // dW[O,I] <- dy[O,B], x[I,B]; rows o in [o0, o1)
 export function denseBackwardWeight(o0: i32, o1: i32, dW: usize, dy: usize, x: usize, I: i32, B: i32): void {
   const rowBytes = <usize>B << 2;
   const dwRow = <usize>I << 2;
+  const tail = <usize>(B - 4) << 2; // the overlapping last vector of a row
   let o = o0;
   if (B >= 4) {
     for (; o + 2 <= o1; o += 2) {
       const g = dy + <usize>o * rowBytes;
       const dw = dW + <usize>o * dwRow;
       let i = 0;
-      for (; i + 4 <= I; i += 4) dots2x4(dw + (<usize>i << 2), dwRow, g, x + <usize>i * rowBytes, rowBytes, B);
+      // dW[o, i..i+3] and dW[o+1, i..i+3] from dy's rows o, o+1 and x's rows i..i+3 in place
+      for (; i + 4 <= I; i += 4) {
+        const xr = x + <usize>i * rowBytes;
+        dots2x4(dw + (<usize>i << 2), dw + dwRow + (<usize>i << 2), g, g + rowBytes, xr, xr + tail, rowBytes, 16, B);
+      }
       for (; i < I; i++) {
         const xr = x + <usize>i * rowBytes;
         store<f32>(dw + (<usize>i << 2), dotRow(g, xr, B));

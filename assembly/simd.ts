@@ -97,6 +97,68 @@ export function dotRow(a: usize, c: usize, B: i32): f32 {
   return hsum(acc);
 }
 
+/**
+ * The 8 dot products over the batch of rows g0, g1 (two rows of dy) with 4 rows of x: vector v of
+ * x's row j at xp + j·xRow + v·xVector, and where B % 4 != 0 the overlapping tail vector (lanes
+ * B-4 .. B-1) of row j at xTail + j·xRow. Each is reduced as `dotRow` does (one vector sum, vectors
+ * in order, then the masked tail, then `hsum4`'s pairwise sum), stored as 4 floats at out0 and at
+ * out1. The dense weight gradient reads x in place (xRow = row bytes, xVector = 16); the block
+ * weight gradient a vector-major tile (xRow = 16, xVector = K·16). B >= 4.
+ */
+export function dots2x4(out0: usize, out1: usize, g0: usize, g1: usize, xp: usize, xTail: usize, xRow: usize, xVector: usize,
+  B: i32): void {
+  const zero = f32x4.splat(0);
+  let a0 = zero;
+  let a1 = zero;
+  let a2 = zero;
+  let a3 = zero;
+  let b0 = zero;
+  let b1 = zero;
+  let b2 = zero;
+  let b3 = zero;
+  const full = (<usize>B >> 2) << 4;
+  const r2 = xRow << 1;
+  const r3 = xRow * 3;
+  let xo = xp;
+  for (let o: usize = 0; o < full; o += 16) {
+    const u = v128.load(g0 + o);
+    const w = v128.load(g1 + o);
+    const x0 = v128.load(xo);
+    const x1 = v128.load(xo + xRow);
+    const x2 = v128.load(xo + r2);
+    const x3 = v128.load(xo + r3);
+    a0 = madd(u, x0, a0);
+    a1 = madd(u, x1, a1);
+    a2 = madd(u, x2, a2);
+    a3 = madd(u, x3, a3);
+    b0 = madd(w, x0, b0);
+    b1 = madd(w, x1, b1);
+    b2 = madd(w, x2, b2);
+    b3 = madd(w, x3, b3);
+    xo += xVector;
+  }
+  if ((B & 3) != 0) {
+    const o = <usize>(B - 4) << 2;
+    const m = tailMask(B & 3);
+    const u = v128.load(g0 + o);
+    const w = v128.load(g1 + o);
+    const x0 = v128.load(xTail);
+    const x1 = v128.load(xTail + xRow);
+    const x2 = v128.load(xTail + r2);
+    const x3 = v128.load(xTail + r3);
+    a0 = f32x4.add(a0, v128.and(f32x4.mul(u, x0), m));
+    a1 = f32x4.add(a1, v128.and(f32x4.mul(u, x1), m));
+    a2 = f32x4.add(a2, v128.and(f32x4.mul(u, x2), m));
+    a3 = f32x4.add(a3, v128.and(f32x4.mul(u, x3), m));
+    b0 = f32x4.add(b0, v128.and(f32x4.mul(w, x0), m));
+    b1 = f32x4.add(b1, v128.and(f32x4.mul(w, x1), m));
+    b2 = f32x4.add(b2, v128.and(f32x4.mul(w, x2), m));
+    b3 = f32x4.add(b3, v128.and(f32x4.mul(w, x3), m));
+  }
+  v128.store(out0, hsum4(a0, a1, a2, a3));
+  v128.store(out1, hsum4(b0, b1, b2, b3));
+}
+
 // exp on [-87, 88]: 2^n * p(r), n = round(x / ln 2), r = x - n ln 2 in two parts (Cody–Waite), p the
 // degree-7 minimax polynomial of Cephes' expf. About 1 ulp; the vector and scalar forms below run
 // the very same operations, so a sample gives the same bits on either path.
