@@ -34,7 +34,7 @@ interface TopologyOptions extends PathOptions {
 
 export function registerTopology(program: Command): void {
   const command = program.command('topology')
-    .description('build a path topology and report edges, density, duplicates, degrees and the permutation check')
+    .description('build a path topology and report edges, density, duplicates, degrees, the permutation check and the dense blocks')
     .option('--widths <list>', 'layer widths of the path layers, e.g. 1024-1024-1024', parseWidths)
     .addOption(new Option('--arch <name>', 'instead of --widths: the path layers of a convolutional preset (units are channels)')
       .choices(ARCHITECTURES.filter((a) => a !== 'mlp')))
