@@ -41,7 +41,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, madd } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p. */
 function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -252,20 +252,27 @@ export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K:
   }
 }
 
-// ---- Batch 1, the two backward kernels (K a multiple of 4). The weight gradient first gathers x
-// block by block (`blockGatherOne`: xt[g·K + k] = x[S_gk], I floats), then writes each target's row
-// of dW, dy[t] times its block's K-vector, targets in storage order (dW streams in order); the same
-// products as the quad kernels, so the same bits. The input gradient runs block by block (its sums
-// need a block's targets together): per block one K-vector, the sum over the block's targets in
-// ascending order of W's row times dy, a plain multiply-add chain per source, then stored to the
-// block's sources. Measured on 4096 → 4096, K = 32, one thread, FMA build, against the quad kernels
-// in the same process (medians of 15, six runs at 1024, 4096 and 16384): input gradient 1.3-2.7×
-// as fast (39-41 against 71-73 µs at 4096), weight gradient 1.0-1.1×.
+// ---- Batch 1 (K a multiple of 4). The forward and the weight gradient first gather x block by
+// block (`blockGatherOne`: xt[g·K + k] = x[S_gk], I floats, on the calling thread). The forward then
+// runs four consecutive targets at a time, W read in storage order (one stream): per target one
+// vector accumulator over its row of W times its block's K-vector, then `hsum4` and the bias. The
+// weight gradient writes each target's row of dW, dy[t] times its block's K-vector, targets in
+// storage order (dW streams in order). Both compute the quad kernels' products in the quads' order
+// (lane j of a target's accumulator sums slots j, j + 4, ... ascending, then (0 + 1) + (2 + 3)), so
+// the same bits. The input gradient runs block by block (its sums need a block's targets
+// together): per block one K-vector, the sum over the block's targets in ascending order of W's row
+// times dy, a plain multiply-add chain per source, then stored to the block's sources.
 //
-// The forward stays on the quads: a block forward (x gathered block by block, each target's row of W
-// times its block's vector, four targets at once, the quads' order of sums and so their bits) ran at
-// 0.87-1.12× the quads' speed (in block order 0.9×, as two streams of W side by side 0.8×): no gain
-// to pay for a second batch-1 forward.
+// Measured on 4096 → 4096, K = 32, one thread, FMA build, against the quad kernels in the same
+// process (medians of 15, six runs at 1024, 4096 and 16384): input gradient 1.3-2.7× as fast (39-41
+// against 71-73 µs at 4096), weight gradient 1.0-1.1×. The forward (medians of 21, eight runs at
+// 4096, 2026-11-30): the kernel 19.5-23.7 µs against the quads' 25.9-30.3, plus the gather's 1.5 µs
+// against the copies' 3.7-4.0. What made it faster is the inner loop unrolled four steps (16
+// multiply-adds an iteration, constant offsets): with one step an iteration it took as long as the
+// quads (26.1 against 28.2 µs), with two 31 against 41 (a slow VM state), with eight 22.6-23.7
+// against four's 19.5-21.6. V8 pays a fixed cost per loop iteration (the back edge's interrupt check
+// and the induction update) that the short rows (K = 32: 8 vectors) do not hide. The first block
+// forward (in block order, W's rows in four streams) ran at 0.87-1.12× the quads.
 
 /** xt[g·K + k] = x[S_gk] for blocks [g0, g1): x gathered block by block (K a multiple of 4). */
 export function blockGatherOne(g0: i32, g1: i32, xt: usize, x: usize, blockSources: usize, K: i32): void {
@@ -279,6 +286,63 @@ export function blockGatherOne(g0: i32, g1: i32, xt: usize, x: usize, blockSourc
   }
 }
 
+// y[O] <- xt (blockGatherOne), W[E] (gather order), bias[O] | 0, blockOf[O]; B = 1, K a multiple of 4; targets [t0, t1),
+// t0 a multiple of 4 (the rest one at a time)
+export function blockForwardOne(t0: i32, t1: i32, K: i32, y: usize, xt: usize, W: usize, bias: usize, blockOf: usize): void {
+  const wRow = <usize>K << 2;
+  let t = t0;
+  for (; t + 4 <= t1; t += 4) {
+    const w0 = W + <usize>t * wRow;
+    const w1 = w0 + wRow;
+    const w2 = w1 + wRow;
+    const w3 = w2 + wRow;
+    const b = blockOf + (<usize>t << 2);
+    const x0 = xt + <usize>load<i32>(b) * wRow;
+    const x1 = xt + <usize>load<i32>(b, 4) * wRow;
+    const x2 = xt + <usize>load<i32>(b, 8) * wRow;
+    const x3 = xt + <usize>load<i32>(b, 12) * wRow;
+    let a0 = f32x4.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let o: usize = 0;
+    for (; o + 64 <= wRow; o += 64) {
+      a0 = madd(v128.load(w0 + o), v128.load(x0 + o), a0);
+      a1 = madd(v128.load(w1 + o), v128.load(x1 + o), a1);
+      a2 = madd(v128.load(w2 + o), v128.load(x2 + o), a2);
+      a3 = madd(v128.load(w3 + o), v128.load(x3 + o), a3);
+      a0 = madd(v128.load(w0 + o, 16), v128.load(x0 + o, 16), a0);
+      a1 = madd(v128.load(w1 + o, 16), v128.load(x1 + o, 16), a1);
+      a2 = madd(v128.load(w2 + o, 16), v128.load(x2 + o, 16), a2);
+      a3 = madd(v128.load(w3 + o, 16), v128.load(x3 + o, 16), a3);
+      a0 = madd(v128.load(w0 + o, 32), v128.load(x0 + o, 32), a0);
+      a1 = madd(v128.load(w1 + o, 32), v128.load(x1 + o, 32), a1);
+      a2 = madd(v128.load(w2 + o, 32), v128.load(x2 + o, 32), a2);
+      a3 = madd(v128.load(w3 + o, 32), v128.load(x3 + o, 32), a3);
+      a0 = madd(v128.load(w0 + o, 48), v128.load(x0 + o, 48), a0);
+      a1 = madd(v128.load(w1 + o, 48), v128.load(x1 + o, 48), a1);
+      a2 = madd(v128.load(w2 + o, 48), v128.load(x2 + o, 48), a2);
+      a3 = madd(v128.load(w3 + o, 48), v128.load(x3 + o, 48), a3);
+    }
+    for (; o < wRow; o += 16) {
+      a0 = madd(v128.load(w0 + o), v128.load(x0 + o), a0);
+      a1 = madd(v128.load(w1 + o), v128.load(x1 + o), a1);
+      a2 = madd(v128.load(w2 + o), v128.load(x2 + o), a2);
+      a3 = madd(v128.load(w3 + o), v128.load(x3 + o), a3);
+    }
+    let s = hsum4(a0, a1, a2, a3);
+    if (bias != 0) s = f32x4.add(s, v128.load(bias + (<usize>t << 2)));
+    v128.store(y + (<usize>t << 2), s);
+  }
+  for (; t < t1; t++) {
+    const w = W + <usize>t * wRow;
+    const x = xt + <usize>load<i32>(blockOf + (<usize>t << 2)) * wRow;
+    let a = f32x4.splat(0);
+    for (let o: usize = 0; o < wRow; o += 16) a = madd(v128.load(w + o), v128.load(x + o), a);
+    store<f32>(y + (<usize>t << 2), hsum(a) + biasAt(bias, t));
+  }
+}
+
 // dW[E] (gather order) <- dy[O], xt (blockGatherOne), blockOf[O]; B = 1, K a multiple of 4; targets [t0, t1)
 export function blockBackwardWeightOne(t0: i32, t1: i32, K: i32, dW: usize, dy: usize, xt: usize, blockOf: usize): void {
   const wRow = <usize>K << 2;
@@ -286,7 +350,14 @@ export function blockBackwardWeightOne(t0: i32, t1: i32, K: i32, dW: usize, dy: 
     const d = v128.load32_splat(dy + (<usize>t << 2));
     const x = xt + <usize>load<i32>(blockOf + (<usize>t << 2)) * wRow;
     const w = dW + <usize>t * wRow;
-    for (let o: usize = 0; o < wRow; o += 16) v128.store(w + o, f32x4.mul(d, v128.load(x + o)));
+    let o: usize = 0;
+    for (; o + 64 <= wRow; o += 64) { // four vectors an iteration (see the forward)
+      v128.store(w + o, f32x4.mul(d, v128.load(x + o)));
+      v128.store(w + o, f32x4.mul(d, v128.load(x + o, 16)), 16);
+      v128.store(w + o, f32x4.mul(d, v128.load(x + o, 32)), 32);
+      v128.store(w + o, f32x4.mul(d, v128.load(x + o, 48)), 48);
+    }
+    for (; o < wRow; o += 16) v128.store(w + o, f32x4.mul(d, v128.load(x + o)));
   }
 }
 

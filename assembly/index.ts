@@ -18,4 +18,4 @@ export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgP
 export { gatherBatch } from './batch-kernels';
 export { quadCopies, sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';
 export { blockBackwardInput, blockBackwardInputOne, blockBackwardWeight, blockBackwardWeightOne, blockForward,
-  blockGatherOne } from './block-kernels';
+  blockForwardOne, blockGatherOne } from './block-kernels';

@@ -1,10 +1,10 @@
 /**
  * A path layer across batch sizes: the wasm sparse kernels in each schedule the backend has, forward,
  * input and weight gradients and training step, per sample. The backend as it runs by default
- * (lanes over a unit's edges below EDGE_LANE_BATCHES, at batch 1 the quad kernels where the layer
- * has quad structure, as this one has, and on a block-dense layer, as this one is, the block kernels
- * from the batches of BLOCK_BATCHES: forward 32, input gradient 4, weight gradient 16, and the batch-1
- * input and weight gradients) against its twins with one schedule forced.
+ * (lanes over a unit's edges below EDGE_LANE_BATCHES; on a block-dense layer, as this one is, the
+ * block kernels at batch 1 and from the batches of BLOCK_BATCHES: forward 32, input gradient 4,
+ * weight gradient 16; at batch 1 on other layers with quad structure the quad kernels) against its
+ * twins with one schedule forced.
  *
  *   npm run bench:batch [-- --quick] [-- --backends wasm-fma-threads --threads 1,2 --batches 1,2,4]
  *
@@ -16,21 +16,22 @@
  *   regular fwd    sparseForward with edge lanes off (the option edgeLaneBatches 0): batch lanes
  *                  (the gather kernels, a scalar chain per sample) below B = 4, the block kernels
  *                  (assembly/block-kernels.ts) from BLOCK_BATCHES (forward 32, dx 4, dW 16)
- *   gather fwd     (B >= 4 only) sparseForward with the blocks off (the option denseBlocks false):
- *                  the batch-lane gather kernels, every target gathering its K rows of x
+ *   gather fwd     (B = 1 and B >= 4) sparseForward with the blocks off (the option denseBlocks false):
+ *                  the batch-lane gather kernels, every target gathering its K rows of x; at B = 1
+ *                  the quad kernels (assembly/quad-kernels.ts)
  *   edge fwd       (B = 1 only) sparseForward with edge lanes, quad and block kernels off (the options
  *                  quadKernels false, denseBlocks false)
- *   small fwd      sparseForward as the backend runs it (at B = 1 the forward on quads and the input
- *                  and weight gradients on blocks, edge lanes below EDGE_LANE_BATCHES, blocks from BLOCK_BATCHES:
- *                  there the same kernels as regular)
+ *   small fwd      sparseForward as the backend runs it (at B = 1 on blocks, edge lanes at B = 2 and 3,
+ *                  blocks from BLOCK_BATCHES: there the same kernels as regular)
  *   … dx, … dW     sparseBackwardInput, sparseBackwardWeight alone, on each path
  *   … step         sparseForward + sparseBackward on each path (small step: what PathLinear runs)
  * Columns: µs per call and per sample (medians), GFLOP/s (2 FLOPs per multiply-add: forward, dx and dW
  * 2·E·B each, step 6·E·B; bias adds not counted), % of the 128-bit SIMD ceiling measured here (per core × threads;
  * the -fma backends against the FMA ceiling), the speed-up over regular, the blocks' speed-up over
- * the gather (gather µs ÷ this path's µs, on the paths that run blocks), which kernels run (blocks,
+ * the gather (gather µs ÷ this path's µs, on the paths that run blocks; at B = 1 over the quads), which kernels run (blocks,
  * batch lanes, edge lanes or quads), and the forward's error against regular (the blocks and the
- * gather give the same bits: 0; edge lanes and quads sum in another order).
+ * gather give the same bits: 0, and at B = 1 the blocks and the quads; edge lanes and quads sum in
+ * another order than the batch lanes).
  * Writes bench/results/batch.json.
  */
 import type { Floats } from '../src/core/floats.js';
@@ -66,7 +67,7 @@ interface Row {
   /** The gather's µs over this path's where this path runs the blocks (B >= 4), else null. */
   blocksSpeedupOverGather: number | null;
 }
-type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'quads fwd, blocks dx dW' | 'blocks, gather fwd' | 'blocks dx, gather fwd dW';
+type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'blocks, gather fwd' | 'blocks dx, gather fwd dW';
 
 /** max |a - b| / max |b|. */
 function relError(a: Floats, b: Floats): number {
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   const machine = printHeader(`sobolnet path layer ${N}→${N}, K = ${K}, across batch sizes${args.quick ? ' (QUICK: few repeats, not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin over the cases of a batch`,
     `backends: ${configs.map((c) => c.label).join(', ')} (from ${selectorSource}); batches ${batches.join(', ')}`,
-    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}, quad kernels at B = 1 where the layer has quad structure, block kernels on block-dense layers from B = ${BLOCK_BATCHES.forward} (forward), ${BLOCK_BATCHES.input} (dx), ${BLOCK_BATCHES.weight} (dW)`,
+    `the wasm backends run edge lanes below B = ${EDGE_LANE_BATCHES}; block kernels on block-dense layers at B = 1 and from B = ${BLOCK_BATCHES.forward} (forward), ${BLOCK_BATCHES.input} (dx), ${BLOCK_BATCHES.weight} (dW); quad kernels at B = 1 on other layers with quad structure`,
   ]);
   const ceiling = await measureSimdCeiling(args);
   const fmaCeiling = configs.some((c) => c.backend.includes('fma')) ? await measureSimdCeiling(args, 20, true) : null;
@@ -121,9 +122,8 @@ async function main(): Promise<void> {
     /** The kernels path p runs at batch B. */
     const runsOf = (p: PathKind, B: number, kind: Kind): Runs => {
       if (p === 'edge') return 'edge lanes';
-      // batch 1 on a block-dense layer: the forward on quads, the input and weight gradients on blocks
-      if (p === 'small' && B === 1 && blocks) return kind === 'fwd' ? 'quads' : kind === 'step' ? 'quads fwd, blocks dx dW' : 'blocks';
-      if (p === 'small' && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
+      if (p === 'small' && B === 1 && blocks) return 'blocks';
+      if ((p === 'small' || p === 'gather') && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
       if (p === 'gather' || !blocks) return 'batch lanes';
       if (kind === 'step') return B >= BLOCK_BATCHES.forward ? 'blocks' : B >= BLOCK_BATCHES.weight ? 'blocks, gather fwd' : 'blocks dx, gather fwd dW';
       return B >= BLOCK_BATCHES[kind === 'fwd' ? 'forward' : kind === 'dx' ? 'input' : 'weight'] ? 'blocks' : 'batch lanes';
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       const calls: Record<PathKind, Record<Kind, () => void>> = {
         regular: callsOn(batchLanes, y), gather: callsOn(gather, y3), edge: callsOn(edgeLanes, y2), small: callsOn(k, y2),
       };
-      const paths = PATHS.filter((p) => (p !== 'edge' || B === 1) && (p !== 'gather' || B >= 4));
+      const paths = PATHS.filter((p) => (p !== 'edge' || B === 1) && (p !== 'gather' || B === 1 || B >= 4));
       const cases: Case[] = paths.flatMap((p) => KINDS.map((kind) => ({ key: `${p}/${kind}`, call: calls[p][kind] })));
       const timings = await timeCases(cases, args);
       k.sparseForward(y2, x, W, bias, index, B);
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       const errOf = (p: PathKind): string => (p === 'small' ? err.toExponential(1) : p === 'gather' ? relError(y3, y).toExponential(1) : '');
       for (const kind of KINDS) {
         const regularUs = 1000 * timings.get(`regular/${kind}`)!.medianMs;
-        const gatherUs = B >= 4 ? 1000 * timings.get(`gather/${kind}`)!.medianMs : null;
+        const gatherUs = B === 1 || B >= 4 ? 1000 * timings.get(`gather/${kind}`)!.medianMs : null;
         for (const p of paths) {
           const t = timings.get(`${p}/${kind}`)!;
           const us = 1000 * t.medianMs;
@@ -194,8 +194,8 @@ async function main(): Promise<void> {
     notes: [
       'GFLOP/s counts 2 FLOPs per multiply-add: forward, dx (backward input) and dW (backward weight) 2·E·B each, step (all three) 6·E·B',
       'pctSimdCeiling = GFLOP/s / (measured per-core 128-bit SIMD ceiling × threads); the -fma backends use the FMA ceiling',
-      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes below B = 4, the block kernels from BLOCK_BATCHES); gather (B >= 4): denseBlocks false (the batch-lane gather kernels); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (quads at B = 1 where the layer has quad structure, edge lanes below edgeLaneBatches, blocks from BLOCK_BATCHES)',
-      'runs: the kernels a path runs (blocks, batch lanes, edge lanes, quads); blocksSpeedupOverGather: the gather path\'s µs over this path\'s where this path runs the blocks',
+      'regular: the wasm backend with edgeLaneBatches 0 (batch lanes below B = 4, the block kernels from BLOCK_BATCHES); gather (B = 1 and B >= 4): denseBlocks false (the batch-lane gather kernels; the quads at B = 1); edge (B = 1): quadKernels false (edge lanes); small: the backend as it runs (blocks at B = 1, edge lanes at B = 2 and 3, blocks from BLOCK_BATCHES)',
+      'runs: the kernels a path runs (blocks, batch lanes, edge lanes, quads); blocksSpeedupOverGather: the gather path\'s µs over this path\'s where this path runs the blocks (at B = 1: the quads\' µs)',
     ],
     rows,
   });

@@ -58,9 +58,10 @@ export interface WasmKernelsOptions {
   readonly windowSplitMinBytes?: number;
   /**
    * Block-dense layers run the block kernels (assembly/block-kernels.ts, kernels/dense-blocks.ts)
-   * from the batches of BLOCK_BATCHES on, and the batch-1 input and weight gradients. Default true;
-   * false keeps the gather kernels (the width and batch benches time the two schedules against each
-   * other). From batch 4 the results are the same bits.
+   * from the batches of BLOCK_BATCHES on, and at batch 1 (forward, input and weight gradients).
+   * Default true; false keeps the gather kernels, and the quads at batch 1 (the width and batch
+   * benches time the schedules against each other). The same bits from batch 4, and at batch 1 for
+   * the forward and weight gradient.
    */
   readonly denseBlocks?: boolean;
 }
@@ -204,9 +205,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   const blocksAt = (index: SparseIndex, B: number, from: number): DenseBlocksBlock | null =>
     (B >= Math.max(from, edgeLanes) && blockLanes ? arena.blocks(index) : null);
   /**
-   * The dense blocks the batch-1 backward block kernels run on (vectors over a block's sources:
-   * fan-in a multiple of 4), or null (other batches, edge lanes off, no blocks, or blocks off); the
-   * batch-1 forward stays on the quads (assembly/block-kernels.ts says why).
+   * The dense blocks the batch-1 block kernels run on (vectors over a block's sources: fan-in a
+   * multiple of 4), or null (other batches, edge lanes off, no blocks, or blocks off).
    */
   const blocksOfOne = (index: SparseIndex, B: number): DenseBlocksBlock | null => {
     if (B !== 1 || B >= edgeLanes || !blockLanes) return null;
@@ -297,6 +297,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
+      const one = blocksOfOne(index, B);
+      if (one !== null) {
+        exec('blockForwardOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 4),
+          [one.fanIn, y.byteOffset, xBlocks(one, x), W.byteOffset, ptr(bias), one.blockOf]);
+        return;
+      }
       const q = quadsAt(index, B);
       if (q !== null && q.copies !== 0) {
         exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
