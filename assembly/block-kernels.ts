@@ -24,6 +24,16 @@
  * same kernels with one vector an iteration, both builds in one process (n → n, K = 32, one
  * thread, 2026-11-30): forward 1.07-1.23× at B = 128 (n = 1024, 4096, 16384; two runs), 1.33× at
  * B = 32; input gradient 1.09-1.18×; weight gradient 1.01-1.13×; 0.97-1.06× at B = 5 and 16.
+ * Copying four rows side by side (four streams of misses in flight) was 0.94-1.01× at n = 4096 -
+ * 65536. Where the time goes at n = 16384 (one thread, B = 128, a throwaway copy-only kernel in one
+ * process): the copies take 1.7 of the forward's 8.2 ms (x read at ~5 GB/s), against 0.09 of 0.99
+ * ms at 4096, and the rest runs at half 4096's rate. Not the scattered y rows (a coset's targets
+ * lie all over y): writing each block's rows contiguously instead (wrong results, same work) was
+ * 1.01-1.08× at n = 4096-65536. The scattered rows of W are: reading each block's weights from
+ * contiguous rows instead (wrong results again) made the forward 1.27× at 4096, 1.37× at 16384 and
+ * 1.13× at 65536 (the weight gradient 1.06-1.10×). A unit order that stores each block's targets
+ * contiguously (coset-major for the incoming pair) would give that for real; it relabels the
+ * hidden units, so it changes W's order, the sums' order and the model bytes. Not built.
  *
  * Every element sums exactly what the gather kernels sum, in the same order (bias, then the edges
  * in gather order; the input gradient over the transpose's order; the weight gradient one vector
