@@ -2,18 +2,24 @@
  * How a path layer's training step holds up as the layer grows: n → n, fan-in K = 32, batch 128,
  * n = 1024 … 65536, on the FMA build with 1 and 2 threads, in two schedules, with a roofline per
  * width and schedule:
- * - blocks: the backend as it runs by default. The layer is block-dense (src/kernels/dense-blocks.ts:
- *   n/K dense K×K blocks up to a relabelling of each side), so at B = 128 it runs the block
- *   kernels (assembly/block-kernels.ts): per block, x's K rows (or dy's M rows) copied into an L1
- *   tile, then two output rows at a time from the tile and packed weight pairs.
- * - gather: the same backend created with `denseBlocks: false`: the batch-lane gather kernels
- *   (assembly/gather-rows.ts, assembly/sparse-kernels.ts), every target gathering its K rows of x
- *   from wherever they lie. The two give the same bits.
+ * - blocks: the backend as it runs by default, on the layer stored in 'blocks' order
+ *   (src/topology/unit-order.ts: each dense block's targets stored together). The layer is
+ *   block-dense (src/kernels/dense-blocks.ts: n/K dense K×K blocks up to a relabelling of each
+ *   side), so at B = 128 it runs the block kernels (assembly/block-kernels.ts): per block, x's K
+ *   rows (or dy's M rows) copied into an L1 tile, then two output rows at a time from the tile and
+ *   packed weight pairs; in 'blocks' order a block's rows of W, y, dy and dW are one contiguous run.
+ * - gather: the same backend created with `denseBlocks: false`, on the layer stored bit-reversed
+ *   (its best order: windows of targets gather from few windows of sources): the batch-lane gather
+ *   kernels (assembly/gather-rows.ts, assembly/sparse-kernels.ts), every target gathering its K
+ *   rows of x from wherever they lie.
+ * The two are the same network with its units stored in two orders; each target sums the same
+ * products in its own order of sources (the orders differ, so the bits may).
  *
  *   npm run bench:width [-- --quick] [-- --widths 1024,4096] [-- --threads 1,2] [-- --repeats 5] [-- --l3-mib 8]
  *
  * The layer: plain Sobol' paths, components 1 and 2 (those of a hidden pair of an MLP), P = K·n,
- * duplicates merged, both layers stored bit-reversed (train's default for hidden units). The
+ * duplicates merged; for the gather both layers stored bit-reversed (train's default for hidden
+ * units), for the blocks the middle pair of n-n-n in 'blocks' order (bench/lib/mlp-path-layer.ts). The
  * step is the forward plus the backward (`sparseBackward`: input, then weight): 3 × 2·E·B FLOPs. Each width
  * is one round-robin group of both schedules on every thread count, the FMA ceiling and the two
  * references below, so that the "% of ceiling" column and the blocks ÷ gather ratio see the same
@@ -269,7 +275,7 @@ async function main(): Promise<void> {
   const threadCounts = [...new Set(args.threads)];
   const machine = printHeader(`sobolnet path layer n → n, fan-in ${K}, batch ${B}, width sweep${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
     `timing: ${args.warmup} warm-up calls, then ${args.repeats} timed samples per case (each ≥ ${args.minSampleMs} ms), round-robin per width with the FMA ceiling`,
-    `backend: wasm-simd-fma on ${threadCounts.join(' and ')} thread(s), two schedules: blocks (the default) and gather (denseBlocks false); plain Sobol' components 1, 2, both layers bit-reversed`,
+    `backend: wasm-simd-fma on ${threadCounts.join(' and ')} thread(s), two schedules: blocks (the default kernels, units in 'blocks' order: the middle pair of n-n-n) and gather (denseBlocks false, units bit-reversed: components 1, 2); plain Sobol' paths`,
     `cache model: L1d 32 KiB 8-way, L2 512 KiB 8-way per core, L3 ${l3MiB} MiB 16-way shared, 64-byte lines, LRU, 4 KiB pages`,
   ]);
   // per thread count, the default backend (blocks on block-dense layers) and the gather schedule
@@ -311,10 +317,12 @@ async function main(): Promise<void> {
   const l1Layer = l1ResidentLayer();
   const rng = new Rng(20261130);
   for (const n of widths) {
-    const index = hiddenPairLayer(n, K);
-    const E = index.sources.length;
+    // the same network in each schedule's storage order: blocks stored block by block, the gather bit-reversed
+    const indexOf: Record<Schedule, SparseIndex> = { blocks: hiddenPairLayer(n, K, 'blocks'), gather: hiddenPairLayer(n, K) };
+    const E = indexOf.gather.sources.length;
     const cases: Case[] = [];
     const arrays = backends.map(({ k, threads, schedule }) => {
+      const index = indexOf[schedule];
       const x = filled(k, n * B, rng, 1), dy = filled(k, n * B, rng, 1), W = filled(k, E, rng, 1 / Math.sqrt(K));
       const y = k.alloc('f32', n * B) as Float32Array, dx = k.alloc('f32', n * B) as Float32Array, dW = k.alloc('f32', E) as Float32Array;
       cases.push({ key: `fwd/${schedule}/${threads}`, call: () => k.sparseForward(y, x, W, null, index, B) });
@@ -333,6 +341,7 @@ async function main(): Promise<void> {
     /** Seconds of cache simulation per schedule. */
     const simSeconds: Record<Schedule, number> = { blocks: 0, gather: 0 };
     backends.forEach(({ k, threads, schedule }, i) => {
+      const index = indexOf[schedule];
       const started = performance.now();
       const blockSimulated = schedule === 'blocks' ? blockBytes(k, index, arrays[i], cacheSpec) : null;
       const simulated = blockSimulated ?? gatherBytes(k, index, arrays[i], cacheSpec);

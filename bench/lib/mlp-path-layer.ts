@@ -32,11 +32,18 @@ export function standalonePathLayer(I: number, O: number, fanIn: number, order: 
 
 /**
  * A hidden pair n → n of an MLP as the width and thread-split benches time it: plain Sobol' paths,
- * components 1 and 2 (those of an MLP's first hidden pair), fan-in K, both layers stored
- * bit-reversed (train's default for hidden units).
+ * components 1 and 2 (those of an MLP's first hidden pair), fan-in K, both layers stored in `order`
+ * (default bit-reversed, train's default for hidden units). In 'blocks' order it is the middle pair
+ * of n-n-n (components 0, 1, 2; layer 0 bit-reversed): its sources stored in the first pair's block
+ * order, its targets in its own, as in a deep MLP stored that way.
  */
-export function hiddenPairLayer(n: number, fanIn: number): SparseIndex {
+export function hiddenPairLayer(n: number, fanIn: number, order: UnitOrder = 'bit-reversed'): SparseIndex {
+  if (order === 'blocks') {
+    return buildTopology({
+      widths: [n, n, n], source: { kind: 'sobol' }, paths: { fanIn }, unitOrders: ['bit-reversed', 'blocks', 'blocks'],
+    }).layers[1];
+  }
   return buildTopology({
-    widths: [n, n], source: { kind: 'sobol' }, paths: { fanIn }, components: [1, 2], unitOrders: ['bit-reversed', 'bit-reversed'],
+    widths: [n, n], source: { kind: 'sobol' }, paths: { fanIn }, components: [1, 2], unitOrders: [order, order],
   }).layers[0];
 }

@@ -33,7 +33,7 @@ export function addPathOptions(command: Command, sources: readonly string[], def
     .addOption(new Option('--duplicates <policy>', 'repeated edges: merge into one weight, or keep as parallel weights')
       .choices(['merge', 'keep']).default(RECIPE_DEFAULTS.duplicates))
     .addOption(new Option('--hidden-order <order>',
-      'storage order of the hidden units: bit-reversed keeps the gathered rows off the same cache sets (same network, faster kernels)')
+      'storage order of the hidden units (same network, relabelled): bit-reversed keeps the gathered rows off the same cache sets; blocks also stores each dense block\'s targets together (faster on wide layers)')
       .choices(UNIT_ORDERS).default(RECIPE_DEFAULTS.hiddenOrder));
 }
 

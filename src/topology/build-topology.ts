@@ -4,6 +4,7 @@
  *
  * Shape legend: P paths, L layers (L + 1 widths, L pairs).
  */
+import { denseBlocks } from '../kernels/dense-blocks.js';
 import { buildConnectivity } from './connectivity.js';
 import type { LayerConnectivity } from './connectivity.js';
 import { pairUnitLayers } from './path-units.js';
@@ -32,7 +33,27 @@ export function buildTopology(spec: TopologySpec): Topology {
   const layers: LayerConnectivity[] = [];
   for (const [sources, targets] of pairUnitLayers(resolved)) {
     const l = layers.length;
+    const pair = buildConnectivity(relabel(sources, l), relabel(targets, l + 1), widths[l], widths[l + 1], duplicates);
+    const blockMajor = unitOrders[l + 1] === 'blocks' ? blockMajorLabels(pair) : null;
+    if (blockMajor === null) {
+      layers.push(pair);
+      continue;
+    }
+    labels[l + 1] = relabelUnits(labels[l + 1]!, blockMajor); // the next pair reads this layer in block order too
     layers.push(buildConnectivity(relabel(sources, l), relabel(targets, l + 1), widths[l], widths[l + 1], duplicates));
   }
   return { spec: resolved, layers };
+}
+
+/**
+ * The 'blocks' relabelling of a pair's targets: out[t] = the row of target t when each dense block's
+ * targets are stored together (blocks in the order of their first target, targets ascending within
+ * a block) -> [O]; null where the pair is not block-dense (the targets keep their rows).
+ */
+function blockMajorLabels(pair: LayerConnectivity): Int32Array | null {
+  const blocks = denseBlocks(pair);
+  if (blocks === null) return null;
+  const out = new Int32Array(pair.outputs);
+  blocks.targets.forEach((t, row) => (out[t] = row));
+  return out;
 }

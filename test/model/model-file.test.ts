@@ -87,7 +87,7 @@ describe('model files', () => {
     expect(line(withPaths({ source: { kind: 'sobol-owen', seed: 3, salt: 1 } })))
       .toBe('m.sobolnet: model header: unknown key "spec.paths.source.salt" (keys: kind, seed)');
     expect(line(withPaths({ hiddenOrder: 'reversed' })))
-      .toBe('m.sobolnet: model header: spec.paths.hiddenOrder must be one of "natural", "bit-reversed", got "reversed"');
+      .toBe('m.sobolnet: model header: spec.paths.hiddenOrder must be one of "natural", "bit-reversed", "blocks", got "reversed"');
     expect(line(decode(withHeader(bytes, (h) => ({ ...h, arrays: [{ name: '0.path.weight', length: -4 }] })))))
       .toBe('m.sobolnet: model header: arrays[0].length must be ≥ 0, got -4');
     expect(line(decode(withHeader(bytes, (h) => ({ ...h, spec: { ...(h.spec as object), widths: [32, 1e9, 64, 5] } })))))

@@ -28,7 +28,7 @@ describe('resolveTopologySpec', () => {
     expect(() => resolveTopologySpec({ ...base, unitOrders: ['natural'] }))
       .toThrow('topology unitOrders must be an array of 2 entries (one per layer), got ["natural"]');
     expect(() => resolveTopologySpec({ ...base, unitOrders: ['natural', 'random'] as never }))
-      .toThrow('topology unitOrders[1] must be one of natural, bit-reversed, got "random"');
+      .toThrow('topology unitOrders[1] must be one of natural, bit-reversed, blocks, got "random"');
   });
 
   it('keeps explicit settings and a total path count, dropping foreign fields', () => {

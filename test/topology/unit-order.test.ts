@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../src/topology/index.js';
 import { unitLabels } from '../../src/topology/unit-order.js';
 import { topologySpecOf } from '../../src/model/model-spec.js';
+import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 
 const edgesOf = (layer: { targetOffsets: Int32Array; sources: Int32Array }): [number, number][] => {
   const out: [number, number][] = [];
@@ -62,5 +63,41 @@ describe('a relabelled topology', () => {
       outputLayer: 'dense', batchNorm: false, init });
     // A spec that names no order gets the library default, bit-reversed (files from before the field decode as natural).
     expect(old?.unitOrders).toEqual(['natural', 'bit-reversed']);
+  });
+});
+
+describe("the 'blocks' order", () => {
+  const base = { widths: [256, 256, 256, 256], source: { kind: 'sobol' }, paths: { fanIn: 16 } } as const;
+  const bitReversed = buildTopology({ ...base, unitOrders: ['bit-reversed', 'bit-reversed', 'bit-reversed', 'bit-reversed'] });
+  const blocks = buildTopology({ ...base, unitOrders: ['bit-reversed', 'blocks', 'blocks', 'blocks'] });
+
+  it("stores each dense block's targets together, in every pair", () => {
+    blocks.layers.forEach((layer, l) => {
+      const found = denseBlocks(layer);
+      expect(found, `pair ${l}`).not.toBeNull();
+      expect(Array.from(found!.targets), `pair ${l}`).toEqual([...Array(layer.outputs).keys()]);
+    });
+    // in bit-reversed order the same blocks are spread out
+    expect(Array.from(denseBlocks(bitReversed.layers[1])!.targets.slice(0, 4))).not.toEqual([0, 1, 2, 3]);
+  });
+
+  it('is the bit-reversed network with its hidden units renamed block by block', () => {
+    // the labels: each pair's blocks (found on the bit-reversed network: source labels do not move them) in order
+    const labels = base.widths.map((n) => Int32Array.from({ length: n }, (_, u) => u));
+    bitReversed.layers.forEach((layer, l) => denseBlocks(layer)!.targets.forEach((t, row) => (labels[l + 1][t] = row)));
+    bitReversed.layers.forEach((layer, l) => {
+      const renamed = edgesOf(layer).map(([s, t]) => `${labels[l][s]}>${labels[l + 1][t]}`).sort();
+      expect(edgesOf(blocks.layers[l]).map(([s, t]) => `${s}>${t}`).sort(), `pair ${l}`).toEqual(renamed);
+    });
+  });
+
+  it('leaves a layer fed by a pair without dense blocks in bit-reversed order', () => {
+    const mnist = { widths: [784, 1024, 1024], source: { kind: 'sobol' }, paths: { fanIn: 8 } } as const; // 8192 paths
+    const a = buildTopology({ ...mnist, unitOrders: ['natural', 'bit-reversed', 'bit-reversed'] });
+    const b = buildTopology({ ...mnist, unitOrders: ['natural', 'blocks', 'blocks'] });
+    expect(denseBlocks(a.layers[0])).toBeNull();
+    expect(Array.from(b.layers[0].sources)).toEqual(Array.from(a.layers[0].sources));
+    expect(Array.from(b.layers[0].targetOffsets)).toEqual(Array.from(a.layers[0].targetOffsets));
+    expect(Array.from(denseBlocks(b.layers[1])!.targets)).toEqual([...Array(1024).keys()]);
   });
 });
