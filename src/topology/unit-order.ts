@@ -13,9 +13,9 @@
  * few L1 cache sets and strides; in bit-reversed order they do not, and the path kernels run
  * about 10 % faster. A block's targets are a coset spread over the whole layer in bit-reversed
  * order, so the block kernels read its rows of W (and y, dy, dW) as scattered misses once W
- * leaves L2; stored together they are one contiguous run: the step 1.24× as fast at n = 4096,
- * 1.39× at 16384, 1.65× at 65536 (n → n, K = 32, B = 128, one thread). Values do not change: only
- * where each unit's row sits (but a layer's order is also the order its units are summed in as the
+ * leaves L2; stored together they are one contiguous run: the step 1.24-1.26× as fast at
+ * n = 4096, 1.33-1.39× at 16384, 1.39-1.65× at 65536 (n → n, K = 32, B = 128, one thread, two
+ * scripts). Values do not change: only where each unit's row sits (but a layer's order is also the order its units are summed in as the
  * sources of the next pair, so the results of the next layers round differently).
  */
 export type UnitOrder = 'natural' | 'bit-reversed' | 'blocks';
