@@ -2,7 +2,7 @@
  * A path layer across batch sizes: the wasm sparse kernels in each schedule the backend has, forward,
  * input and weight gradients and training step, per sample. The backend as it runs by default
  * (lanes over a unit's edges below EDGE_LANE_BATCHES; on a block-dense layer, as this one is, the
- * block kernels at batch 1 and from the batches of BLOCK_BATCHES: forward 32, input gradient 4,
+ * block kernels at batch 1 and from the batches of BLOCK_BATCHES: forward 4, input gradient 4,
  * weight gradient 16; at batch 1 on other layers with quad structure the quad kernels) against its
  * twins with one schedule forced.
  *
@@ -15,7 +15,7 @@
  * cases timed round-robin:
  *   regular fwd    sparseForward with edge lanes off (the option edgeLaneBatches 0): batch lanes
  *                  (the gather kernels, a scalar chain per sample) below B = 4, the block kernels
- *                  (assembly/block-kernels.ts) from BLOCK_BATCHES (forward 32, dx 4, dW 16)
+ *                  (assembly/block-kernels.ts) from BLOCK_BATCHES (forward 4, dx 4, dW 16)
  *   gather fwd     (B = 1 and B >= 4) sparseForward with the blocks off (the option denseBlocks false):
  *                  the batch-lane gather kernels, every target gathering its K rows of x; at B = 1
  *                  the quad kernels (assembly/quad-kernels.ts)
@@ -67,7 +67,7 @@ interface Row {
   /** The gather's µs over this path's where this path runs the blocks (B >= 4), else null. */
   blocksSpeedupOverGather: number | null;
 }
-type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'blocks, gather fwd' | 'blocks dx, gather fwd dW';
+type Runs = 'blocks' | 'batch lanes' | 'edge lanes' | 'quads' | 'blocks fwd dx, gather dW' | 'blocks, gather fwd' | 'blocks dx, gather fwd dW';
 
 /** max |a - b| / max |b|. */
 function relError(a: Floats, b: Floats): number {
@@ -125,7 +125,10 @@ async function main(): Promise<void> {
       if (p === 'small' && B === 1 && blocks) return 'blocks';
       if ((p === 'small' || p === 'gather') && B < EDGE_LANE_BATCHES) return B === 1 && quads ? 'quads' : 'edge lanes';
       if (p === 'gather' || !blocks) return 'batch lanes';
-      if (kind === 'step') return B >= BLOCK_BATCHES.forward ? 'blocks' : B >= BLOCK_BATCHES.weight ? 'blocks, gather fwd' : 'blocks dx, gather fwd dW';
+      if (kind === 'step') {
+        const fwd = B >= BLOCK_BATCHES.forward, dW = B >= BLOCK_BATCHES.weight; // dx runs on blocks from B = 4
+        return fwd && dW ? 'blocks' : fwd ? 'blocks fwd dx, gather dW' : dW ? 'blocks, gather fwd' : 'blocks dx, gather fwd dW';
+      }
       return B >= BLOCK_BATCHES[kind === 'fwd' ? 'forward' : kind === 'dx' ? 'input' : 'weight'] ? 'blocks' : 'batch lanes';
     };
     const ceilingGflops = (config.backend.includes('fma') && fmaCeiling ? fmaCeiling : ceiling).gflops * threads;

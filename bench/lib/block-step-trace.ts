@@ -1,8 +1,8 @@
 /**
  * The memory accesses of a block-dense path layer's training step on the wasm block kernels
  * (assembly/block-kernels.ts, src/kernels/dense-blocks.ts), in the kernels' order, fed to an
- * `AccessSink` (a `CacheHierarchy`, ./cache-model.ts): what the default wasm backend runs from B = 32
- * on a block-dense layer, as ./sparse-step-trace.ts traces the gather kernels it replaces. Rows are
+ * `AccessSink` (a `CacheHierarchy`, ./cache-model.ts): what the default wasm backend runs from B = 16
+ * (the forward and input gradient from B = 4) on a block-dense layer, as ./sparse-step-trace.ts traces the gather kernels it replaces. Rows are
  * B floats (the layout [unit][batch], rowBytes = 4·B, V = B/4 vectors a row); a block g has M
  * targets and K sources (blockTargets[g·M ..], blockSources[g·K ..], Int32), W's row of target t is
  * its K weights at W + 4·K·t (gather order). The tile of a part lies at tiles + p·stride

@@ -78,13 +78,14 @@ export interface WasmKernels extends Kernels {
 /**
  * The batches from which each batch-lane sparse kernel runs on dense blocks (assembly/block-kernels.ts)
  * where the layer has them. Below these the gather was as fast or faster, on 4096 → 4096 and 1024 →
- * 1024, K = 32, one thread, the two timed in one process (2026-11-30): the forward on blocks
- * 0.73-0.90× the gather's speed at B = 16, 1.1-1.3× from B = 32 (1.1-1.5× at 128); the weight
- * gradient 0.9× at B = 4 and 8, 1.15-1.25× from 16; the input gradient 1.5× from B = 4 (the packed
- * weight pairs and the tile copy cost the same at any batch, and a small batch has few multiply-adds
- * to spread them over).
+ * 1024, K = 32, one thread, the two timed in one process (2026-11-30): the weight gradient 0.8-1.0×
+ * the gather's speed at B = 4 and 8, 1.02-1.27× at 16, 1.12-1.43× at 32; the input gradient 1.5×
+ * from B = 4 (the packed weight pairs and the tile copy cost the same at any batch, and a small
+ * batch has few multiply-adds to spread them over). The forward ran from B = 32 (0.73-0.90× at 16)
+ * until its tile copy and weight packing moved four vectors an iteration: since then 1.04-1.15× at
+ * B = 4, 1.3-1.4× at 8, 1.14-1.28× at 16, 1.4-1.8× at 32 (two runs).
  */
-export const BLOCK_BATCHES = { forward: 32, input: 4, weight: 16 } as const;
+export const BLOCK_BATCHES = { forward: 4, input: 4, weight: 16 } as const;
 
 /** Bytes of a block kernel's tile of n rows of B floats (assembly/block-kernels.ts): chunks of 4 vectors of 16 bytes, the tail vector included. */
 const blockTileBytes = (n: number, B: number): number => 64 * n * Math.ceil((Math.floor(B / 4) + (B % 4 === 0 ? 0 : 1)) / 4);
