@@ -7,6 +7,11 @@
  * four row vectors, transposed in registers to four slot vectors. No scalar gathers at all: the
  * edge-lane kernels (small-batch-kernels.ts) insert x one lane at a time.
  *
+ * Where a layer is also block-dense with a fan-in that is a multiple of 4 (plain Sobol' paths between
+ * power-of-two widths with a power-of-two fan-in), the wasm backend runs the batch-1 block kernels
+ * instead (block-kernels.ts: 1.3-1.45× as fast; the forward and weight gradient with these kernels'
+ * bits). The quads serve the layers with quad structure and no such blocks, fan-ins like 12 or 24.
+ *
  * Plain Sobol' paths have this structure wherever both layers' units are stored bit-reversed and the
  * widths are powers of two (quad-index.ts derives it): an aligned block of 4 consecutive paths has
  * fixed unit bits above the lowest two in every layer.
