@@ -31,9 +31,11 @@
  * lie all over y): writing each block's rows contiguously instead (wrong results, same work) was
  * 1.01-1.08× at n = 4096-65536. The scattered rows of W are: reading each block's weights from
  * contiguous rows instead (wrong results again) made the forward 1.27× at 4096, 1.37× at 16384 and
- * 1.13× at 65536 (the weight gradient 1.06-1.10×). A unit order that stores each block's targets
- * contiguously (coset-major for the incoming pair) would give that for real; it relabels the
- * hidden units, so it changes W's order, the sums' order and the model bytes. Not built.
+ * 1.13× at 65536 (the weight gradient 1.06-1.10×). The `blocks` unit order (src/topology/unit-order.ts,
+ * not train's default: it relabels the hidden units, so W's order, the sums' order and the model
+ * bytes change) stores each block's targets contiguously and gives that for real. In that order, touching the next block's rows of
+ * x between this block's pairs (one word a line) was again no faster (0.86-1.04× at n = 4096-65536;
+ * the untouched kernels of the same run moved by 0.96-1.28×).
  *
  * Every element sums exactly what the gather kernels sum, in the same order (bias, then the edges
  * in gather order; the input gradient over the transpose's order; the weight gradient one vector
