@@ -50,7 +50,7 @@
  * the other two kernels: no faster than the gather's weight gradient, where the vector-major tile
  * gives 1.4-1.6× it. Its dot products are simd.ts's `dots2x4`, which the dense weight gradient
  * runs on x in place (one loop, the strides as arguments; the tile's rows 16 bytes apart). Tried in separate runs, so on this VM's moving states not a clean A/B: two
- * steps per iteration in `pair4` (slower), and a first version that read the weights in place
+ * steps per iteration in `madd2x4` (slower), and a first version that read the weights in place
  * from W's rows and kept the tile in row order (about 22 GFLOP/s for the 1024 forward, where this
  * one reached 26-30 in other runs).
  *
@@ -60,7 +60,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4 } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p. */
 function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -152,49 +152,7 @@ function packPairs(wp: usize, w0: usize, w1: usize, K: i32): void {
   }
 }
 
-/**
- * Two output rows, one chunk of 4 vectors, at out0 / out1: out_r = c_r + sum over n steps of
- * w_r · row, with the two weights of a step side by side (wp, 8 bytes a step) and the chunk's rows
- * 64 bytes apart (xp). Sums in step order, one `madd` each; two steps per iteration.
- */
-function pair4(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32): void {
-  let a0 = f32x4.splat(c0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  let b0 = f32x4.splat(c1);
-  let b1 = b0;
-  let b2 = b0;
-  let b3 = b0;
-  for (let s = 0; s < n; s++) {
-    const wu = v128.load32_splat(wp);
-    const wv = v128.load32_splat(wp, 4);
-    const x0 = v128.load(xp);
-    const x1 = v128.load(xp, 16);
-    const x2 = v128.load(xp, 32);
-    const x3 = v128.load(xp, 48);
-    a0 = madd(wu, x0, a0);
-    a1 = madd(wu, x1, a1);
-    a2 = madd(wu, x2, a2);
-    a3 = madd(wu, x3, a3);
-    b0 = madd(wv, x0, b0);
-    b1 = madd(wv, x1, b1);
-    b2 = madd(wv, x2, b2);
-    b3 = madd(wv, x3, b3);
-    wp += 8;
-    xp += 64;
-  }
-  v128.store(out0, a0);
-  v128.store(out0, a1, 16);
-  v128.store(out0, a2, 32);
-  v128.store(out0, a3, 48);
-  v128.store(out1, b0);
-  v128.store(out1, b1, 16);
-  v128.store(out1, b2, 32);
-  v128.store(out1, b3, 48);
-}
-
-/** `pair4` on one vector (its rows 64 bytes apart too). */
+/** `madd2x4` on one vector: two output rows, n steps of two weights side by side (wp, 8 bytes a step) and a tile vector (xp, 64 bytes a step). */
 function pair1(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32): void {
   let a = f32x4.splat(c0);
   let b = f32x4.splat(c1);
@@ -219,7 +177,7 @@ function pairRows(out0: usize, out1: usize, tile: usize, n: i32, wp: usize, B: i
   let v = 0;
   for (; v + 4 <= V; v += 4) {
     const o = <usize>v << 4;
-    pair4(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes, wp, n, c0, c1);
+    madd2x4(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes, 64, wp, 4, 8, n, c0, c1); // the chunk's rows 64 bytes apart
   }
   const vt = tileVectors(B);
   for (; v < vt; v++) {

@@ -14,7 +14,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, dots2x4, madd, madd1, sumRow } from './simd';
+import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, sumRow } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
@@ -81,42 +81,7 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
 
 /** Two units u, u+1, four vectors (16 samples): the units left over from the groups of 4 (a 1024 -> 10 layer's last 2). */
 function tile2x4(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
-  let a00 = f32x4.splat(biasAt(bias, 0));
-  let a01 = a00;
-  let a02 = a00;
-  let a03 = a00;
-  let a10 = f32x4.splat(biasAt(bias, 1));
-  let a11 = a10;
-  let a12 = a10;
-  let a13 = a10;
-  let w = wp;
-  let s = xp;
-  for (let k = 0; k < K; k++) {
-    const x0 = v128.load(s);
-    const x1 = v128.load(s, 16);
-    const x2 = v128.load(s, 32);
-    const x3 = v128.load(s, 48);
-    const w0 = v128.load32_splat(w);
-    const w1 = v128.load32_splat(w + lane);
-    a00 = madd(w0, x0, a00);
-    a01 = madd(w0, x1, a01);
-    a02 = madd(w0, x2, a02);
-    a03 = madd(w0, x3, a03);
-    a10 = madd(w1, x0, a10);
-    a11 = madd(w1, x1, a11);
-    a12 = madd(w1, x2, a12);
-    a13 = madd(w1, x3, a13);
-    w += step;
-    s += rowBytes;
-  }
-  v128.store(yp, a00);
-  v128.store(yp, a01, 16);
-  v128.store(yp, a02, 32);
-  v128.store(yp, a03, 48);
-  v128.store(yp + rowBytes, a10);
-  v128.store(yp + rowBytes, a11, 16);
-  v128.store(yp + rowBytes, a12, 32);
-  v128.store(yp + rowBytes, a13, 48);
+  madd2x4(yp, yp + rowBytes, xp, rowBytes, wp, lane, step, K, biasAt(bias, 0), biasAt(bias, 1));
 }
 
 /** One unit, one vector. */
