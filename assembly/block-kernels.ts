@@ -73,19 +73,24 @@ function tileVectors(B: i32): i32 {
 }
 
 /**
- * The B floats of each of the n rows listed at `rows` (Int32) into the tile, chunk-major: vector v of
- * row r at tile + (v / 4)·n·64 + r·64 + (v % 4)·16, so that a chunk of 4 vectors of consecutive rows
- * lies 64 bytes apart (the kernels then step through it at constant offsets). B >= 4.
+ * The B floats of each of the n rows listed at `rows` (Int32) into the tile: vector v of row r at
+ * tile + r·rowStride + (v / 4)·n·64 + (v % 4)·laneStride, the overlapping tail vector (B % 4 != 0)
+ * as vector B / 4. Four vectors (a 64-byte chunk of the row) an iteration. B >= 4. Two layouts:
+ * - chunk-major (`copyRows`: rowStride 64, laneStride 16): a chunk of 4 vectors of consecutive rows
+ *   lies 64 bytes apart, so the forward and input gradient step through it at constant offsets;
+ * - vector-major (`copyRowsByVector`: rowStride 16, laneStride n·16): vector v of 4 consecutive
+ *   rows is one 64-byte line, the weight gradient's layout.
+ * Inlined, so that the chunk-major strides fold into store offsets.
  */
-function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
+@inline function copyRowsStrided(tile: usize, src: usize, rows: usize, n: i32, B: i32, rowStride: usize, laneStride: usize): void {
   const rowBytes = <usize>B << 2;
   const V = B >> 2;
   const chunkBytes = <usize>n << 6;
   for (let r = 0; r < n; r++) {
     const from = src + <usize>load<i32>(rows + (<usize>r << 2)) * rowBytes;
-    const to = tile + (<usize>r << 6);
+    const to = tile + <usize>r * rowStride;
     let v = 0;
-    for (; v + 4 <= V; v += 4) { // a whole chunk an iteration: 64 bytes to 64 bytes
+    for (; v + 4 <= V; v += 4) {
       const f = from + (<usize>v << 4);
       const t = to + <usize>(v >> 2) * chunkBytes;
       const x0 = v128.load(f);
@@ -93,46 +98,23 @@ function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
       const x2 = v128.load(f, 32);
       const x3 = v128.load(f, 48);
       v128.store(t, x0);
-      v128.store(t, x1, 16);
-      v128.store(t, x2, 32);
-      v128.store(t, x3, 48);
+      v128.store(t + laneStride, x1);
+      v128.store(t + 2 * laneStride, x2);
+      v128.store(t + 3 * laneStride, x3);
     }
-    for (; v < V; v++) v128.store(to + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4), v128.load(from + (<usize>v << 4)));
-    if ((B & 3) != 0) v128.store(to + <usize>(V >> 2) * chunkBytes + (<usize>(V & 3) << 4), v128.load(from + (<usize>(B - 4) << 2)));
+    for (; v < V; v++) v128.store(to + <usize>(v >> 2) * chunkBytes + <usize>(v & 3) * laneStride, v128.load(from + (<usize>v << 4)));
+    if ((B & 3) != 0) v128.store(to + <usize>(V >> 2) * chunkBytes + <usize>(V & 3) * laneStride, v128.load(from + (<usize>(B - 4) << 2)));
   }
 }
 
-/**
- * The B floats of each of the n rows listed at `rows` into the tile, vector-major: vector v of row r
- * at tile + v·n·16 + r·16 (the weight gradient's layout: vector v of 4 consecutive rows is one
- * 64-byte line). B >= 4.
- */
+/** The chunk-major tile of the forward and input gradient (see `copyRowsStrided`). */
+function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
+  copyRowsStrided(tile, src, rows, n, B, 64, 16);
+}
+
+/** The vector-major tile of the weight gradient: vector v of row r at tile + v·n·16 + r·16 (see `copyRowsStrided`). */
 function copyRowsByVector(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
-  const rowBytes = <usize>B << 2;
-  const V = B >> 2;
-  const vectorBytes = <usize>n << 4;
-  for (let r = 0; r < n; r++) {
-    const from = src + <usize>load<i32>(rows + (<usize>r << 2)) * rowBytes;
-    let to = tile + (<usize>r << 4);
-    let v = 0;
-    for (; v + 4 <= V; v += 4) {
-      const f = from + (<usize>v << 4);
-      const x0 = v128.load(f);
-      const x1 = v128.load(f, 16);
-      const x2 = v128.load(f, 32);
-      const x3 = v128.load(f, 48);
-      v128.store(to, x0);
-      v128.store(to + vectorBytes, x1);
-      v128.store(to + 2 * vectorBytes, x2);
-      v128.store(to + 3 * vectorBytes, x3);
-      to += 4 * vectorBytes;
-    }
-    for (; v < V; v++) {
-      v128.store(to, v128.load(from + (<usize>v << 4)));
-      to += vectorBytes;
-    }
-    if ((B & 3) != 0) v128.store(to, v128.load(from + (<usize>(B - 4) << 2)));
-  }
+  copyRowsStrided(tile, src, rows, n, B, 16, <usize>n << 4);
 }
 
 /** The K weights of two rows side by side at wp (w0[k], w1[k], 8 bytes a step): four steps an iteration, two vector shuffles each. */
