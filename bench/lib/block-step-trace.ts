@@ -48,6 +48,7 @@
  * traced); the backward weight needs K a multiple of 4, as the backend does (else it runs the gather).
  */
 import type { DenseBlocks } from '../../src/kernels/dense-blocks.js';
+import { blockTileBytes as kernelTileBytes, blockTileStrides as kernelTileStrides } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import type { AccessSink } from './sparse-step-trace.js';
 
 /** What the trace reads of a layer's dense blocks (src/kernels/dense-blocks.ts `denseBlocks`). */
@@ -75,16 +76,16 @@ function vectorsOf(B: number): number {
   return B / 4;
 }
 
-/** Bytes of a tile of n rows (the kernels' tileBytesOf): whole chunks of 4 vectors. */
+/** Bytes of a tile of n rows, the backend's own figure (B a multiple of 4 here). */
 export function blockTileBytes(n: number, B: number): number {
-  return Math.ceil(vectorsOf(B) / 4) * n * 64;
+  vectorsOf(B);
+  return kernelTileBytes(n, B);
 }
 
-/** The tile stride of each kernel, as `execBlocks` lays out T tiles: tile bytes plus weight pairs, rounded up to 64. */
+/** The tile stride of each kernel, the backend's own figures (B a multiple of 4 here). */
 export function blockTileStrides(blocks: BlockLayout, B: number): { forward: number; input: number; weight: number } {
-  const up = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-  const { fanIn: K, targetsPerBlock: M } = blocks;
-  return { forward: up(blockTileBytes(K, B) + 8 * K), input: up(blockTileBytes(M, B) + 8 * M), weight: up(blockTileBytes(K, B)) };
+  vectorsOf(B);
+  return kernelTileStrides(blocks.targetsPerBlock, blocks.fanIn, B);
 }
 
 /** Blocks [floor(G·p/T), floor(G·(p+1)/T)) of part p. */

@@ -87,8 +87,19 @@ export interface WasmKernels extends Kernels {
  */
 export const BLOCK_BATCHES = { forward: 4, input: 4, weight: 16 } as const;
 
-/** Bytes of a block kernel's tile of n rows of B floats (assembly/block-kernels.ts): chunks of 4 vectors of 16 bytes, the tail vector included. */
-const blockTileBytes = (n: number, B: number): number => 64 * n * Math.ceil((Math.floor(B / 4) + (B % 4 === 0 ? 0 : 1)) / 4);
+/** Bytes of a block kernel's tile of n rows of B floats (assembly/block-kernels.ts tileBytesOf): chunks of 4 vectors of 16 bytes, the tail vector included. */
+export const blockTileBytes = (n: number, B: number): number => 64 * n * Math.ceil((Math.floor(B / 4) + (B % 4 === 0 ? 0 : 1)) / 4);
+
+/**
+ * The stride of each block kernel's per-thread tiles (B >= 4), as the backend lays them out in the
+ * arena's scratch: the tile of the rows it copies (the forward and weight gradient K rows of x, the
+ * input gradient M rows of dy) plus, for the forward and input gradient, their packed weight pairs
+ * (8 bytes a step), rounded up to whole 64-byte lines. M targets and K sources a block.
+ */
+export function blockTileStrides(M: number, K: number, B: number): { forward: number; input: number; weight: number } {
+  const up = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+  return { forward: up(blockTileBytes(K, B) + 8 * K), input: up(blockTileBytes(M, B) + 8 * M), weight: up(blockTileBytes(K, B)) };
+}
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
 
@@ -312,7 +323,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
       if (blocks !== null) {
-        execBlocks('blockForward', blocks, E * B, blockTileBytes(blocks.fanIn, B) + 8 * blocks.fanIn, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], B);
+        execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], B);
         return;
       }
       const s = arena.sparse(index);
@@ -348,8 +359,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
       if (blocks !== null) {
-        const M = blocks.targetsPerBlock;
-        execBlocks('blockBackwardInput', blocks, E * B, blockTileBytes(M, B) + 8 * M, [dx.byteOffset, dy.byteOffset, W.byteOffset], B);
+        execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input, [dx.byteOffset, dy.byteOffset, W.byteOffset], B);
         return;
       }
       const s = arena.sparse(index);
@@ -387,7 +397,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.weight);
       if (blocks !== null && blocks.fanIn % 4 === 0) {
-        execBlocks('blockBackwardWeight', blocks, E * B, blockTileBytes(blocks.fanIn, B), [dW.byteOffset, dy.byteOffset, x.byteOffset], B);
+        execBlocks('blockBackwardWeight', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).weight, [dW.byteOffset, dy.byteOffset, x.byteOffset], B);
         return;
       }
       const s = arena.sparse(index);
