@@ -5,27 +5,9 @@ import {
   traceBlockForward, type BlockLayout, type BlockStepAddresses,
 } from '../../bench/lib/block-step-trace.js';
 import { CacheHierarchy, steadyStateCounts } from '../../bench/lib/cache-model.js';
-import type { AccessSink } from '../../bench/lib/sparse-step-trace.js';
 import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
-
-interface Access { core: number; address: number; bytes: number; write: boolean }
-
-/** Records every access. */
-class Recorder implements AccessSink {
-  readonly log: Access[] = [];
-  access(core: number, address: number, bytes: number, write: boolean): void {
-    this.log.push({ core, address, bytes, write });
-  }
-  /** The accesses inside [base, base + size). */
-  within(base: number, size: number, write: boolean): Access[] {
-    return this.log.filter((a) => a.write === write && a.address >= base && a.address < base + size);
-  }
-  /** Bytes read (or written) inside [base, base + size). */
-  bytesIn(base: number, size: number, write: boolean): number {
-    return this.within(base, size, write).reduce((s, a) => s + a.bytes, 0);
-  }
-}
+import { Recorder } from '../helpers/access-recorder.js';
 
 const MiB = 2 ** 20;
 /** Every array 1 MiB apart, so an address tells its array. */

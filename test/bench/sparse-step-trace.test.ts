@@ -2,24 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { CacheHierarchy, steadyStateCounts } from '../../bench/lib/cache-model.js';
 import {
-  gatherChunks, traceBackwardInput, traceBackwardWeight, traceForward, type AccessSink, type SparseStepAddresses,
+  gatherChunks, traceBackwardInput, traceBackwardWeight, traceForward, type SparseStepAddresses,
 } from '../../bench/lib/sparse-step-trace.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
-
-interface Access { core: number; address: number; bytes: number; write: boolean }
-
-/** Records every access. */
-class Recorder implements AccessSink {
-  readonly log: Access[] = [];
-  access(core: number, address: number, bytes: number, write: boolean): void {
-    this.log.push({ core, address, bytes, write });
-  }
-  /** Bytes read (or written) inside [base, base + size). */
-  bytesIn(base: number, size: number, write: boolean): number {
-    return this.log.filter((a) => a.write === write && a.address >= base && a.address < base + size)
-      .reduce((s, a) => s + a.bytes, 0);
-  }
-}
+import { Recorder, type Access } from '../helpers/access-recorder.js';
 
 const n = 64, K = 4, B = 16;
 const index = buildTopology({
