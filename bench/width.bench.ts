@@ -77,7 +77,7 @@
  *   no cache miss on x; the "fwd % of L1 fwd" column compares each width's forward (either
  *   schedule) with it.
  * Both are the gather's loop. The blocks' inner loop has another shape (two weight splats and 4
- * tile vectors feeding 8 multiply-adds per step, assembly/block-kernels.ts pair4), so neither
+ * tile vectors feeding 8 multiply-adds per step, assembly/simd.ts madd2x4), so neither
  * bounds it: the blocks' forward can pass 100 % of the L1 forward.
  * The windows of `windowSpread` (src/topology/window-spread.ts) are printed too: where they hold,
  * the K gathers of a window of targets read K contiguous windows of rows, which is why most

@@ -154,7 +154,7 @@ function runStep(h: AccessSink, core: number, base: number, stride: number, s: n
 /** pairRows: out0, out1 (rows of B floats) from a tile of n rows and n weight pairs at wp. */
 function pairRows(h: AccessSink, core: number, out0: number, out1: number, tile: number, n: number, wp: number, B: number): void {
   const V = vectorsOf(B), whole = V - (V % 4);
-  /** pair4 (bytes 64: vectors v .. v+3) or pair1 (bytes 16: vector v) over the n steps, then its outputs. */
+  /** madd2x4 (bytes 64: vectors v .. v+3) or pair1 (bytes 16: vector v) over the n steps, then its outputs. */
   const run = (v: number, bytes: number): void => {
     const xp = tile + (v >> 2) * n * 64 + (v & 3) * 16;
     for (let s = 0; s < n; s++) {
