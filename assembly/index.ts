@@ -19,3 +19,4 @@ export { gatherBatch } from './batch-kernels';
 export { quadCopies, sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';
 export { blockBackwardInput, blockBackwardInputOne, blockBackwardWeight, blockBackwardWeightOne, blockForward,
   blockForwardOne, blockGatherOne } from './block-kernels';
+export { convBlockBackwardInput, convBlockBackwardWeight, convBlockForward } from './conv-blocks';

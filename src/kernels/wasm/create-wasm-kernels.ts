@@ -101,6 +101,31 @@ export function blockTileStrides(M: number, K: number, B: number): { forward: nu
   return { forward: up(blockTileBytes(K, B) + 8 * K), input: up(blockTileBytes(M, B) + 8 * M), weight: up(blockTileBytes(K, B)) };
 }
 
+/**
+ * Path convolutions run on dense blocks over channels (assembly/conv-blocks.ts) where the layer has
+ * them and the batch is a multiple of this: the kernels' tile lines hold 16 samples (one 64-byte
+ * line per position). The forward at any kernel size and stride, the input gradient at stride 1,
+ * the weight gradient at 3×3, stride 1; the rest, and other batches, run the gather engine
+ * (assembly/conv-gather.ts), which sums the same terms in the same order.
+ */
+export const CONV_BLOCK_BATCH = 16;
+
+/**
+ * The stride of each conv block kernel's per-thread tiles (assembly/conv-blocks.ts), rounded up to
+ * whole 64-byte lines by `execBlocks`: the forward and input gradient hold ceil(outputs/2) weight
+ * pairs of inputs·k² steps (8 bytes a step) and inputs·k rows of Wp = (outW - 1)·s + k lines of 64
+ * bytes; the weight gradient (3×3) K·3 rows of Wo + 2 lines and M·K·9 vector sums.
+ */
+export function convBlockTileStrides(b: DenseBlocksBlock, c: ConvShape): { forward: number; input: number; weight: number } {
+  const M = b.targetsPerBlock, K = b.fanIn, k = c.kernel;
+  const pairs = (outs: number, ins: number): number => Math.ceil(outs / 2) * ins * k * k * 8;
+  return {
+    forward: pairs(M, K) + K * k * ((c.outWidth - 1) * c.stride + k) * 64,
+    input: pairs(K, M) + M * k * (c.inWidth - 1 + k) * 64,
+    weight: K * 3 * (c.outWidth + 2) * 64 + M * K * 9 * 16,
+  };
+}
+
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
 
 /** Rows per window of the windowed split (npm run bench:split -- --window S times others). */
@@ -262,14 +287,23 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
    * `tileBytes` in the arena's scratch.
    */
   function execBlocks(name: WasmKernelName, b: DenseBlocksBlock, work: number, tileBytes: number, args: readonly number[],
-    B: number): void {
+    tail: readonly number[]): void {
     const T = pool === null || work < minWork ? 1 : pool.threads;
     const tile = Math.ceil(tileBytes / 64) * 64;
-    const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile];
-    if (B > 1) all.push(B); // the batch-1 kernels take no batch
+    const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile, ...tail];
     if (T === 1) k[name](0, 1, ...all);
     else pool!.run(name, evenBounds(T, T, 1), all);
   }
+  let geometryBlock = 0;
+  /** A convolution's geometry, Int32 [H, W, Ho, Wo, k, s, p, B], written to a block the conv block kernels read; returns its pointer. */
+  function convGeometry(c: ConvShape, B: number): number {
+    if (geometryBlock === 0) geometryBlock = arena.allocBytes(32);
+    new Int32Array(arena.buffer(), geometryBlock, 8).set([c.inHeight, c.inWidth, c.outHeight, c.outWidth, c.kernel, c.stride, c.padding, B]);
+    return geometryBlock;
+  }
+  /** The dense blocks over channels the conv block kernels run on (B a multiple of 16), or null. */
+  const convBlocksAt = (index: SparseIndex, B: number): DenseBlocksBlock | null =>
+    (B % CONV_BLOCK_BATCH === 0 && blockLanes ? arena.blocks(index) : null);
   /**
    * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
    * thread (a 1024 -> 10 output layer gets 4 + 6 units on 2 threads) split too unevenly to pay for
@@ -323,7 +357,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
       if (blocks !== null) {
-        execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], B);
+        execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B]);
         return;
       }
       const s = arena.sparse(index);
@@ -349,7 +383,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       // than the edge lanes on two threads at n = 16384 and 65536
       const one = blocksOfOne(index, B);
       if (one !== null) {
-        execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], 1);
+        execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
         return;
       }
       const q = quadsAt(index, B);
@@ -359,7 +393,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
       if (blocks !== null) {
-        execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input, [dx.byteOffset, dy.byteOffset, W.byteOffset], B);
+        execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input, [dx.byteOffset, dy.byteOffset, W.byteOffset], [B]);
         return;
       }
       const s = arena.sparse(index);
@@ -397,7 +431,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const blocks = blocksAt(index, B, BLOCK_BATCHES.weight);
       if (blocks !== null && blocks.fanIn % 4 === 0) {
-        execBlocks('blockBackwardWeight', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).weight, [dW.byteOffset, dy.byteOffset, x.byteOffset], B);
+        execBlocks('blockBackwardWeight', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).weight, [dW.byteOffset, dy.byteOffset, x.byteOffset], [B]);
         return;
       }
       const s = arena.sparse(index);
@@ -541,6 +575,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('pathConvForward', 'x', x, Ci * inPlane(shape) * B);
       need('pathConvForward', 'W', W, E * taps(shape));
       if (bias !== null) need('pathConvForward', 'bias', bias, Co);
+      const blocks = convBlocksAt(index, B);
+      if (blocks !== null) {
+        execBlocks('convBlockForward', blocks, E * taps(shape) * outPlane(shape) * B, convBlockTileStrides(blocks, shape).forward,
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [convGeometry(shape, B)]);
+        return;
+      }
       const s = arena.sparse(index);
       exec('pathConvForward', Co, E * taps(shape) * outPlane(shape) * B, s.targetBounds,
         [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, ...geometry(shape), B]);
@@ -557,6 +597,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('pathConvBackwardInput', 'dx', dx, Ci * inPlane(shape) * B);
       need('pathConvBackwardInput', 'dy', dy, Co * outPlane(shape) * B);
       need('pathConvBackwardInput', 'W', W, E * taps(shape));
+      const blocks = shape.stride === 1 ? convBlocksAt(index, B) : null;
+      if (blocks !== null) {
+        execBlocks('convBlockBackwardInput', blocks, E * taps(shape) * outPlane(shape) * B, convBlockTileStrides(blocks, shape).input,
+          [dx.byteOffset, dy.byteOffset, W.byteOffset], [convGeometry(shape, B)]);
+        return;
+      }
       const s = arena.sparse(index);
       exec('pathConvBackwardInput', Ci, E * taps(shape) * outPlane(shape) * B, s.sourceBounds,
         [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, ...geometry(shape), B]);
@@ -574,6 +620,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('pathConvBackwardWeight', 'dW', dW, E * taps(shape));
       need('pathConvBackwardWeight', 'dy', dy, Co * outPlane(shape) * B);
       need('pathConvBackwardWeight', 'x', x, Ci * inPlane(shape) * B);
+      const blocks = shape.stride === 1 && shape.kernel === 3 ? convBlocksAt(index, B) : null;
+      if (blocks !== null) {
+        execBlocks('convBlockBackwardWeight', blocks, E * taps(shape) * outPlane(shape) * B, convBlockTileStrides(blocks, shape).weight,
+          [dW.byteOffset, dy.byteOffset, x.byteOffset], [convGeometry(shape, B)]);
+        return;
+      }
       const s = arena.sparse(index);
       exec('pathConvBackwardWeight', Co, E * taps(shape) * outPlane(shape) * B, s.targetBounds,
         [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, ...geometry(shape), B]);

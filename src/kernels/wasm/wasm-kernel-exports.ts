@@ -20,7 +20,7 @@ export const WASM_KERNEL_NAMES = [
   'sparseForwardQuads', 'sparseBackwardWeightQuads', 'sparseBackwardInputQuads', 'quadCopies',
   'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
   'blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockBackwardInputOne', 'blockBackwardWeightOne', 'blockGatherOne',
-  'blockForwardOne',
+  'blockForwardOne', 'convBlockForward', 'convBlockBackwardInput', 'convBlockBackwardWeight',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
