@@ -3,23 +3,44 @@
  * output channel of a block gathers the same K input channels in the same order, a block is a
  * small dense convolution, M output channels × K input channels × k × k taps.
  *
- * A block runs per 16-sample chunk and output row: it copies the K·k input rows the row's taps
- * read (every input channel's rows oh·s - p .. oh·s - p + k - 1, each padded to Wp = (Wo-1)·s + k
- * positions with zero lines where a tap falls outside the image) into a tile of 64-byte lines, one
- * line per position (16 samples). Then two output channels advance together along the row: at
- * each output position, per tap, two weights (packed side by side for the pair) and one line of the
- * tile (4 vectors) feed 8 multiply-adds into 8 independent sums, `madd2x4`'s inner step. Every
- * line of the tile meets all M output channels of the block from L1, where the gather engine
- * (conv-gather.ts) refills each output channel's K·k input rows from L2. Padding costs nothing in
- * the inner loop: it is the tile's zero lines. The row tile of K = 8 channels, k = 3, a 16-wide
- * image (Wp = 18) is 27 KiB.
+ * Forward. A block runs per 16-sample chunk and output row: it copies the K·k input rows the row's
+ * taps read (every input channel's rows oh·s - p .. oh·s - p + k - 1, each padded to
+ * Wp = (Wo-1)·s + k positions with zero lines where a tap falls outside the image) into a tile of
+ * 64-byte lines, one line per position (16 samples). Then two output channels advance together
+ * along the row: at each output position, per tap, two weights (packed side by side for the pair)
+ * and one line of the tile (4 vectors) feed 8 multiply-adds into 8 independent sums, `madd2x4`'s
+ * inner step. Every line of the tile meets all M output channels of the block from L1, where the
+ * gather engine (conv-gather.ts) refills each output channel's K·k input rows from L2. Padding
+ * costs nothing in the inner loop: it is the tile's zero lines. The row tile of K = 8 channels,
+ * k = 3, a 16-wide image (Wp = 18) is 27 KiB.
  *
- * Order: every element sums bias, then the edges in gather order, tap rows ascending, tap columns
- * ascending, one `madd` each: what conv-gather.ts sums, so the results are bit-identical to the
- * gather kernels, and each block is computed whole by one call (the same bits for any thread count).
+ * Input gradient (stride 1): the forward convolution of dy with every kernel flipped and padding
+ * k-1-p, the block's roles swapped (its K sources are the outputs, its M targets the inputs).
+ *
+ * Weight gradient (3×3, stride 1): the same row tile of x, per output row and chunk; three (or two)
+ * output channels walk a tap row's three tile lines sliding one position a step against their dy
+ * vectors (conv-weight.ts's slideR2 shares one dy vector between two x planes; here one tile line
+ * meets three dy vectors), into vector sums kept in the tile between output rows, summed with
+ * `hsum` at the end.
+ *
+ * Order: every element of y and dx sums bias, then the edges in gather order (the transpose's for
+ * dx), tap rows ascending, tap columns ascending, one `madd` each: what conv-gather.ts sums. A
+ * weight's sum runs over output rows, then batch vectors, then positions, the border positions
+ * first, as slideR2's. So the results are bit-identical to the gather kernels (the zero lines add
+ * w·0 where those skip a tap: the same sum, except that a sum of exactly -0 becomes +0 and an
+ * infinite weight or input makes NaN), and each block is computed whole by one call: the same bits
+ * for any thread count.
+ *
+ * Measured (64 → 64 channels, K = 8, 16×16, B = 64, one thread, FMA build, against the gather
+ * kernels in one process, 2026-12-01, quiet VM): forward 1.8-2.0× (54-61 % of the FMA ceiling),
+ * input gradient 1.9-2.0× (54-59 %), weight gradient 1.1-1.2× (48-51 %). Tried and dropped there:
+ * unrolling the forward's three taps (spills, see `pairAt`), a ring of input rows (see
+ * `fillRows`), two positions an iteration in the weight gradient's slide (0.87×), nine sums of
+ * one channel over all three tap rows without a slide (0.55×), output rows outermost (no faster).
+ * Three channels instead of two in the weight gradient: 1.02-1.03×, kept.
  *
  * Threads: a call runs parts [p0, p1) of T; part p takes blocks [G·p/T, G·(p+1)/T) and the tile at
- * tiles + p·tileBytes (`convBlockTileBytes`).
+ * tiles + p·tileBytes (convBlockTileStrides in src/kernels/wasm/create-wasm-kernels.ts).
  *
  * Shape legend: G blocks, M output and K input channels per block, B batch (a multiple of 16),
  * k kernel, s stride, p padding, x: Ci×H×W, y: Co×Ho×Wo, [C][H][W][B] layout (conv-shape.ts).
@@ -273,10 +294,10 @@ export function convBlockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32,
 }
 
 /**
- * The weight gradient's sums of one tap row for two output channels over one output row and one
- * batch vector: acc0 (3 vectors, taps j = 0..2 of channel u0) += sum over positions wo of
- * r0[wo] · line(wo + j), acc1 likewise with r1; dy vectors `pos` bytes apart from r0 and r1, the
- * tile's lines 64 bytes apart from xp. Positions as conv-weight.ts's slideR2 takes them: the border
+ * The weight gradient's sums of one tap row for two output channels over one output row and the
+ * four batch vectors of a chunk, one after the other: acc0 (3 vectors, taps j = 0..2 of channel
+ * u0) += sum over positions wo of r0[wo] · line(wo + j), acc1 likewise with r1; dy vectors `pos`
+ * bytes apart from r0 and r1, the tile's lines 64 bytes apart from xp (vector v 16·v bytes on). Positions as conv-weight.ts's slideR2 takes them: the border
  * ones ([0, L) and [Rr, OW), each tap a load) first, then the interior [L, Rr) with the three lines
  * sliding one position a step (3 loads for 6 multiply-adds).
  */

@@ -9,6 +9,8 @@
  *
  * Engines: conv-gather.ts (forward; backward input at stride 1 as the forward gather of dy with
  * flipped kernels), conv-transposed.ts (backward input at stride >= 2), conv-weight.ts (weights).
+ * Path convolutions on block-dense layers at batches that 16 divides run conv-blocks.ts instead
+ * (its own exports; the same bits).
  *
  * Shape legend: B batch, Ci/Co channels, H×W input, Ho×Wo output, k kernel, s stride, p padding,
  * E edges. Weights: path W[E][k][k] (gather order), dense W[Co][Ci][k][k]. Pointers are bytes.
