@@ -3,12 +3,13 @@
  * memory, run by the AssemblyScript kernels (assembly/). Arrays it cannot run in place (float64,
  * plain arrays from elsewhere) go to the reference kernels, so results are always defined.
  *
- * With a `ParallelRunner` (the worker pool), a job is split into one contiguous range per thread:
- * output units for the forward and weight kernels, source units for the sparse backward input,
- * elements for element-wise kernels, samples for the softmax; for convolutions output channels
- * (forward, weights), input channels (backward input), channels (pooling). A unit is computed the same way in
- * any range, so results are bit-identical for any thread count. Jobs smaller than
- * `minParallelWork` run on the calling thread alone.
+ * With a `ParallelRunner` (the worker pool), a job is split into PARTS_PER_THREAD contiguous ranges
+ * per thread, which the threads claim as they come free: output units for the forward and weight
+ * kernels, source units for the sparse backward input, elements for element-wise kernels, samples
+ * for the softmax; for convolutions output channels (forward, weights), input channels (backward
+ * input), channels (pooling); blocks for the block kernels. A unit is computed the same way in any
+ * range, so results are bit-identical for any thread count. Jobs smaller than `minParallelWork`
+ * run on the calling thread alone.
  *
  * Shape legend: B batch, I inputs, O outputs, E edges, U units, C classes (or channels), N length;
  * images as in conv-shape.ts.
@@ -22,7 +23,7 @@ import { evenBounds } from './partition.js';
 import type { DenseBlocksBlock, QuadIndexBlock, WasmArena } from './wasm-arena.js';
 import type { WasmKernelName } from './wasm-kernel-exports.js';
 
-/** Runs one kernel over ranges on several threads (thread k: [bounds[k], bounds[k+1])) and waits. */
+/** Runs one kernel over the parts [bounds[p], bounds[p+1]) of a job, each on whichever of its threads claims it, and waits. */
 export interface ParallelRunner {
   readonly threads: number;
   run(name: WasmKernelName, bounds: Int32Array, args: readonly number[]): void;
@@ -127,6 +128,16 @@ export function convBlockTileStrides(b: DenseBlocksBlock, c: ConvShape): { forwa
 }
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
+
+/**
+ * Parts a pooled job is cut into per thread. The threads claim parts as they come free
+ * (shared-memory-pool.ts), so a worker that wakes late or runs slower takes fewer, and the calling
+ * thread, whose caches hold what it has just written, takes more. One part per thread left the
+ * calling thread waiting on the slower one: in training, where each layer's input was just written
+ * by the calling thread, npm start's path forward ran only 1.12-1.28× faster on 2 threads than on 1,
+ * against 1.7-1.95× on data both cores had read (2026-12-01).
+ */
+export const PARTS_PER_THREAD = 4;
 
 /** Rows per window of the windowed split (npm run bench:split -- --window S times others). */
 export const WINDOW_ROWS = 64;
@@ -268,7 +279,7 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   function exec(name: WasmKernelName, N: number, work: number, bounds: (T: number) => Int32Array,
     args: readonly number[]): void {
     if (pool === null || work < minWork) k[name](0, N, ...args);
-    else pool.run(name, bounds(pool.threads), args);
+    else pool.run(name, bounds(pool.threads * PARTS_PER_THREAD), args);
   }
   const even = (N: number, align: number) => (T: number) => evenBounds(N, T, align);
   /**
@@ -282,13 +293,13 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     return true;
   }
   /**
-   * Runs a block kernel (assembly/block-kernels.ts) over the G blocks of `b`: on the calling thread,
-   * or in one part per thread when the job is large enough, each part with its own tile of
-   * `tileBytes` in the arena's scratch.
+   * Runs a block kernel (assembly/block-kernels.ts, conv-blocks.ts) over the G blocks of `b`: on the
+   * calling thread, or in up to PARTS_PER_THREAD parts per thread (whole blocks each) when the job is
+   * large enough, each part with its own tile of `tileBytes` in the arena's scratch.
    */
   function execBlocks(name: WasmKernelName, b: DenseBlocksBlock, work: number, tileBytes: number, args: readonly number[],
     tail: readonly number[]): void {
-    const T = pool === null || work < minWork ? 1 : pool.threads;
+    const T = pool === null || work < minWork ? 1 : Math.min(b.count, pool.threads * PARTS_PER_THREAD);
     const tile = Math.ceil(tileBytes / 64) * 64;
     const all = [T, b.count, b.targetsPerBlock, b.fanIn, ...args, b.targets, b.sources, arena.scratch(T * tile), tile, ...tail];
     if (T === 1) k[name](0, 1, ...all);

@@ -2,9 +2,11 @@
  * The code of a pool worker as a source string (shared-memory-pool.ts), so that it needs no file
  * next to the compiled sources: Node runs it with `eval: true`, a browser from a Blob URL. It
  * instantiates the kernels module over the shared memory, reports ready, then loops: wait for a new
- * generation in the command block, run its range of the kernel, count down `pending`, and wake the
- * calling thread when it was the last. Only how the worker gets its PoolWorkerData differs: Node's
- * workerData, or the first message a Web Worker receives.
+ * generation in the command block; claim parts of the job one at a time (a compare-and-swap on the
+ * claim word), reading the job's kernel, bounds and arguments only after a claim; run each, count
+ * it done and wake the calling thread after the last part; stop on the stop flag. Only how the
+ * worker gets its PoolWorkerData differs: Node's workerData, or the first message a Web Worker
+ * receives.
  */
 
 const START = `
@@ -12,6 +14,7 @@ function start(data) {
   const { module, memory, control, args, names, index, spin, layout: L } = data;
   const ctrl = new Int32Array(control);
   const a = new Float64Array(args);
+  const bounds = new Int32Array(data.bounds);
   let fns;
   try {
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -32,18 +35,24 @@ function start(data) {
       g = Atomics.load(ctrl, L.GENERATION);
     }
     seen = g;
-    const id = ctrl[L.KERNEL];
-    if (id < 0) break;
-    const lo = ctrl[L.RANGES + 2 * index];
-    const hi = ctrl[L.RANGES + 2 * index + 1];
-    if (lo < hi) {
-      try {
-        fns[id](lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
-      } catch (e) {
-        Atomics.store(ctrl, L.ERROR, index);
+    if (Atomics.load(ctrl, L.STOP) !== 0) break;
+    for (;;) {
+      const word = Atomics.load(ctrl, L.CLAIM);
+      const part = word & 0x3ff;
+      const parts = (word >> 10) & 0x3ff;
+      if (part >= parts) break;
+      if (Atomics.compareExchange(ctrl, L.CLAIM, word, word + 1) !== word) continue;
+      const lo = bounds[part];
+      const hi = bounds[part + 1];
+      if (lo < hi) {
+        try {
+          fns[ctrl[L.KERNEL]](lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+        } catch (e) {
+          Atomics.store(ctrl, L.ERROR, index);
+        }
       }
+      if (Atomics.add(ctrl, L.DONE, 1) + 1 === parts) Atomics.notify(ctrl, L.DONE);
     }
-    if (Atomics.sub(ctrl, L.PENDING, 1) === 1) Atomics.notify(ctrl, L.PENDING);
   }
 }
 `;

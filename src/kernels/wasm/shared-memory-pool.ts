@@ -2,10 +2,24 @@
  * A pool of T - 1 worker threads plus the calling thread over one shared wasm memory, each with
  * its own instance of the kernels module; the platform part (Node worker threads or Web Workers)
  * only starts the workers (node/worker-pool.ts, browser/browser-worker-pool.ts). Dispatch is
- * synchronous: the calling thread writes a job into a shared command block, bumps the generation
- * and notifies, runs range 0 itself, then waits (Atomics.wait: allowed on Node's main thread and
- * in Web Workers, not on a page's main thread) until every worker has counted down. Workers spin
- * briefly before sleeping, so back-to-back kernels skip the wake-up.
+ * synchronous: the calling thread writes a job (a kernel, its arguments and the bounds of its P
+ * parts) into shared command blocks, bumps the generation and notifies; then every thread, the
+ * calling one included, claims parts one at a time until none is left, and the calling thread
+ * waits (Atomics.wait: allowed on Node's main thread and in Web Workers, not on a page's main
+ * thread) until every part is done. Workers spin briefly before sleeping, so back-to-back kernels
+ * skip the wake-up.
+ *
+ * Parts are claimed, not assigned: a worker that wakes late, or whose core is slower (data the
+ * calling thread just wrote sits in the calling core's caches; the VM's second vCPU comes and
+ * goes), takes fewer parts, and the calling thread never waits for a worker that has not started.
+ * Which thread runs a part never changes what it computes (every kernel computes a unit the same
+ * way in any range), so results stay bit-identical for any thread count.
+ *
+ * A claim is a compare-and-swap on one word that holds the job's part count and its next part
+ * (and the low bits of its generation). A thread reads the job's kernel, bounds and arguments only
+ * after it has claimed a part: while a part is out the job cannot end, so the calling thread cannot
+ * be writing the next job's parameters, and a claim of a word that has just changed to another job
+ * is simply a claim of that job. The calling thread closes the claim word before it writes a job.
  *
  * The workers run pool-worker-source.ts over the same command block layout, CONTROL.
  */
@@ -14,11 +28,18 @@ import type { ParallelRunner } from './create-wasm-kernels.js';
 import type { WasmArena } from './wasm-arena.js';
 import { WASM_KERNEL_NAMES, type WasmKernelName } from './wasm-kernel-exports.js';
 
-/** Slots of the Int32 command block; thread k's range is at RANGES + 2k, RANGES + 2k + 1. */
-export const CONTROL = { GENERATION: 0, PENDING: 1, ERROR: 2, READY: 3, KERNEL: 4, FAILED: 5, RANGES: 8 } as const;
+/**
+ * Slots of the Int32 command block: the generation (bumped to wake the workers), the claim word,
+ * parts done, the job's kernel, the first failed part's thread + 1, the workers' start-up count and
+ * failure flag, and the stop flag.
+ */
+export const CONTROL = { GENERATION: 0, CLAIM: 1, DONE: 2, KERNEL: 3, ERROR: 4, READY: 5, FAILED: 6, STOP: 7 } as const;
 /** Arguments a kernel takes after its range, at most (a Float64 block). */
 export const MAX_ARGS = 14;
-const STOP = -1;
+/** Parts a job may have, at most (10 bits of the claim word). */
+export const MAX_PARTS = 1023;
+/** The claim word of a job of P parts whose next unclaimed part is `next`: generation (low 11 bits) << 20 | P << 10 | next. */
+export const claimWord = (generation: number, P: number, next: number): number => ((generation & 0x7ff) << 20) | (P << 10) | next;
 const JOB_TIMEOUT_MS = 300_000;
 
 export interface SharedMemoryPoolOptions {
@@ -40,6 +61,8 @@ export interface PoolWorkerData {
   readonly memory: unknown;
   readonly control: SharedArrayBuffer;
   readonly args: SharedArrayBuffer;
+  /** The job's part bounds, Int32 [MAX_PARTS + 1]. */
+  readonly bounds: SharedArrayBuffer;
   readonly names: readonly string[];
   readonly index: number;
   readonly spin: number;
@@ -56,6 +79,7 @@ export class SharedMemoryPool implements ParallelRunner {
   protected readonly startTimeoutMs: number;
   private readonly control: Int32Array;
   private readonly args: Float64Array;
+  private readonly bounds: Int32Array;
   private readonly workers: PoolWorker[] = [];
   private readonly spin: number;
   private closed = false;
@@ -66,48 +90,70 @@ export class SharedMemoryPool implements ParallelRunner {
     this.threads = checkInt(options.threads, 'threads', 2, 256);
     this.spin = checkInt(options.spin ?? 4000, 'spin', 0);
     this.startTimeoutMs = options.startTimeoutMs ?? 30000;
-    this.control = new Int32Array(new SharedArrayBuffer(4 * (CONTROL.RANGES + 2 * this.threads)));
+    this.control = new Int32Array(new SharedArrayBuffer(4 * 8));
     this.args = new Float64Array(new SharedArrayBuffer(8 * MAX_ARGS));
+    this.bounds = new Int32Array(new SharedArrayBuffer(4 * (MAX_PARTS + 1)));
     for (let index = 1; index < this.threads; index++) {
       this.workers.push(spawn({
         module: arena.module, memory: arena.memory, control: this.control.buffer as SharedArrayBuffer,
-        args: this.args.buffer as SharedArrayBuffer, names: WASM_KERNEL_NAMES, index, spin: this.spin, layout: CONTROL,
+        args: this.args.buffer as SharedArrayBuffer, bounds: this.bounds.buffer as SharedArrayBuffer, names: WASM_KERNEL_NAMES, index,
+        spin: this.spin, layout: CONTROL,
       }));
     }
   }
 
-  /** Runs `name` on thread k over [bounds[k], bounds[k+1]) (k = 0 here) and returns when all are done. */
+  /**
+   * Runs `name` over the P = bounds.length - 1 parts [bounds[p], bounds[p+1]) (1 <= P <= MAX_PARTS),
+   * each on whichever thread claims it first, and returns when all are done.
+   */
   run(name: WasmKernelName, bounds: Int32Array, args: readonly number[]): void {
     check(!this.closed, () => 'the worker pool is closed');
+    const P = bounds.length - 1;
+    check(P >= 1 && P <= MAX_PARTS, () => `a pool job has 1 to ${MAX_PARTS} parts, got ${P}`);
     const c = this.control;
-    const T = this.threads;
+    const generation = c[CONTROL.GENERATION] + 1;
+    Atomics.store(c, CONTROL.CLAIM, claimWord(generation, 0, 0)); // closed while the job is written
     c[CONTROL.KERNEL] = WASM_KERNEL_NAMES.indexOf(name);
-    for (let k = 1; k < T; k++) {
-      c[CONTROL.RANGES + 2 * k] = bounds[k];
-      c[CONTROL.RANGES + 2 * k + 1] = bounds[k + 1];
-    }
+    this.bounds.set(bounds);
     for (let i = 0; i < args.length; i++) this.args[i] = args[i];
     c[CONTROL.ERROR] = 0;
-    Atomics.store(c, CONTROL.PENDING, T - 1);
-    Atomics.add(c, CONTROL.GENERATION, 1);
+    Atomics.store(c, CONTROL.DONE, 0);
+    Atomics.store(c, CONTROL.CLAIM, claimWord(generation, P, 0));
+    Atomics.store(c, CONTROL.GENERATION, generation);
     Atomics.notify(c, CONTROL.GENERATION);
+    const kernel = this.arena.kernels[name];
     let failure: unknown = null;
-    try {
-      if (bounds[0] < bounds[1]) this.arena.kernels[name](bounds[0], bounds[1], ...args);
-    } catch (e) {
-      failure = e;
+    let mine = 0;
+    for (let p = this.claim(); p >= 0; p = this.claim()) {
+      try {
+        if (failure === null && bounds[p] < bounds[p + 1]) kernel(bounds[p], bounds[p + 1], ...args);
+      } catch (e) {
+        failure = e;
+      }
+      mine++;
     }
-    this.awaitWorkers();
+    if (mine < P && Atomics.add(c, CONTROL.DONE, mine) + mine < P) this.awaitParts(P);
     if (failure !== null) throw failure;
     const bad = Atomics.load(c, CONTROL.ERROR);
     if (bad !== 0) throw new Error(`wasm kernel ${name} failed on worker ${bad}`);
+  }
+
+  /** The next unclaimed part of the running job (claimed now), or -1 when none is left. */
+  private claim(): number {
+    const c = this.control;
+    for (;;) {
+      const word = Atomics.load(c, CONTROL.CLAIM);
+      const next = word & 0x3ff;
+      if (next >= ((word >> 10) & 0x3ff)) return -1;
+      if (Atomics.compareExchange(c, CONTROL.CLAIM, word, word + 1) === word) return next;
+    }
   }
 
   /** Stops the workers (they finish the current job first); further runs throw. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.control[CONTROL.KERNEL] = STOP;
+    Atomics.store(this.control, CONTROL.STOP, 1);
     Atomics.add(this.control, CONTROL.GENERATION, 1);
     Atomics.notify(this.control, CONTROL.GENERATION);
     for (const w of this.workers) w.terminate();
@@ -149,19 +195,19 @@ export class SharedMemoryPool implements ParallelRunner {
     }
   }
 
-  /** Waits for `pending` to reach 0; a pool silent for JOB_TIMEOUT_MS (a dead worker) is closed. */
-  private awaitWorkers(): void {
+  /** Waits until all P parts are done; a pool silent for JOB_TIMEOUT_MS (a dead worker) is closed. */
+  private awaitParts(P: number): void {
     const c = this.control;
-    let p = Atomics.load(c, CONTROL.PENDING);
-    for (let i = 0; p !== 0 && i < this.spin; i++) p = Atomics.load(c, CONTROL.PENDING);
-    if (p === 0) return;
+    let done = Atomics.load(c, CONTROL.DONE);
+    for (let i = 0; done < P && i < this.spin; i++) done = Atomics.load(c, CONTROL.DONE);
+    if (done >= P) return;
     const deadline = Date.now() + JOB_TIMEOUT_MS;
-    while (p !== 0) {
-      if (Atomics.wait(c, CONTROL.PENDING, p, 1000) === 'timed-out' && Date.now() > deadline) {
+    while (done < P) {
+      if (Atomics.wait(c, CONTROL.DONE, done, 1000) === 'timed-out' && Date.now() > deadline) {
         this.close();
-        throw new SobolnetError(`worker pool: no answer from ${p} workers within ${JOB_TIMEOUT_MS} ms; pool closed`);
+        throw new SobolnetError(`worker pool: ${P - done} parts of a job not done within ${JOB_TIMEOUT_MS} ms; pool closed`);
       }
-      p = Atomics.load(c, CONTROL.PENDING);
+      done = Atomics.load(c, CONTROL.DONE);
     }
   }
 }
