@@ -169,15 +169,18 @@ export function windowedSplit(rows: number, gatheredBytes: number, threads: numb
 
 /**
  * What an element of a streaming kernel (ReLU, bias gradient, add, optimiser step, batching) counts
- * in `minParallelWork` units: 1/8, so that with the default these kernels stay on the calling
- * thread below 2^20 elements. They move a few bytes per element with one or two operations: at
- * MNIST sizes (1024 units × batch 128 = 131072 elements, or a layer's 32768 weights) one thread
- * takes some 25-100 µs, which a dispatch (2-15 µs), the wait for the slower thread and the
- * workers' wake-up after the caller's own work eat up. Measured (npm run bench:breakdown, busy
- * 2-core machine): split over 2 threads, ReLU, bias gradients and Adam took 2-4× the wall time
- * and 2.5-4× the CPU time of one thread.
+ * in `minParallelWork` units: 1, so that with the default these kernels split from 2^17 elements
+ * (npm start's ReLU and its gradient, 1024 units × batch 128) and a layer's 32768 weights stay on
+ * the calling thread. They move a few bytes per element with one or two operations, some 25-100 µs
+ * at those sizes. While each thread had one fixed range, the caller waited for a worker woken after
+ * its own work, and split over 2 threads ReLU, bias gradients and Adam took 2-4× the wall time of
+ * one (npm run bench:breakdown, busy 2-core machine), so they stayed on the calling thread below
+ * 2^20 elements (a weight of 1/8). Since threads claim parts, a worker that is not awake yet costs
+ * the caller nothing: against 1/8, npm start's 2-thread epoch took 1.04-1.09× less time (medians of
+ * per-round ratios, three runs of 11-15 rounds, npm run bench:compare against the commit before;
+ * a weight of 4, which splits Adam too, 1.04×).
  */
-const STREAM_ELEMENT_WORK = 1 / 8;
+const STREAM_ELEMENT_WORK = 1;
 
 /** Throws unless `a` has at least n elements (a wasm kernel would otherwise touch its neighbours). */
 function need(kernel: string, what: string, a: ArrayLike<number>, n: number): void {
