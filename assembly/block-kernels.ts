@@ -60,7 +60,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4 } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p. */
 function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -115,23 +115,6 @@ function copyRows(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
 /** The vector-major tile of the weight gradient: vector v of row r at tile + v·n·16 + r·16 (see `copyRowsStrided`). */
 function copyRowsByVector(tile: usize, src: usize, rows: usize, n: i32, B: i32): void {
   copyRowsStrided(tile, src, rows, n, B, 16, <usize>n << 4);
-}
-
-/** The K weights of two rows side by side at wp (w0[k], w1[k], 8 bytes a step): four steps an iteration, two vector shuffles each. */
-function packPairs(wp: usize, w0: usize, w1: usize, K: i32): void {
-  let k = 0;
-  for (; k + 4 <= K; k += 4) {
-    const o = <usize>k << 2;
-    const a = v128.load(w0 + o);
-    const b = v128.load(w1 + o);
-    v128.store(wp + (o << 1), f32x4.shuffle(a, b, 0, 4, 1, 5));
-    v128.store(wp + (o << 1), f32x4.shuffle(a, b, 2, 6, 3, 7), 16);
-  }
-  for (; k < K; k++) {
-    const o = <usize>k << 2;
-    store<f32>(wp + (o << 1), load<f32>(w0 + o));
-    store<f32>(wp + (o << 1), load<f32>(w1 + o), 4);
-  }
 }
 
 /** `madd2x4` on one vector: two output rows, n steps of two weights side by side (wp, 8 bytes a step) and a tile vector (xp, 64 bytes a step). */

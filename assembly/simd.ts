@@ -253,3 +253,24 @@ export function exp1(v: f32): f32 {
   const scale = reinterpret<f32>((<i32>n + 127) << 23);
   return p * scale;
 }
+
+/**
+ * The K weights of two rows side by side at wp (w0[k], w1[k], 8 bytes a step), the weight pairs of
+ * `madd2x4` and its kin: four steps an iteration, two vector shuffles each. The block kernels pack a
+ * target pair's row of W, the conv block kernels an output channel pair's K·k² taps.
+ */
+export function packPairs(wp: usize, w0: usize, w1: usize, K: i32): void {
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const o = <usize>k << 2;
+    const a = v128.load(w0 + o);
+    const b = v128.load(w1 + o);
+    v128.store(wp + (o << 1), f32x4.shuffle(a, b, 0, 4, 1, 5));
+    v128.store(wp + (o << 1), f32x4.shuffle(a, b, 2, 6, 3, 7), 16);
+  }
+  for (; k < K; k++) {
+    const o = <usize>k << 2;
+    store<f32>(wp + (o << 1), load<f32>(w0 + o));
+    store<f32>(wp + (o << 1), load<f32>(w1 + o), 4);
+  }
+}

@@ -19,6 +19,7 @@ import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
 import type { TopologySpec } from '../../src/topology/spec.js';
 import { randomFloats, relError } from './fixtures.js';
+import { kernelCalls } from '../helpers/kernel-calls.js';
 
 function layer(widths: number[], fanIn: number, source: TopologySpec['source'], order: UnitOrder = 'bit-reversed',
   extra: Partial<TopologySpec> = {}): SparseIndex {
@@ -148,23 +149,8 @@ describe('the block kernels give the gather kernels\' bits (at B = 1 the quads\'
 });
 
 describe('which kernels the backend runs', () => {
-  /** The names of the block kernels k's arena runs while `body` runs (its kernels wrapped to count calls). */
-  function blockCalls(k: WasmKernels, body: () => void): string[] {
-    const exports = k.arena.kernels as unknown as Record<string, (...args: number[]) => void>;
-    const names = ['blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockForwardOne', 'blockBackwardInputOne', 'blockBackwardWeightOne'];
-    const saved = names.map((n) => exports[n]);
-    const called: string[] = [];
-    names.forEach((n, i) => (exports[n] = (...args: number[]) => {
-      called.push(n);
-      saved[i](...args);
-    }));
-    try {
-      body();
-    } finally {
-      names.forEach((n, i) => (exports[n] = saved[i]));
-    }
-    return called;
-  }
+  const blockCalls = (k: WasmKernels, body: () => void): string[] =>
+    kernelCalls(k, ['blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockForwardOne', 'blockBackwardInputOne', 'blockBackwardWeightOne'], body);
 
   it('runs the block kernels on a block-dense layer from the batches of BLOCK_BATCHES, and the gather elsewhere', () => {
     const [k] = blockBackends[0]; // one thread: every kernel on the calling thread's instance

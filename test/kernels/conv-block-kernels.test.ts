@@ -21,6 +21,7 @@ import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js'
 import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
 import { randomFloats, relError } from './fixtures.js';
+import { kernelCalls } from '../helpers/kernel-calls.js';
 
 const builds = (['simd', 'simd-fma'] as const).filter((b) => b === 'simd' || (relaxedSimdAvailable() && wasmModuleBuilt(b)));
 const blockBackends: WasmKernels[][] = builds.map((build) =>
@@ -111,23 +112,8 @@ describe('the conv block kernels give the gather engine\'s bits', () => {
 });
 
 describe('which convolution kernels the backend runs', () => {
-  /** The names of the conv block kernels k's arena runs while `body` runs. */
-  function blockCalls(k: WasmKernels, body: () => void): string[] {
-    const exports = k.arena.kernels as unknown as Record<string, (...args: number[]) => void>;
-    const names = ['convBlockForward', 'convBlockBackwardInput', 'convBlockBackwardWeight'];
-    const saved = names.map((n) => exports[n]);
-    const called: string[] = [];
-    names.forEach((n, i) => (exports[n] = (...args: number[]) => {
-      called.push(n);
-      saved[i](...args);
-    }));
-    try {
-      body();
-    } finally {
-      names.forEach((n, i) => (exports[n] = saved[i]));
-    }
-    return called;
-  }
+  const blockCalls = (k: WasmKernels, body: () => void): string[] =>
+    kernelCalls(k, ['convBlockForward', 'convBlockBackwardInput', 'convBlockBackwardWeight'], body);
 
   it('runs the blocks on block-dense layers where 16 divides the batch, each kernel where it applies', () => {
     const [k] = blockBackends[0];
