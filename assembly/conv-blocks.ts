@@ -17,10 +17,11 @@
  * Input gradient (stride 1): the forward convolution of dy with every kernel flipped and padding
  * k-1-p, the block's roles swapped (its K sources are the outputs, its M targets the inputs).
  *
- * Weight gradient (3×3, stride 1): the same row tile of x, per output row and chunk; two output
- * channels walk a tap row's three tile lines sliding one position a step against their dy vectors
- * (conv-weight.ts's slideR2 shares one dy vector between two x planes; here one tile line meets two
- * dy vectors), into vector sums kept in the tile between output rows, summed with `hsum` at the end.
+ * Weight gradient (3×3, stride 1): the same row tile of x, per output row and chunk; three (or two)
+ * output channels walk a tap row's three tile lines sliding one position a step against their dy
+ * vectors (conv-weight.ts's slideR2 shares one dy vector between two x planes; here one tile line
+ * meets three dy vectors), into vector sums kept in the tile between output rows, summed with
+ * `hsum` at the end.
  *
  * Order: every element of y and dx sums bias, then the edges in gather order (the transpose's for
  * dx), tap rows ascending, tap columns ascending, one `madd` each: what conv-gather.ts sums. A
@@ -36,8 +37,9 @@
  * unrolling the forward's three taps (spills, see `pairAt`), a ring of input rows (see
  * `fillRows`), two positions an iteration in the weight gradient's slide (0.87×), nine sums of
  * one channel over all three tap rows without a slide (0.55×), output rows outermost (no faster).
- * Three channels at a time instead of two in the weight gradient (9 sums, 4 loads for 9 multiply-adds):
- * 1.02-1.03×, within the noise; not kept (a second copy of the loop for it).
+ * Three channels at a time instead of two in the weight gradient (9 sums, 4 loads for 9 multiply-adds;
+ * the pair runs what is left): 1.02-1.03× on the quiet VM, 1.05-1.09× with the other core busy
+ * (two runs each, one process), kept.
  *
  * Threads: a call runs parts [p0, p1) of T; part p takes blocks [G·p/T, G·(p+1)/T) and the tile at
  * tiles + p·tileBytes (convBlockTileStrides in src/kernels/wasm/create-wasm-kernels.ts).
@@ -365,6 +367,81 @@ function weightRowPair(acc0: usize, acc1: usize, r0: usize, r1: usize, xp: usize
   v128.store(acc1, b2, 32);
 }
 
+/** `weightRowPair` for three output channels (dy vectors from r0, r1, r2; sums at acc0, acc1, acc2): 9 chains, 4 loads for 9 multiply-adds. */
+function weightRowTriple(acc0: usize, acc1: usize, acc2: usize, r0: usize, r1: usize, r2: usize, xp: usize, pos: usize,
+  OW: i32, L: i32, Rr: i32): void {
+  let a0 = v128.load(acc0);
+  let a1 = v128.load(acc0, 16);
+  let a2 = v128.load(acc0, 32);
+  let b0 = v128.load(acc1);
+  let b1 = v128.load(acc1, 16);
+  let b2 = v128.load(acc1, 32);
+  let c0 = v128.load(acc2);
+  let c1 = v128.load(acc2, 16);
+  let c2 = v128.load(acc2, 32);
+  for (let vo: usize = 0; vo < 64; vo += 16) {
+    const q0 = r0 + vo;
+    const q1 = r1 + vo;
+    const q2 = r2 + vo;
+    const xv = xp + vo;
+    for (let wo = 0; wo < OW; wo++) {
+      if (wo == L) wo = Rr;
+      if (wo >= OW) break;
+      const line = xv + (<usize>wo << 6);
+      const x0 = v128.load(line);
+      const x1 = v128.load(line, 64);
+      const x2 = v128.load(line, 128);
+      let u = v128.load(q0 + <usize>wo * pos);
+      a0 = madd(u, x0, a0);
+      a1 = madd(u, x1, a1);
+      a2 = madd(u, x2, a2);
+      u = v128.load(q1 + <usize>wo * pos);
+      b0 = madd(u, x0, b0);
+      b1 = madd(u, x1, b1);
+      b2 = madd(u, x2, b2);
+      u = v128.load(q2 + <usize>wo * pos);
+      c0 = madd(u, x0, c0);
+      c1 = madd(u, x1, c1);
+      c2 = madd(u, x2, c2);
+    }
+    if (Rr > L) {
+      let line = xv + (<usize>L << 6);
+      let x0 = v128.load(line);
+      let x1 = v128.load(line, 64);
+      line += 128;
+      let o = <usize>L * pos;
+      for (let wo = L; wo < Rr; wo++) {
+        const x2 = v128.load(line);
+        let u = v128.load(q0 + o);
+        a0 = madd(u, x0, a0);
+        a1 = madd(u, x1, a1);
+        a2 = madd(u, x2, a2);
+        u = v128.load(q1 + o);
+        b0 = madd(u, x0, b0);
+        b1 = madd(u, x1, b1);
+        b2 = madd(u, x2, b2);
+        u = v128.load(q2 + o);
+        c0 = madd(u, x0, c0);
+        c1 = madd(u, x1, c1);
+        c2 = madd(u, x2, c2);
+        x0 = x1;
+        x1 = x2;
+        line += 64;
+        o += pos;
+      }
+    }
+  }
+  v128.store(acc0, a0);
+  v128.store(acc0, a1, 16);
+  v128.store(acc0, a2, 32);
+  v128.store(acc1, b0);
+  v128.store(acc1, b1, 16);
+  v128.store(acc1, b2, 32);
+  v128.store(acc2, c0);
+  v128.store(acc2, c1, 16);
+  v128.store(acc2, c2, 32);
+}
+
 // dW[E,3,3] <- dy[Co,Ho,Wo,B], x[Ci,H,W,B]; k = 3, stride 1; blocks of parts [p0, p1) of T.
 // Tile: the row tile (K·3 rows of Wp lines), then M·K·9 vector sums.
 export function convBlockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dW: usize, dy: usize, x: usize,
@@ -392,8 +469,20 @@ export function convBlockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32
         for (let b = 0; b < B; b += 16) {
           fillRows(rows, x, blockSources + (<usize>(g * K) << 2), K, 3, Wp, oh, b, H, Wd, 1, p, B);
           const row = <usize>(oh * Wo) * pos + (<usize>b << 2);
-          for (let i = 0; i < M; i += 2) {
-            const i1 = i + 1 < M ? i + 1 : i; // an odd M computes its last channel twice
+          let i = 0;
+          for (; i + 3 <= M; i += 3) {
+            const r0 = dy + <usize>load<i32>(targets + (<usize>i << 2)) * plane + row;
+            const r1 = dy + <usize>load<i32>(targets + (<usize>i << 2), 4) * plane + row;
+            const r2 = dy + <usize>load<i32>(targets + (<usize>i << 2), 8) * plane + row;
+            for (let m = 0; m < K; m++) {
+              for (let tr = 0; tr < 3; tr++) {
+                const acc = sums + <usize>i * sumsPerTarget + (<usize>(m * 9 + tr * 3) << 4);
+                weightRowTriple(acc, acc + sumsPerTarget, acc + 2 * sumsPerTarget, r0, r1, r2, rows + <usize>(m * 3 + tr) * rowStep, pos, Wo, L, Rr);
+              }
+            }
+          }
+          if (i < M) {
+            const i1 = i + 1 < M ? i + 1 : i; // a single channel left is computed twice
             const r0 = dy + <usize>load<i32>(targets + (<usize>i << 2)) * plane + row;
             const r1 = dy + <usize>load<i32>(targets + (<usize>i1 << 2)) * plane + row;
             for (let m = 0; m < K; m++) {
