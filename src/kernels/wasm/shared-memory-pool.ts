@@ -30,8 +30,8 @@ import { WASM_KERNEL_NAMES, type WasmKernelName } from './wasm-kernel-exports.js
 
 /**
  * Slots of the Int32 command block: the generation (bumped to wake the workers), the claim word,
- * parts done, the job's kernel, the first failed part's thread + 1, the workers' start-up count and
- * failure flag, and the stop flag.
+ * parts done, the job's kernel, the index of a worker whose part failed (0: none), the workers'
+ * start-up count and failure flag, and the stop flag.
  */
 export const CONTROL = { GENERATION: 0, CLAIM: 1, DONE: 2, KERNEL: 3, ERROR: 4, READY: 5, FAILED: 6, STOP: 7 } as const;
 /** Arguments a kernel takes after its range, at most (a Float64 block). */
