@@ -14,7 +14,8 @@ import { recordedRecipeKey } from '../../src/experiment/run-recipe.js';
 const dir = join(import.meta.dirname, '..', '..', 'experiments');
 const resultsDir = join(import.meta.dirname, '..', '..', 'docs', 'results');
 /** Single-seed tuning grids: the runs that choose a recipe, not the runs that report it. */
-const TUNING_GRIDS = ['lenet-tuning.json', 'lenet-tuning-validation.json', 'fashion-cnn-lr.json', 'mnist-cnn-epochs.json'];
+const TUNING_GRIDS = ['lenet-tuning.json', 'lenet-tuning-validation.json', 'fashion-cnn-lr.json', 'mnist-cnn-epochs.json',
+  'fashion-cnn-augment.json', 'fashion-cnn-augment-dense.json'];
 
 describe('checked-in experiment specs', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
