@@ -62,8 +62,8 @@
  */
 import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs } from './simd';
 
-/** Blocks [G·p/T, G·(p+1)/T) of part p. */
-function firstBlock(G: i32, p: i32, T: i32): i32 {
+/** Blocks [G·p/T, G·(p+1)/T) of part p (the conv block kernels split the same way). */
+export function firstBlock(G: i32, p: i32, T: i32): i32 {
   return <i32>((<i64>G * p) / T);
 }
 

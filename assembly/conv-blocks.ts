@@ -49,12 +49,8 @@
  * k kernel, s stride, p padding, x: Ci×H×W, y: Co×Ho×Wo, [C][H][W][B] layout (conv-shape.ts).
  * geometry: Int32 [H, W, Ho, Wo, k, s, p, B]. Pointers are byte addresses.
  */
+import { firstBlock } from './block-kernels';
 import { biasAt, hsum, madd, packPairs } from './simd';
-
-/** Blocks [G·p/T, G·(p+1)/T) of part p. */
-function firstBlock(G: i32, p: i32, T: i32): i32 {
-  return <i32>((<i64>G * p) / T);
-}
 
 /** Bytes of the weight pairs of a block: ceil(M/2) pairs of R = K·k² steps of 8 bytes. */
 function pairBytes(M: i32, R: i32): usize {
@@ -134,9 +130,11 @@ function fillRows(tile: usize, x: usize, ins: usize, K: i32, k: i32, Wp: i32, oh
 /**
  * Two output channels at one position: out_r = c_r + sum over the n = K·k tap rows r (edge m, tap
  * row i) and the k taps j of w_r[r][j] · line(r, j), line (r, j) at xp + r·rowStep + j·64, the
- * weights side by side at wp (8 bytes a tap). One tap an iteration: unrolling the k = 3 taps made V8
- * hoist their 12 loads and spill (1.13-1.43× the gather engine against 1.67-2.04× like this,
- * 2026-12-01).
+ * weights side by side at wp (8 bytes a tap): `madd2x4`'s step, with a second loop level for the
+ * jump between tap rows. One tap an iteration: unrolling the k = 3 taps made V8 hoist their 12 loads
+ * and spill (1.13-1.43× the gather engine against 1.67-2.04× like this, 2026-12-01). Written as
+ * `madd2x4` with an outer loop over rows (default one row for its other callers), the same bits ran
+ * the forward and input gradient at 0.91-0.97× (five runs, one process, 2026-12-01): kept apart.
  */
 @inline function pairAt(out0: usize, out1: usize, xp: usize, rowStep: usize, wp: usize, n: i32, k: i32, c0: f32, c1: f32): void {
   let a0 = f32x4.splat(c0);
@@ -285,7 +283,8 @@ export function convBlockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32,
  * u0) += sum over positions wo of r0[wo] · line(wo + j), acc1 likewise with r1; dy vectors `pos`
  * bytes apart from r0 and r1, the tile's lines 64 bytes apart from xp (vector v 16·v bytes on). Positions as conv-weight.ts's slideR2 takes them: the border
  * ones ([0, L) and [Rr, OW), each tap a load) first, then the interior [L, Rr) with the three lines
- * sliding one position a step (3 loads for 6 multiply-adds).
+ * sliding one position a step (3 loads for 6 multiply-adds). One position an iteration, like the
+ * triple's: two ran the weight gradient no faster (0.98-1.01×, 2026-12-01).
  */
 function weightRowPair(acc0: usize, acc1: usize, r0: usize, r1: usize, xp: usize, pos: usize, OW: i32, L: i32, Rr: i32): void {
   let a0 = v128.load(acc0);
@@ -321,33 +320,7 @@ function weightRowPair(acc0: usize, acc1: usize, r0: usize, r1: usize, xp: usize
       line += 128;
       let p0 = q0 + <usize>L * pos;
       let p1 = q1 + <usize>L * pos;
-      let wo = L;
-      for (; wo + 2 <= Rr; wo += 2) {
-        let u = v128.load(p0);
-        let v = v128.load(p1);
-        const x2 = v128.load(line);
-        a0 = madd(u, x0, a0);
-        a1 = madd(u, x1, a1);
-        a2 = madd(u, x2, a2);
-        b0 = madd(v, x0, b0);
-        b1 = madd(v, x1, b1);
-        b2 = madd(v, x2, b2);
-        u = v128.load(p0 + pos);
-        v = v128.load(p1 + pos);
-        const x3 = v128.load(line, 64);
-        a0 = madd(u, x1, a0);
-        a1 = madd(u, x2, a1);
-        a2 = madd(u, x3, a2);
-        b0 = madd(v, x1, b0);
-        b1 = madd(v, x2, b1);
-        b2 = madd(v, x3, b2);
-        x0 = x2;
-        x1 = x3;
-        line += 128;
-        p0 += pos << 1;
-        p1 += pos << 1;
-      }
-      if (wo < Rr) {
+      for (let wo = L; wo < Rr; wo++) {
         const u = v128.load(p0);
         const v = v128.load(p1);
         const x2 = v128.load(line);
@@ -357,6 +330,11 @@ function weightRowPair(acc0: usize, acc1: usize, r0: usize, r1: usize, xp: usize
         b0 = madd(v, x0, b0);
         b1 = madd(v, x1, b1);
         b2 = madd(v, x2, b2);
+        x0 = x1;
+        x1 = x2;
+        line += 64;
+        p0 += pos;
+        p1 += pos;
       }
     }
   }
