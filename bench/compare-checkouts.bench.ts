@@ -91,10 +91,10 @@ async function main(): Promise<void> {
   const widths = (args.extra.get('--widths') ?? '1024,4096').split(',').map(Number);
   for (const n of widths) if (!(Number.isInteger(n) && n >= 64 && (n & (n - 1)) === 0)) throw new Error(`--widths takes powers of two >= 64, got ${n}`);
   const threads = args.threads.length === 2 && args.threads[0] === 1 ? 2 : args.threads[0]; // default --threads 1,2: compare on 2
+  const stacks = [await loadStack(process.cwd(), 'this'), await loadStack(other, 'other')];
   const machine = printHeader(`this checkout (${process.cwd()}) against ${resolve(other)}, alternated in one process`, [
     `${args.repeats} rounds; ${threads} thread(s), wasm-simd-fma; ${what.join(', ')}${what.includes('epoch') ? `; epoch of ${limit} samples` : ''}`,
   ]);
-  const stacks = [await loadStack(process.cwd(), 'this'), await loadStack(other, 'other')];
   const kernels = stacks.map((s) => s.createKernels(threads));
   const single = stacks[0].createKernels(1);
   const cases: { task: string; name: string; run: () => number }[] = [];
