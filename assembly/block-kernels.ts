@@ -60,7 +60,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, maskRows, packPairs } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p (the conv block kernels split the same way). */
 export function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -156,9 +156,10 @@ function tileBytesOf(n: i32, B: i32): usize {
   return <usize>((tileVectors(B) + 3) >> 2) * (<usize>n << 6);
 }
 
-// y[O,B] <- x[I,B], W[E] (gather order), bias[O] | 0; blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
+// y[O,B] <- x[I,B], W[E] (gather order), bias[O] | 0, then y = m > 0 ? y : +0 where m != 0 (m = y: the fused
+// ReLU, see simd.ts maskRows); blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
 export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y: usize, x: usize, W: usize, bias: usize,
-  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32, m: usize): void {
   const rowBytes = <usize>B << 2;
   const wRow = <usize>K << 2;
   for (let p = p0; p < p1; p++) {
@@ -174,14 +175,17 @@ export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y
         const w1 = W + <usize>t1 * wRow;
         packPairs(wp, w0, w1, K);
         pairRows(y + <usize>t0 * rowBytes, y + <usize>t1 * rowBytes, tile, K, wp, B, biasAt(bias, t0), biasAt(bias, t1));
+        maskRows(y, m, t0, t0 + 1, rowBytes, B);
+        maskRows(y, m, t1, t1 + 1, rowBytes, B); // twice for an odd M's last row: idempotent
       }
     }
   }
 }
 
-// dx[I,B] <- dy[O,B], W[E] (gather order); blocks of parts [p0, p1) of T. Tile: 64·M·ceil(B/16) + 8·M bytes.
+// dx[I,B] <- dy[O,B], W[E] (gather order), then dx = m > 0 ? dx : +0 where m != 0 (m[I,B] the output of a ReLU
+// below: its gradient fused); blocks of parts [p0, p1) of T. Tile: 64·M·ceil(B/16) + 8·M bytes.
 export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dx: usize, dy: usize, W: usize,
-  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32, m: usize): void {
   const rowBytes = <usize>B << 2;
   const wRow = <usize>K << 2;
   for (let p = p0; p < p1; p++) {
@@ -201,6 +205,8 @@ export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: 
         const s0 = load<i32>(sources + (<usize>k << 2));
         const s1 = load<i32>(sources + (<usize>k1 << 2));
         pairRows(dx + <usize>s0 * rowBytes, dx + <usize>s1 * rowBytes, tile, M, wp, B, 0, 0);
+        maskRows(dx, m, s0, s0 + 1, rowBytes, B);
+        maskRows(dx, m, s1, s1 + 1, rowBytes, B);
       }
     }
   }

@@ -7,7 +7,7 @@
 export { sparseBackwardInput, sparseBackwardInputWindows, sparseBackwardWeight, sparseBackwardWeightWindows, sparseForward,
   sparseForwardWindows } from './sparse-kernels';
 export { sparseBackwardInputSmallBatch, sparseBackwardWeightSmallBatch, sparseForwardSmallBatch } from './small-batch-kernels';
-export { biasBackward, denseBackwardWeight, denseGather } from './dense-kernels';
+export { biasBackward, denseBackwardWeight, denseBackwardWeightColumns, denseGather, denseGatherColumns } from './dense-kernels';
 export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
 export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm-kernels';
 export { softmaxCrossEntropy } from './softmax-cross-entropy';

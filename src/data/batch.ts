@@ -53,7 +53,10 @@ const PLAIN_GATHER: BatchGather = { gatherBatch: gatherBytes };
  *
  * Measured (npm run bench:breakdown --clock cpu: Node 20, 2-core Zen 3 with both cores busy, D=784,
  * B=128, shuffled order): the plain per-sample loop ~530 µs of CPU per batch, the wasm gatherBatch
- * ~230 µs (its staging copy of the 128 samples' bytes ~40 µs of that).
+ * ~230 µs when it staged the 128 samples' bytes on the calling thread. Staging was most of it: on
+ * a quiet machine 73 µs for the copy (random samples miss the caches) and 54 µs for the kernel.
+ * Since the arena keeps a copy of the dataset and the kernel reads the samples in place, split
+ * over the threads: 98 against 166 µs on one thread (medians of 15 alternating rounds, 2 threads).
  */
 export function fillBatch(
   x: Floats,

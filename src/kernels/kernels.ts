@@ -49,22 +49,29 @@ export interface Kernels {
    */
   alloc(precision: Precision, n: number): Floats;
 
-  /** y[O,B] = bias[O] + sum over edges e into t of W[e] * x[src(e),B]. bias may be null. */
-  sparseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, B: number): void;
-  /** dx[I,B] = sum over edges e out of s of W[e] * dy[tgt(e),B]. */
-  sparseBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number): void;
+  /**
+   * y[O,B] = bias[O] + sum over edges e into t of W[e] * x[src(e),B]. bias may be null. With `relu`,
+   * then y = y > 0 ? y : +0: the ReLU that follows the layer, fused (reluForward's bits).
+   */
+  sparseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, index: SparseIndex, B: number, relu?: boolean): void;
+  /**
+   * dx[I,B] = sum over edges e out of s of W[e] * dy[tgt(e),B]. With `reluOf` (the output [I,B] of a
+   * ReLU that feeds this layer, usually its input x), then dx = reluOf > 0 ? dx : +0: that ReLU's
+   * gradient, fused (reluBackward's bits).
+   */
+  sparseBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number, reluOf?: Floats | null): void;
   /** dW[E] = sum_b dy[tgt(e),b] * x[src(e),b]. */
   sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
   /**
    * Both backward results at once: dx as sparseBackwardInput and dW as sparseBackwardWeight,
    * with the same values (every backend runs the two kernels; a one-pass wasm kernel measured slower).
    */
-  sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number): void;
+  sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number, reluOf?: Floats | null): void;
 
-  /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. */
-  denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number): void;
-  /** dx[I,B] = W[O,I]^T dy[O,B]. */
-  denseBackwardInput(dx: Floats, dy: Floats, W: Floats, I: number, O: number, B: number): void;
+  /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. `relu` as in sparseForward. */
+  denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number, relu?: boolean): void;
+  /** dx[I,B] = W[O,I]^T dy[O,B]. `reluOf` as in sparseBackwardInput. */
+  denseBackwardInput(dx: Floats, dy: Floats, W: Floats, I: number, O: number, B: number, reluOf?: Floats | null): void;
   /** dW[O,I] = dy[O,B] x[I,B]^T. */
   denseBackwardWeight(dW: Floats, dy: Floats, x: Floats, I: number, O: number, B: number): void;
 
@@ -146,6 +153,9 @@ export interface Kernels {
    * Batching: x[D,B] = table[c * 256 + pixels[rows[b] * D + d]], c = floor(d / (D / C)) the channel
    * of feature d: the samples rows[0..B) (D bytes each) gathered from `pixels` and mapped through
    * a 256-entry table per channel (table[C][256]). C divides D; rows[b] < pixels.length / D.
+   * `pixels` must not change between calls: a backend may keep its own copy of the array (the wasm
+   * backend copies a dataset into its memory the first time it sees it, so that every thread reads
+   * the samples in place).
    */
   gatherBatch(x: Floats, pixels: Uint8Array, rows: Int32Array | Uint32Array, table: Floats, D: number, C: number, B: number): void;
 }

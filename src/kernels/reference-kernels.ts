@@ -79,8 +79,8 @@ export const referenceKernels: Kernels = {
 
   ...referenceConvKernels,
 
-  // y[O,B] <- x[I,B], W[E], bias[O] | null; four edges of a target per pass
-  sparseForward(y, x, W, bias, index, B) {
+  // y[O,B] <- x[I,B], W[E], bias[O] | null; four edges of a target per pass; then the fused ReLU
+  sparseForward(y, x, W, bias, index, B, relu = false) {
     const { outputs: O, targetOffsets, sources } = index;
     fillRows(y, bias, O, B);
     for (let t = 0; t < O; t++) {
@@ -93,10 +93,11 @@ export const referenceKernels: Kernels = {
       }
       for (; e < end; e++) axpy(y, yo, x, sources[e] * B, W[e], B);
     }
+    if (relu) this.reluForward(y, y, O * B);
   },
 
-  // dx[I,B] <- dy[O,B], W[E]; gathers over the transpose (by source), no write collides
-  sparseBackwardInput(dx, dy, W, index: SparseIndex, B) {
+  // dx[I,B] <- dy[O,B], W[E]; gathers over the transpose (by source), no write collides; then the fused ReLU gradient
+  sparseBackwardInput(dx, dy, W, index: SparseIndex, B, reluOf = null) {
     const { inputs: I, sourceOffsets, targets, edgeOf } = index;
     dx.fill(0, 0, I * B);
     for (let s = 0; s < I; s++) {
@@ -109,6 +110,7 @@ export const referenceKernels: Kernels = {
       }
       for (; j < end; j++) axpy(dx, xo, dy, targets[j] * B, W[edgeOf[j]], B);
     }
+    if (reluOf) this.reluBackward(dx, dx, reluOf, I * B);
   },
 
   // dW[E] <- dy[O,B], x[I,B]
@@ -126,13 +128,13 @@ export const referenceKernels: Kernels = {
   },
 
   // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two passes above, one after the other
-  sparseBackward(dx, dW, dy, x, W, index, B) {
-    this.sparseBackwardInput(dx, dy, W, index, B);
+  sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null) {
+    this.sparseBackwardInput(dx, dy, W, index, B, reluOf);
     this.sparseBackwardWeight(dW, dy, x, index, B);
   },
 
-  // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b
-  denseForward(y, x, W, bias, I, O, B) {
+  // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b; then the fused ReLU
+  denseForward(y, x, W, bias, I, O, B, relu = false) {
     fillRows(y, bias, O, B);
     for (let o = 0; o < O; o++) {
       const yo = o * B;
@@ -144,10 +146,11 @@ export const referenceKernels: Kernels = {
       }
       for (; i < I; i++) axpy(y, yo, x, i * B, W[wo + i], B);
     }
+    if (relu) this.reluForward(y, y, O * B);
   },
 
-  // dx[I,B] <- dy[O,B], W[O,I]; loops i, o (four at a time), b
-  denseBackwardInput(dx, dy, W, I, O, B) {
+  // dx[I,B] <- dy[O,B], W[O,I]; loops i, o (four at a time), b; then the fused ReLU gradient
+  denseBackwardInput(dx, dy, W, I, O, B, reluOf = null) {
     dx.fill(0, 0, I * B);
     for (let i = 0; i < I; i++) {
       const xo = i * B;
@@ -158,6 +161,7 @@ export const referenceKernels: Kernels = {
       }
       for (; o < O; o++) axpy(dx, xo, dy, o * B, W[o * I + i], B);
     }
+    if (reluOf) this.reluBackward(dx, dx, reluOf, I * B);
   },
 
   // dW[O,I] <- dy[O,B], x[I,B]

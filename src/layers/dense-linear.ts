@@ -7,7 +7,7 @@
 import { checkInt } from '../core/errors.js';
 import type { Floats, Precision } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { Layer, NamedArray, Param } from './layer.js';
+import type { Layer, NamedArray, Param, ReluFusion } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
 import { Scratch } from './scratch.js';
 import { denseTargetOffsets } from './dense-target-offsets.js';
@@ -19,6 +19,8 @@ export class DenseLinear implements Layer {
   readonly outputs: number;
   readonly macsPerSample: number;
   needsInputGradient = true;
+  /** The ReLUs fused into this layer's kernels (model/fuse-relu.ts); none by default. */
+  readonly fusion: ReluFusion = { output: false, input: false };
   /** W[O,I], row-major. Zero until initialised (see init.ts). */
   readonly weight: Param;
   /** bias[O], or null without bias. */
@@ -59,7 +61,7 @@ export class DenseLinear implements Layer {
     this.batch = B;
     this.y = this.yBuffer.view(this.precision, this.outputs * B);
     this.x = x;
-    this.kernels.denseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.inputs, this.outputs, B);
+    this.kernels.denseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.inputs, this.outputs, B, this.fusion.output);
     return this.y;
   }
 
@@ -70,7 +72,7 @@ export class DenseLinear implements Layer {
     this.kernels.denseBackwardWeight(this.weight.grad, dy, this.x as Floats, I, O, B);
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, O, B);
     const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? I * B : 0);
-    if (this.needsInputGradient) this.kernels.denseBackwardInput(dx, dy, this.weight.value, I, O, B);
+    if (this.needsInputGradient) this.kernels.denseBackwardInput(dx, dy, this.weight.value, I, O, B, this.fusion.input ? this.x as Floats : null);
     return dx;
   }
 

@@ -20,6 +20,17 @@ export interface Param {
   readonly decay: boolean;
 }
 
+/**
+ * Which ReLUs a linear layer runs inside its kernels (model/fuse-relu.ts). `output`: the ReLU right
+ * after the layer; its forward applies max(·, 0) to y as it writes it. `input`: the ReLU right before
+ * it, whose output is this layer's input x; its backward masks dx by x > 0. The ReLU layer itself
+ * then passes values through (layers/relu.ts). Either way the bits are those of the separate ReLU.
+ */
+export interface ReluFusion {
+  output: boolean;
+  input: boolean;
+}
+
 /** A named array saved with the model but not trained. */
 export interface NamedArray {
   readonly name: string;

@@ -7,7 +7,7 @@
  */
 import type { Floats, Precision } from '../core/floats.js';
 import type { Kernels, SparseIndex } from '../kernels/kernels.js';
-import type { Layer, NamedArray, Param } from './layer.js';
+import type { Layer, NamedArray, Param, ReluFusion } from './layer.js';
 import { checkGradient, checkInput, createParam } from './layer.js';
 import { checkSparseIndex } from './check-sparse-index.js';
 import { Scratch } from './scratch.js';
@@ -19,6 +19,8 @@ export class PathLinear implements Layer {
   readonly outputs: number;
   readonly macsPerSample: number;
   needsInputGradient = true;
+  /** The ReLUs fused into this layer's kernels (model/fuse-relu.ts); none by default. */
+  readonly fusion: ReluFusion = { output: false, input: false };
   /** W[E], gather order. Zero until initialised (see init.ts). */
   readonly weight: Param;
   /** bias[O], or null without bias. */
@@ -58,7 +60,7 @@ export class PathLinear implements Layer {
     this.batch = B;
     this.y = this.yBuffer.view(this.precision, this.outputs * B);
     this.x = x;
-    this.kernels.sparseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.index, B);
+    this.kernels.sparseForward(this.y, x, this.weight.value, this.bias?.value ?? null, this.index, B, this.fusion.output);
     return this.y;
   }
 
@@ -69,7 +71,7 @@ export class PathLinear implements Layer {
     const x = this.x as Floats;
     if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
     const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? this.inputs * B : 0);
-    if (this.needsInputGradient) this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B);
+    if (this.needsInputGradient) this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B, this.fusion.input ? x : null);
     else this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
     return dx;
   }

@@ -18,6 +18,12 @@ export class Relu implements Layer {
   readonly outputs: number;
   readonly macsPerSample = 0;
   needsInputGradient = true;
+  /**
+   * Set by model/fuse-relu.ts. `forward`: the layer before has applied this ReLU as it wrote its
+   * output, so forward returns its input as it is. `backward`: the layer after has masked its input
+   * gradient, so backward returns dy as it is.
+   */
+  readonly fused = { forward: false, backward: false };
   private batch = 0;
   private y: Floats = new Float32Array(0);
   private readonly yBuffer: Scratch;
@@ -34,6 +40,10 @@ export class Relu implements Layer {
     const N = this.outputs * B;
     checkInput(x, this.inputs, B, 'relu');
     this.batch = B;
+    if (this.fused.forward) {
+      this.y = x;
+      return x;
+    }
     this.y = this.yBuffer.view(precisionOf(x), N);
     this.kernels.reluForward(this.y, x, N);
     return this.y;
@@ -43,6 +53,7 @@ export class Relu implements Layer {
   backward(dy: Floats): Floats {
     const N = this.outputs * this.batch;
     checkGradient(dy, this.outputs, this.batch, 'relu');
+    if (this.fused.backward) return dy;
     const dx = this.dxBuffer.view(precisionOf(dy), this.needsInputGradient ? N : 0);
     if (this.needsInputGradient) this.kernels.reluBackward(dx, dy, this.y, N);
     return dx;

@@ -12,6 +12,7 @@ import type { Layer, NamedArray, Param } from '../layers/layer.js';
 import { Residual } from '../layers/residual.js';
 import { buildTopology, type Topology } from '../topology/build-topology.js';
 import { buildLayers } from './build-layers.js';
+import { fuseRelus } from './fuse-relu.js';
 import { placedLayers } from './graph-spec.js';
 import { unitsOf, type ImageShape } from './layer-spec.js';
 import { isGraphSpec, layersOf, pathLayerCount, topologySpecOf, validateModelSpec, type ModelSpec } from './model-spec.js';
@@ -36,6 +37,7 @@ export class Model {
     this.classes = isGraphSpec(spec) ? unitsOf(placedLayers(spec).output) : spec.widths[spec.widths.length - 1];
     // The first layer's input is data: no gradient to propagate, which saves a whole pass.
     this.layers[0].needsInputGradient = false;
+    fuseRelus(this.layers);
   }
 
   /** x[D,B] -> logits[C,B]. */

@@ -5,15 +5,17 @@
  * A table lookup is exact, so every result must equal the reference bit for bit. Also: the plain
  * table rounded to f32 equals fround(p / 255), the trainer's fillBatch through wasm kernels gives
  * the bits of the plain fillBatch (plain and normalised data), foreign arrays fall back, and a row
- * out of range fails loudly.
+ * out of range fails loudly. The kernel reads the dataset where the arena copied it, or the samples
+ * staged per call where the arena has no room for it, with the same bits.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { fillBatch } from '../../src/data/batch.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
+import { loadWasmModule, relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
+import { WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
 import { Rng } from '../../src/sequences/rng.js';
 
 const builds = [
@@ -98,6 +100,29 @@ describe('gatherBatch', () => {
         fillBatch(x, labels, data, order, 5, 17, null, k);
         expect(Array.from(x), k.name).toEqual(Array.from(expected));
         expect(Array.from(labels)).toEqual(Array.from(expectedLabels));
+      }
+    }
+  });
+
+  it('reads the dataset where the arena copied it, or stages the samples where it has no room: the same bits', () => {
+    const rng = new Rng(11);
+    const D = 784, samples = 4000; // 3.1 MB of pixels
+    const pixels = randomBytes(rng, samples * D);
+    const rows = randomRows(rng, samples, 129);
+    const table = Float64Array.from({ length: 256 }, (_, p) => p / 255);
+    const expected = new Float32Array(D * 129);
+    referenceKernels.gatherBatch(expected, pixels, rows, table, D, 1, 129);
+    for (const build of builds) {
+      // 96 pages (6 MiB) leave less than twice the pixels' size free: this arena stages them
+      const small = new WasmArena(loadWasmModule(build), { build, initialPages: 96, maximumPages: 96 });
+      const cases: [WasmKernels, boolean][] = [[createNodeWasmKernels({ threads: 2, build, minParallelWork: 0, arena: small }), false],
+        [createNodeWasmKernels({ threads: 2, build, minParallelWork: 0 }), true]];
+      for (const [k, copied] of cases) {
+        const x = k.alloc('f32', D * 129);
+        k.gatherBatch(x, pixels, rows, table, D, 1, 129);
+        expect(Array.from(x), `${k.name}, copied ${copied}`).toEqual(Array.from(expected));
+        expect(k.arena.pixels(pixels) !== 0, k.name).toBe(copied);
+        k.close();
       }
     }
   });

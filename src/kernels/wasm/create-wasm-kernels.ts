@@ -182,6 +182,13 @@ export function windowedSplit(rows: number, gatheredBytes: number, threads: numb
  */
 const STREAM_ELEMENT_WORK = 1;
 
+/**
+ * What an element of the batching kernel (gatherBatch) counts: a byte load from one of B staged
+ * samples, a table lookup and a store, some 1.5 ns, against a streaming kernel's fraction of one.
+ * Weighted 4, npm start's batch (784 features × 128) splits over the threads.
+ */
+const GATHER_ELEMENT_WORK = 4;
+
 /** Throws unless `a` has at least n elements (a wasm kernel would otherwise touch its neighbours). */
 function need(kernel: string, what: string, a: ArrayLike<number>, n: number): void {
   check(a.length >= n, () => `${kernel}: ${what} has ${a.length} elements, needs ${n}`);
@@ -320,12 +327,43 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     (B % CONV_BLOCK_BATCH === 0 && blockLanes ? arena.blocks(index) : null);
   /**
    * Whether a dense layer has too few outputs to split by output: fewer than 2 groups of 4 per
-   * thread (a 1024 -> 10 output layer gets 4 + 6 units on 2 threads) split too unevenly to pay for
-   * the dispatch. Measured on the busy 2-core machine (npm run bench:breakdown): forward 137 µs on
-   * 1 thread, 252 µs on 2; backward weight 144 µs of CPU on 1, 428 µs on 2. Such a layer's forward
-   * and weight gradient run on the calling thread (its input gradient splits over I).
+   * thread (a 1024 -> 10 output layer would get 4 + 6 units on 2 threads). Split by output, such a
+   * layer ran slower on 2 threads than on 1 (npm run bench:breakdown, busy 2-core machine: forward
+   * 137 µs on 1 thread, 252 µs on 2). Its forward then splits by columns of 16 samples and its weight
+   * gradient by quads of inputs (assembly/dense-kernels.ts), every part all of its units: 102 -> 80 µs
+   * and 93 -> 69 µs a call on 2 threads in npm start's epoch (bench:breakdown medians, 2026-12-01).
    */
   const fewOutputs = (O: number): boolean => pool !== null && O < 8 * pool.threads;
+
+  /**
+   * sparseBackwardInput's kernels other than the block kernel (batch 1 on blocks or quads, edge
+   * lanes, the gather over the transpose), which have no ReLU epilogue. dx, dy and W are the arena's.
+   */
+  function gradientWithoutEpilogue(dx: Float32Array, dy: Float32Array, W: Float32Array, index: SparseIndex, B: number): void {
+    const { inputs: I, outputs: O } = index;
+    const E = index.sources.length;
+    // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
+    // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
+    // than the edge lanes on two threads at n = 16384 and 65536
+    const one = blocksOfOne(index, B);
+    if (one !== null) {
+      execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
+      return;
+    }
+    const q = quadsAt(index, B);
+    if (q !== null && q.blocks !== 0) {
+      k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
+      return;
+    }
+    const s = arena.sparse(index);
+    if (B < edgeLanes) {
+      exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
+        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
+    } else {
+      const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
+      if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
+    }
+  }
 
   const kernels: WasmKernels = {
     get name() {
@@ -346,9 +384,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     },
 
     // y[O,B] <- x[I,B], W[E], bias[O] | null
-    sparseForward(y, x, W, bias, index, B) {
+    sparseForward(y, x, W, bias, index, B, relu = false) {
       if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
-        ref.sparseForward(y, x, W, bias, index, B);
+        ref.sparseForward(y, x, W, bias, index, B, relu);
         return;
       }
       const { inputs: I, outputs: O } = index;
@@ -357,34 +395,35 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
+      const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
+      if (blocks !== null) { // the ReLU runs inside, on each pair of rows just written
+        execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward,
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B, relu ? y.byteOffset : 0]);
+        return;
+      }
       const one = blocksOfOne(index, B);
+      const q = quadsAt(index, B);
       if (one !== null) {
         exec('blockForwardOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 4),
           [one.fanIn, y.byteOffset, xBlocks(one, x), W.byteOffset, ptr(bias), one.blockOf]);
-        return;
-      }
-      const q = quadsAt(index, B);
-      if (q !== null && q.copies !== 0) {
+      } else if (q !== null && q.copies !== 0) {
         exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
           [y.byteOffset, xCopies(q, x, I), W.byteOffset, ptr(bias), q.copies, q.fanIn]);
-        return;
+      } else {
+        const s = arena.sparse(index);
+        const edgeLane = B < edgeLanes;
+        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
+        if (edgeLane || !execWindows('sparseForwardWindows', O, E * B, I * B, args)) {
+          exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds, args);
+        }
       }
-      const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
-      if (blocks !== null) {
-        execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward, [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B]);
-        return;
-      }
-      const s = arena.sparse(index);
-      const edgeLane = B < edgeLanes;
-      const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
-      if (!edgeLane && execWindows('sparseForwardWindows', O, E * B, I * B, args)) return;
-      exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds, args);
+      if (relu) kernels.reluForward(y, y, O * B); // these kernels have no ReLU epilogue: a second pass
     },
 
     // dx[I,B] <- dy[O,B], W[E]
-    sparseBackwardInput(dx, dy, W, index, B) {
-      if (!(own(dx) && own(dy) && own(W))) {
-        ref.sparseBackwardInput(dx, dy, W, index, B);
+    sparseBackwardInput(dx, dy, W, index, B, reluOf = null) {
+      if (!(own(dx) && own(dy) && own(W) && (reluOf === null || own(reluOf)))) {
+        ref.sparseBackwardInput(dx, dy, W, index, B, reluOf);
         return;
       }
       const { inputs: I, outputs: O } = index;
@@ -392,32 +431,15 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dx', dx, I * B);
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
-      // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
-      // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
-      // than the edge lanes on two threads at n = 16384 and 65536
-      const one = blocksOfOne(index, B);
-      if (one !== null) {
-        execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
-        return;
-      }
-      const q = quadsAt(index, B);
-      if (q !== null && q.blocks !== 0) {
-        k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
-        return;
-      }
+      if (reluOf !== null) need('sparseBackwardInput', 'reluOf', reluOf, I * B);
       const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
-      if (blocks !== null) {
-        execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input, [dx.byteOffset, dy.byteOffset, W.byteOffset], [B]);
+      if (blocks !== null) { // the ReLU gradient runs inside, on each pair of rows just written
+        execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input,
+          [dx.byteOffset, dy.byteOffset, W.byteOffset], [B, ptr(reluOf)]);
         return;
       }
-      const s = arena.sparse(index);
-      if (B < edgeLanes) {
-        exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
-          [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
-      } else {
-        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
-        if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
-      }
+      gradientWithoutEpilogue(dx, dy, W, index, B);
+      if (reluOf !== null) kernels.reluBackward(dx, dx, reluOf, I * B); // a second pass
     },
 
     // dW[E] <- dy[O,B], x[I,B]
@@ -459,34 +481,38 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused
     // one-pass kernel measured slower at batch lanes, see assembly/sparse-kernels.ts, and no faster on
     // quads at B = 1, see assembly/quad-kernels.ts).
-    sparseBackward(dx, dW, dy, x, W, index, B) {
-      kernels.sparseBackwardInput(dx, dy, W, index, B);
+    sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null) {
+      kernels.sparseBackwardInput(dx, dy, W, index, B, reluOf);
       kernels.sparseBackwardWeight(dW, dy, x, index, B);
     },
 
     // y[O,B] <- x[I,B], W[O,I], bias[O] | null
-    denseForward(y, x, W, bias, I, O, B) {
+    denseForward(y, x, W, bias, I, O, B, relu = false) {
       if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
-        ref.denseForward(y, x, W, bias, I, O, B);
+        ref.denseForward(y, x, W, bias, I, O, B, relu);
         return;
       }
       need('denseForward', 'y', y, O * B);
       need('denseForward', 'x', x, I * B);
       need('denseForward', 'W', W, O * I);
       if (bias !== null) need('denseForward', 'bias', bias, O);
-      exec('denseGather', O, fewOutputs(O) ? 0 : O * I * B, even(O, 4), [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), I, I, 1, B]);
+      const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), I, I, 1, B, relu ? y.byteOffset : 0];
+      const columns = Math.max(1, B >> 4); // of 16 samples, the last with the rest (one column below 32 samples)
+      if (fewOutputs(O)) exec('denseGatherColumns', columns, O * I * B, even(columns, 1), [...args, O]);
+      else exec('denseGather', O, O * I * B, even(O, 4), args);
     },
 
     // dx[I,B] <- dy[O,B], W[O,I]
-    denseBackwardInput(dx, dy, W, I, O, B) {
-      if (!(own(dx) && own(dy) && own(W))) {
-        ref.denseBackwardInput(dx, dy, W, I, O, B);
+    denseBackwardInput(dx, dy, W, I, O, B, reluOf = null) {
+      if (!(own(dx) && own(dy) && own(W) && (reluOf === null || own(reluOf)))) {
+        ref.denseBackwardInput(dx, dy, W, I, O, B, reluOf);
         return;
       }
       need('denseBackwardInput', 'dx', dx, I * B);
       need('denseBackwardInput', 'dy', dy, O * B);
       need('denseBackwardInput', 'W', W, O * I);
-      exec('denseGather', I, O * I * B, even(I, 4), [dx.byteOffset, dy.byteOffset, W.byteOffset, 0, O, 1, I, B]);
+      if (reluOf !== null) need('denseBackwardInput', 'reluOf', reluOf, I * B);
+      exec('denseGather', I, O * I * B, even(I, 4), [dx.byteOffset, dy.byteOffset, W.byteOffset, 0, O, 1, I, B, ptr(reluOf)]);
     },
 
     // dW[O,I] <- dy[O,B], x[I,B]
@@ -498,7 +524,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('denseBackwardWeight', 'dW', dW, O * I);
       need('denseBackwardWeight', 'dy', dy, O * B);
       need('denseBackwardWeight', 'x', x, I * B);
-      exec('denseBackwardWeight', O, fewOutputs(O) ? 0 : O * I * B, even(O, 4), [dW.byteOffset, dy.byteOffset, x.byteOffset, I, B]);
+      const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, I, B];
+      const quads = Math.max(1, I >> 2); // of 4 inputs, the last with the rest (one below 8 inputs)
+      if (fewOutputs(O)) exec('denseBackwardWeightColumns', quads, O * I * B, even(quads, 1), [...args, O]);
+      else exec('denseBackwardWeight', O, O * I * B, even(O, 4), args);
     },
 
     // db[O] <- dy[O,B]
@@ -818,8 +847,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         eps, weightDecay, c1, c2, 1 - beta1, 1 - beta2]);
     },
 
-    // x[D,B] <- pixels[rows[b]][D], table[C][256]: the samples' bytes and the table (rounded to f32,
-    // as a store into x would) are staged in scratch, then converted and transposed; split by feature
+    // x[D,B] <- pixels[rows[b]][D], table[C][256]: the kernel reads each sample where the arena keeps
+    // the dataset's copy (arena.pixels), or where this call stages its samples' bytes in scratch (a
+    // dataset too large to copy in, or an unshared memory); the table (rounded to f32, as a store into
+    // x would) and the samples' addresses go to scratch too; split by feature
     gatherBatch(x, pixels, rows, table, D, C, B) {
       if (!own(x)) {
         ref.gatherBatch(x, pixels, rows, table, D, C, B);
@@ -829,18 +860,28 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('gatherBatch', 'x', x, D * B);
       need('gatherBatch', 'rows', rows, B);
       need('gatherBatch', 'table', table, 256 * C);
-      const tableBytes = 1024 * C;
-      const at = arena.scratch(tableBytes + D * B);
-      const buffer = arena.buffer();
-      new Float32Array(buffer, at, 256 * C).set(table.subarray(0, 256 * C));
-      const staged = new Uint8Array(buffer, at + tableBytes, D * B);
       const samples = pixels.length / D;
       for (let b = 0; b < B; b++) {
         const r = rows[b];
         if (!(r >= 0 && r < samples && Number.isInteger(r))) check(false, () => `gatherBatch: row ${r} of sample ${b} is not in [0, ${samples})`);
-        staged.set(pixels.subarray(r * D, r * D + D), b * D);
       }
-      exec('gatherBatch', D, D * B * STREAM_ELEMENT_WORK, even(D, 1), [x.byteOffset, at + tableBytes, at, D, D / C, B]);
+      const copy = arena.pixels(pixels);
+      const tableBytes = 1024 * C;
+      const at = arena.scratch(tableBytes + 4 * B + (copy === 0 ? D * B : 0));
+      const buffer = arena.buffer();
+      new Float32Array(buffer, at, 256 * C).set(table.subarray(0, 256 * C));
+      const starts = new Int32Array(buffer, at + tableBytes, B);
+      if (copy !== 0) {
+        for (let b = 0; b < B; b++) starts[b] = copy + rows[b] * D;
+      } else {
+        const staged = at + tableBytes + 4 * B;
+        const bytes = new Uint8Array(buffer, staged, D * B);
+        for (let b = 0; b < B; b++) {
+          bytes.set(pixels.subarray(rows[b] * D, rows[b] * D + D), b * D);
+          starts[b] = staged + b * D;
+        }
+      }
+      exec('gatherBatch', D, D * B * GATHER_ELEMENT_WORK, even(D, 1), [x.byteOffset, starts.byteOffset, at, D / C, B]);
     },
   };
   return kernels;

@@ -25,6 +25,11 @@ export const RESERVED_BYTES = 65536;
 const ALIGN = 16;
 const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
 const UNSHARED_PAGES = 4096; // 256 MiB, allocated up front
+/**
+ * The largest dataset (bytes) whose pixels the arena copies in for gatherBatch: MNIST's and
+ * Fashion-MNIST's 60,000 × 784 (47 MB) and CIFAR-10's 50,000 × 3072 (154 MB) fit.
+ */
+export const PIXEL_COPY_MAX_BYTES = 256 * 2 ** 20;
 
 /**
  * Which compiled kernels run in an arena: 'simd' (build/sobolnet-kernels.wasm, multiply then add)
@@ -108,6 +113,7 @@ export class WasmArena {
   private readonly indices = new WeakMap<SparseIndex, SparseIndexBlock>();
   private readonly quadIndices = new WeakMap<SparseIndex, QuadIndexBlock | null>();
   private readonly blockIndices = new WeakMap<SparseIndex, DenseBlocksBlock | null>();
+  private readonly pixelBlocks = new WeakMap<Uint8Array, number>();
   private masksPtr = 0;
   private readonly freeBlocks: FreeBlock[] = [];
   private readonly released = new FinalizationRegistry<FreeBlock>((block) => this.freeBlocks.push(block));
@@ -238,6 +244,29 @@ export class WasmArena {
     };
     this.blockIndices.set(index, entry);
     return entry;
+  }
+
+  /**
+   * A dataset's `pixels` copied into this memory, once per array object (gatherBatch's bytes, which
+   * callers never change: kernels.ts), so that the batching kernel reads the samples in place on
+   * every thread; the block returns to the free list when the array is collected. 0 (no copy) for
+   * an unshared memory, which cannot grow, for more than PIXEL_COPY_MAX_BYTES, or for more than
+   * half the room left.
+   */
+  pixels(pixels: Uint8Array): number {
+    const known = this.pixelBlocks.get(pixels);
+    if (known !== undefined) return known;
+    let ptr = 0;
+    const room = this.maximumPages * WASM_PAGE_BYTES - this.top;
+    if (this.shared && pixels.length > 0 && pixels.length <= PIXEL_COPY_MAX_BYTES && 2 * pixels.length <= room) {
+      const bytes = alignUp(pixels.length);
+      const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
+      new Uint8Array(this.buffer(), block.ptr, pixels.length).set(pixels);
+      this.released.register(pixels, block);
+      ptr = block.ptr;
+    }
+    this.pixelBlocks.set(pixels, ptr);
+    return ptr;
   }
 
   /** `words` copied into an index block, which returns to the free list when `index` is collected. */

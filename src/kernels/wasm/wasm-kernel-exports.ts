@@ -8,7 +8,7 @@ import type { WasmInstance } from './wasm-api.js';
 export const WASM_KERNEL_NAMES = [
   'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight',
   'sparseForwardSmallBatch', 'sparseBackwardInputSmallBatch', 'sparseBackwardWeightSmallBatch',
-  'denseGather', 'denseBackwardWeight', 'biasBackward',
+  'denseGather', 'denseGatherColumns', 'denseBackwardWeight', 'denseBackwardWeightColumns', 'biasBackward',
   'reluForward', 'reluBackward',
   'batchNormForward', 'batchNormInference', 'batchNormBackward',
   'softmaxCrossEntropy', 'sgdMomentumStep', 'adamStep',
