@@ -5,7 +5,7 @@
  * reluForward / reluBackward, on Sobol' block layers (the block kernels' epilogue) and random-edge
  * layers (a second pass), at batches 1 to 128; dense layers with few outputs (split by samples or
  * inputs) and many (split by units). Also: the dense layer's results do not depend on the thread
- * count, and on one thread the block kernels run no separate ReLU pass.
+ * count, and on one thread the block and batch-lane kernels run no separate ReLU pass (batch 1 does).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -77,20 +77,22 @@ describe('sparse kernels with the ReLU fused', () => {
     }
   }
 
-  it('run no separate ReLU pass on the block kernels (one thread)', () => {
-    const index = SPARSE[0][1];
+  it('run no separate ReLU pass on the block and batch-lane gather kernels, one at batch 1 (one thread)', () => {
+    const [[, blocks], [, random]] = SPARSE;
     const B = 16;
+    const names = ['blockForward', 'blockBackwardInput', 'reluForward', 'reluBackward', 'sparseForward', 'sparseBackwardInput',
+      'sparseForwardSmallBatch', 'sparseBackwardInputSmallBatch'];
     for (const k of wasm.filter((w) => w.threads === 1)) {
       const rng = new Rng(1);
-      const x = filled(k, rng, 256 * B), W = filled(k, rng, index.sources.length), dy = filled(k, rng, 256 * B);
+      const x = filled(k, rng, 256 * B), W = filled(k, rng, blocks.sources.length), dy = filled(k, rng, 256 * B);
       const y = k.alloc('f32', 256 * B), dx = k.alloc('f32', 256 * B);
-      const names = ['blockForward', 'blockBackwardInput', 'reluForward', 'reluBackward', 'sparseForward'];
-      expect(kernelCalls(k, names, () => {
-        k.sparseForward(y, x, W, null, index, B, true);
-        k.sparseBackwardInput(dx, dy, W, index, B, x);
-      })).toEqual(['blockForward', 'blockBackwardInput']);
-      const random = SPARSE[1][1];
-      expect(kernelCalls(k, names, () => k.sparseForward(y, x, W, null, random, B, true))).toEqual(['sparseForward', 'reluForward']);
+      const both = (index: SparseIndex, b: number) => kernelCalls(k, names, () => {
+        k.sparseForward(y, x, W, null, index, b, true);
+        k.sparseBackwardInput(dx, dy, W, index, b, x);
+      });
+      expect(both(blocks, B)).toEqual(['blockForward', 'blockBackwardInput']);
+      expect(both(random, B)).toEqual(['sparseForward', 'sparseBackwardInput']);
+      expect(both(random, 1)).toEqual(['sparseForwardSmallBatch', 'reluForward', 'sparseBackwardInputSmallBatch', 'reluBackward']);
     }
   });
 });

@@ -335,36 +335,6 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
    */
   const fewOutputs = (O: number): boolean => pool !== null && O < 8 * pool.threads;
 
-  /**
-   * sparseBackwardInput's kernels other than the block kernel (batch 1 on blocks or quads, edge
-   * lanes, the gather over the transpose), which have no ReLU epilogue. dx, dy and W are the arena's.
-   */
-  function gradientWithoutEpilogue(dx: Float32Array, dy: Float32Array, W: Float32Array, index: SparseIndex, B: number): void {
-    const { inputs: I, outputs: O } = index;
-    const E = index.sources.length;
-    // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
-    // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
-    // than the edge lanes on two threads at n = 16384 and 65536
-    const one = blocksOfOne(index, B);
-    if (one !== null) {
-      execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
-      return;
-    }
-    const q = quadsAt(index, B);
-    if (q !== null && q.blocks !== 0) {
-      k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
-      return;
-    }
-    const s = arena.sparse(index);
-    if (B < edgeLanes) {
-      exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
-        [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
-    } else {
-      const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
-      if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
-    }
-  }
-
   const kernels: WasmKernels = {
     get name() {
       const build = arena.build === 'simd-fma' ? 'wasm-simd-fma' : 'wasm-simd';
@@ -395,10 +365,19 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
+      // the block and batch-lane gather kernels apply the ReLU to their sums as they store them
+      // (assembly/simd.ts relu4); the batch-1 and edge-lane kernels leave it to a second pass
+      const m = relu ? y.byteOffset : 0;
       const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
-      if (blocks !== null) { // the ReLU runs inside, on each pair of rows just written
+      if (blocks !== null) {
         execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward,
-          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B, relu ? y.byteOffset : 0]);
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B, m]);
+        return;
+      }
+      const s = arena.sparse(index);
+      if (B >= edgeLanes) {
+        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B, m];
+        if (!execWindows('sparseForwardWindows', O, E * B, I * B, args)) exec('sparseForward', O, E * B, s.targetBounds, args);
         return;
       }
       const one = blocksOfOne(index, B);
@@ -410,14 +389,10 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         exec('sparseForwardQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
           [y.byteOffset, xCopies(q, x, I), W.byteOffset, ptr(bias), q.copies, q.fanIn]);
       } else {
-        const s = arena.sparse(index);
-        const edgeLane = B < edgeLanes;
-        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
-        if (edgeLane || !execWindows('sparseForwardWindows', O, E * B, I * B, args)) {
-          exec(edgeLane ? 'sparseForwardSmallBatch' : 'sparseForward', O, edgeLane ? smallBatchWork(E, B) : E * B, s.targetBounds, args);
-        }
+        exec('sparseForwardSmallBatch', O, smallBatchWork(E, B), s.targetBounds,
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B]);
       }
-      if (relu) kernels.reluForward(y, y, O * B); // these kernels have no ReLU epilogue: a second pass
+      if (relu) kernels.reluForward(y, y, O * B);
     },
 
     // dx[I,B] <- dy[O,B], W[E]
@@ -432,14 +407,34 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
       if (reluOf !== null) need('sparseBackwardInput', 'reluOf', reluOf, I * B);
+      // the ReLU gradient as in sparseForward: inside the block and batch-lane kernels, else a second pass
+      const m = ptr(reluOf);
       const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
-      if (blocks !== null) { // the ReLU gradient runs inside, on each pair of rows just written
+      if (blocks !== null) {
         execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input,
-          [dx.byteOffset, dy.byteOffset, W.byteOffset], [B, ptr(reluOf)]);
+          [dx.byteOffset, dy.byteOffset, W.byteOffset], [B, m]);
         return;
       }
-      gradientWithoutEpilogue(dx, dy, W, index, B);
-      if (reluOf !== null) kernels.reluBackward(dx, dx, reluOf, I * B); // a second pass
+      const s = arena.sparse(index);
+      if (B >= edgeLanes) {
+        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B, m];
+        if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
+        return;
+      }
+      // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
+      // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
+      // than the edge lanes on two threads at n = 16384 and 65536
+      const one = blocksOfOne(index, B);
+      const q = quadsAt(index, B);
+      if (one !== null) {
+        execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
+      } else if (q !== null && q.blocks !== 0) {
+        k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);
+      } else {
+        exec('sparseBackwardInputSmallBatch', I, smallBatchWork(E, B), s.sourceBounds,
+          [dx.byteOffset, dy.byteOffset, W.byteOffset, s.sourceOffsets, s.targets, s.edgeOf, B]);
+      }
+      if (reluOf !== null) kernels.reluBackward(dx, dx, reluOf, I * B);
     },
 
     // dW[E] <- dy[O,B], x[I,B]
