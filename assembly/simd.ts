@@ -74,7 +74,8 @@ export function hsum4(a: v128, c: v128, d: v128, f: v128): v128 {
  */
 @inline export function relu4(a: v128, out: usize, m: usize, delta: usize): v128 {
   if (m == 0) return a;
-  return v128.and(a, f32x4.gt(delta == 0 ? a : v128.load(out + delta), f32x4.splat(0)));
+  if (delta == 0) return v128.and(a, f32x4.gt(a, f32x4.splat(0)));
+  return v128.and(a, f32x4.gt(v128.load(out + delta), f32x4.splat(0)));
 }
 
 /** `relu4` on one float about to be stored at out. */
