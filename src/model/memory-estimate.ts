@@ -89,7 +89,9 @@ export function estimateMemory(m: MemoryLayout): MemoryEstimate {
       state += 4 * O; // running mean and variance, batch mean and 1/std
       act += 3 * O * B + 2 * O * grown; // y, xhat, dx; y and xhat again for evaluation
     }
-    act += 2 * O * B + O * grown; // ReLU y and dx; y for evaluation
+    // The ReLU's own y (and y for evaluation) only after batch norm: after a linear layer it is fused
+    // into it, and its gradient always into the next linear layer (model/fuse-relu.ts), no dx.
+    if (m.batchNorm) act += O * B + O * grown;
   }
   const D = w[0], C = w[L];
   act += array(D * B) + C * B + array(D * Be) + C * Be; // input batch and loss gradient, training and evaluation
