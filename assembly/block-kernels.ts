@@ -60,7 +60,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs, relu4 } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs, relu4, sumRow } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p (the conv block kernels split the same way). */
 export function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -209,9 +209,10 @@ export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: 
   }
 }
 
-// dW[E] (gather order) <- dy[O,B], x[I,B]; blocks of parts [p0, p1) of T; K a multiple of 4. Tile: 64·K·ceil(B/16) bytes.
+// dW[E] (gather order) <- dy[O,B], x[I,B]; and db[O] = sum_b dy (biasBackward's `sumRow`, fused) where db != 0;
+// blocks of parts [p0, p1) of T; K a multiple of 4. Tile: 64·K·ceil(B/16) bytes.
 export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, dW: usize, dy: usize, x: usize,
-  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32): void {
+  blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32, db: usize): void {
   const rowBytes = <usize>B << 2;
   const wRow = <usize>K << 2;
   const vectorBytes = <usize>K << 4;
@@ -225,6 +226,10 @@ export function blockBackwardWeight(p0: i32, p1: i32, T: i32, G: i32, M: i32, K:
         const t1 = i + 1 < M ? load<i32>(targets + (<usize>i << 2), 4) : t0;
         const g0 = dy + <usize>t0 * rowBytes;
         const g1r = dy + <usize>t1 * rowBytes;
+        if (db != 0) {
+          store<f32>(db + (<usize>t0 << 2), sumRow(g0, B));
+          store<f32>(db + (<usize>t1 << 2), sumRow(g1r, B));
+        }
         for (let k = 0; k < K; k += 4) {
           const o = <usize>k << 2;
           const xp = tile + (<usize>k << 4); // vector v of sources k .. k+3: one 64-byte line at xp + v·vectorBytes

@@ -13,7 +13,7 @@
  * Shape legend: B batch, I inputs, O outputs, E edges. Pointers are byte addresses.
  */
 import { gatherRows } from './gather-rows';
-import { dotRow, hsum4, madd, tailMask } from './simd';
+import { dotRow, hsum4, madd, sumRow, tailMask } from './simd';
 
 // y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E], the fused ReLU of mask m (simd.ts relu4);
 // targets [t0, t1)
@@ -87,12 +87,14 @@ function dot4(out: usize, g: usize, a: usize, c: usize, d: usize, f: usize, B: i
   v128.store(out, hsum4(a0, c0, d0, f0));
 }
 
-// dW[E] <- dy[O,B], x[I,B], targetOffsets[O+1], sources[E]; targets [t0, t1)
+// dW[E] <- dy[O,B], x[I,B], targetOffsets[O+1], sources[E]; and db[O] = sum_b dy (biasBackward's `sumRow`, fused:
+// dy's row is in L1 then) where db != 0; targets [t0, t1)
 export function sparseBackwardWeight(t0: i32, t1: i32, dW: usize, dy: usize, x: usize, targetOffsets: usize,
-  sources: usize, B: i32): void {
+  sources: usize, B: i32, db: usize): void {
   const rowBytes = <usize>B << 2;
   for (let t = t0; t < t1; t++) {
     const g = dy + <usize>t * rowBytes;
+    if (db != 0) store<f32>(db + (<usize>t << 2), sumRow(g, B));
     const e1 = load<i32>(targetOffsets + (<usize>t << 2), 4);
     let e = load<i32>(targetOffsets + (<usize>t << 2));
     for (; e + 4 <= e1; e += 4) {
@@ -130,8 +132,8 @@ export function sparseBackwardInputWindows(p0: i32, p1: i32, S: i32, T: i32, N: 
 }
 
 export function sparseBackwardWeightWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, dW: usize, dy: usize, x: usize,
-  targetOffsets: usize, sources: usize, B: i32): void {
+  targetOffsets: usize, sources: usize, B: i32, db: usize): void {
   for (let p = p0; p < p1; p++) {
-    for (let u = p * S; u < N; u += T * S) sparseBackwardWeight(u, min(N, u + S), dW, dy, x, targetOffsets, sources, B);
+    for (let u = p * S; u < N; u += T * S) sparseBackwardWeight(u, min(N, u + S), dW, dy, x, targetOffsets, sources, B, db);
   }
 }

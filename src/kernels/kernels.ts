@@ -60,13 +60,17 @@ export interface Kernels {
    * gradient, fused (reluBackward's bits).
    */
   sparseBackwardInput(dx: Floats, dy: Floats, W: Floats, index: SparseIndex, B: number, reluOf?: Floats | null): void;
-  /** dW[E] = sum_b dy[tgt(e),b] * x[src(e),b]. */
-  sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number): void;
+  /**
+   * dW[E] = sum_b dy[tgt(e),b] * x[src(e),b]. With `db`, also db[O] = sum_b dy[O,b]: the layer's bias
+   * gradient, fused (biasBackward's bits).
+   */
+  sparseBackwardWeight(dW: Floats, dy: Floats, x: Floats, index: SparseIndex, B: number, db?: Floats | null): void;
   /**
    * Both backward results at once: dx as sparseBackwardInput and dW as sparseBackwardWeight,
    * with the same values (every backend runs the two kernels; a one-pass wasm kernel measured slower).
    */
-  sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number, reluOf?: Floats | null): void;
+  sparseBackward(dx: Floats, dW: Floats, dy: Floats, x: Floats, W: Floats, index: SparseIndex, B: number, reluOf?: Floats | null,
+    db?: Floats | null): void;
 
   /** y[O,B] = bias[O] + W[O,I] x[I,B]. bias may be null. `relu` as in sparseForward. */
   denseForward(y: Floats, x: Floats, W: Floats, bias: Floats | null, I: number, O: number, B: number, relu?: boolean): void;

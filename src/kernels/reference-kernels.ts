@@ -113,8 +113,8 @@ export const referenceKernels: Kernels = {
     if (reluOf) this.reluBackward(dx, dx, reluOf, I * B);
   },
 
-  // dW[E] <- dy[O,B], x[I,B]
-  sparseBackwardWeight(dW, dy, x, index, B) {
+  // dW[E] <- dy[O,B], x[I,B]; then the fused bias gradient
+  sparseBackwardWeight(dW, dy, x, index, B, db = null) {
     const { outputs: O, targetOffsets, sources } = index;
     for (let t = 0; t < O; t++) {
       const yo = t * B;
@@ -125,12 +125,13 @@ export const referenceKernels: Kernels = {
       }
       for (; e < end; e++) dW[e] = dot(dy, yo, x, sources[e] * B, B);
     }
+    if (db) this.biasBackward(db, dy, O, B);
   },
 
   // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two passes above, one after the other
-  sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null) {
+  sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null, db = null) {
     this.sparseBackwardInput(dx, dy, W, index, B, reluOf);
-    this.sparseBackwardWeight(dW, dy, x, index, B);
+    this.sparseBackwardWeight(dW, dy, x, index, B, db);
   },
 
   // y[O,B] <- x[I,B], W[O,I], bias[O] | null; loops o, i (four at a time), b; then the fused ReLU

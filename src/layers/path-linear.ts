@@ -69,10 +69,13 @@ export class PathLinear implements Layer {
     const B = this.batch;
     checkGradient(dy, this.outputs, B, 'path layer');
     const x = this.x as Floats;
-    if (this.bias) this.kernels.biasBackward(this.bias.grad, dy, this.outputs, B);
+    const db = this.bias?.grad ?? null; // summed by the weight-gradient kernel, as it reads dy
     const dx = this.dxBuffer.view(this.precision, this.needsInputGradient ? this.inputs * B : 0);
-    if (this.needsInputGradient) this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B, this.fusion.input ? x : null);
-    else this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B);
+    if (this.needsInputGradient) {
+      this.kernels.sparseBackward(dx, this.weight.grad, dy, x, this.weight.value, this.index, B, this.fusion.input ? x : null, db);
+    } else {
+      this.kernels.sparseBackwardWeight(this.weight.grad, dy, x, this.index, B, db);
+    }
     return dx;
   }
 

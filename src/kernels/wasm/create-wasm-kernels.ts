@@ -438,9 +438,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     },
 
     // dW[E] <- dy[O,B], x[I,B]
-    sparseBackwardWeight(dW, dy, x, index, B) {
-      if (!(own(dW) && own(dy) && own(x))) {
-        ref.sparseBackwardWeight(dW, dy, x, index, B);
+    sparseBackwardWeight(dW, dy, x, index, B, db = null) {
+      if (!(own(dW) && own(dy) && own(x) && (db === null || own(db)))) {
+        ref.sparseBackwardWeight(dW, dy, x, index, B, db);
         return;
       }
       const { inputs: I, outputs: O } = index;
@@ -448,37 +448,42 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardWeight', 'dW', dW, E);
       need('sparseBackwardWeight', 'dy', dy, O * B);
       need('sparseBackwardWeight', 'x', x, I * B);
-      const one = blocksOfOne(index, B);
-      if (one !== null) {
-        exec('blockBackwardWeightOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 1),
-          [one.fanIn, dW.byteOffset, dy.byteOffset, xBlocks(one, x), one.blockOf]);
-        return;
-      }
-      const q = quadsAt(index, B);
-      if (q !== null && q.copies !== 0) {
-        exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
-          [dW.byteOffset, dy.byteOffset, xCopies(q, x, I), q.copies, q.fanIn]);
-        return;
-      }
+      if (db !== null) need('sparseBackwardWeight', 'db', db, O);
+      // the block and batch-lane gather kernels sum the bias gradient as they read each dy row; the
+      // batch-1 and edge-lane kernels leave it to biasBackward
       const blocks = blocksAt(index, B, BLOCK_BATCHES.weight);
       if (blocks !== null && blocks.fanIn % 4 === 0) {
-        execBlocks('blockBackwardWeight', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).weight, [dW.byteOffset, dy.byteOffset, x.byteOffset], [B]);
+        execBlocks('blockBackwardWeight', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).weight,
+          [dW.byteOffset, dy.byteOffset, x.byteOffset], [B, ptr(db)]);
         return;
       }
       const s = arena.sparse(index);
-      const edgeLane = B < edgeLanes;
-      const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B];
-      if (!edgeLane && execWindows('sparseBackwardWeightWindows', O, E * B, I * B, args)) return;
-      exec(edgeLane ? 'sparseBackwardWeightSmallBatch' : 'sparseBackwardWeight', O, edgeLane ? smallBatchWork(E, B) : E * B,
-        s.targetBounds, args);
+      if (B >= edgeLanes) {
+        const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B, ptr(db)];
+        if (!execWindows('sparseBackwardWeightWindows', O, E * B, I * B, args)) exec('sparseBackwardWeight', O, E * B, s.targetBounds, args);
+        return;
+      }
+      const one = blocksOfOne(index, B);
+      const q = quadsAt(index, B);
+      if (one !== null) {
+        exec('blockBackwardWeightOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 1),
+          [one.fanIn, dW.byteOffset, dy.byteOffset, xBlocks(one, x), one.blockOf]);
+      } else if (q !== null && q.copies !== 0) {
+        exec('sparseBackwardWeightQuads', O / 4, E / SMALL_BATCH_PARALLEL_FACTOR, even(O / 4, 1),
+          [dW.byteOffset, dy.byteOffset, xCopies(q, x, I), q.copies, q.fanIn]);
+      } else {
+        exec('sparseBackwardWeightSmallBatch', O, smallBatchWork(E, B), s.targetBounds,
+          [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B]);
+      }
+      if (db !== null) kernels.biasBackward(db, dy, O, B);
     },
 
-    // dx[I,B], dW[E] <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other (a fused
-    // one-pass kernel measured slower at batch lanes, see assembly/sparse-kernels.ts, and no faster on
-    // quads at B = 1, see assembly/quad-kernels.ts).
-    sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null) {
+    // dx[I,B], dW[E] (and db[O]) <- dy[O,B], x[I,B], W[E]: the two kernels above, one after the other
+    // (a fused one-pass kernel measured slower at batch lanes, see assembly/sparse-kernels.ts, and no
+    // faster on quads at B = 1, see assembly/quad-kernels.ts).
+    sparseBackward(dx, dW, dy, x, W, index, B, reluOf = null, db = null) {
       kernels.sparseBackwardInput(dx, dy, W, index, B, reluOf);
-      kernels.sparseBackwardWeight(dW, dy, x, index, B);
+      kernels.sparseBackwardWeight(dW, dy, x, index, B, db);
     },
 
     // y[O,B] <- x[I,B], W[O,I], bias[O] | null

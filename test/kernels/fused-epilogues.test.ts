@@ -1,11 +1,12 @@
 /**
- * The fused ReLU of the linear kernels (kernels.ts: sparseForward / denseForward with `relu`, the
- * input gradients with `reluOf`): on every wasm backend (both builds, 1-3 threads with every job
- * split) and the reference, the fused call gives exactly the bits of the kernel followed by
- * reluForward / reluBackward, on Sobol' block layers (the block kernels' epilogue) and random-edge
- * layers (a second pass), at batches 1 to 128; dense layers with few outputs (split by samples or
- * inputs) and many (split by units). Also: the dense layer's results do not depend on the thread
- * count, and on one thread the block and batch-lane kernels run no separate ReLU pass (batch 1 does).
+ * What the linear kernels fuse (kernels.ts): the ReLU (sparseForward / denseForward with `relu`, the
+ * input gradients with `reluOf`) and the sparse layer's bias gradient (`db`). On every wasm backend
+ * (both builds, 1-3 threads with every job split) and the reference, a fused call gives exactly the
+ * bits of the kernel followed by reluForward / reluBackward / biasBackward, on Sobol' block layers
+ * and random-edge layers (the gather kernels), at batches 1 to 128; dense layers with few outputs
+ * (split by samples or inputs) and many (split by units). Also: the dense layer's results do not
+ * depend on the thread count, and on one thread the block and batch-lane kernels run no separate
+ * ReLU or bias pass (batch 1 does).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -47,7 +48,7 @@ const SPARSE: [string, SparseIndex][] = [
 ];
 const BATCHES = [1, 5, 16, 128];
 
-describe('sparse kernels with the ReLU fused', () => {
+describe('sparse kernels with the ReLU and the bias gradient fused', () => {
   for (const [name, index] of SPARSE) {
     for (const B of BATCHES) {
       it(`give the bits of the separate passes: ${name}, B=${B}`, () => {
@@ -72,27 +73,38 @@ describe('sparse kernels with the ReLU fused', () => {
           k.sparseBackwardWeight(dW2, dy, x, index, B);
           expect(bits(dxFused), `sparseBackward's dx on ${k.name}`).toEqual(bits(dxPlain));
           expect(bits(dW), `sparseBackward's dW on ${k.name}`).toEqual(bits(dW2));
+
+          const db = k.alloc('f32', O), db2 = k.alloc('f32', O);
+          k.sparseBackward(dxFused.fill(Number.NaN), dW.fill(Number.NaN), dy, x, W, index, B, x, db);
+          k.biasBackward(db2, dy, O, B);
+          expect(bits(db), `the fused bias gradient on ${k.name}`).toEqual(bits(db2));
+          expect(bits(dW), `dW beside it on ${k.name}`).toEqual(bits(dW2));
+          expect(bits(dxFused), `dx beside it on ${k.name}`).toEqual(bits(dxPlain));
+          k.sparseBackwardWeight(dW.fill(Number.NaN), dy, x, index, B, db.fill(Number.NaN));
+          expect(bits(db), `sparseBackwardWeight's bias gradient on ${k.name}`).toEqual(bits(db2));
         }
       });
     }
   }
 
-  it('run no separate ReLU pass on the block and batch-lane gather kernels, one at batch 1 (one thread)', () => {
+  it('run no separate ReLU or bias pass on the block and batch-lane gather kernels, one at batch 1 (one thread)', () => {
     const [[, blocks], [, random]] = SPARSE;
     const B = 16;
-    const names = ['blockForward', 'blockBackwardInput', 'reluForward', 'reluBackward', 'sparseForward', 'sparseBackwardInput',
-      'sparseForwardSmallBatch', 'sparseBackwardInputSmallBatch'];
+    const names = ['blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'reluForward', 'reluBackward', 'biasBackward',
+      'sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight', 'sparseForwardSmallBatch', 'sparseBackwardInputSmallBatch',
+      'sparseBackwardWeightSmallBatch'];
     for (const k of wasm.filter((w) => w.threads === 1)) {
       const rng = new Rng(1);
       const x = filled(k, rng, 256 * B), W = filled(k, rng, blocks.sources.length), dy = filled(k, rng, 256 * B);
-      const y = k.alloc('f32', 256 * B), dx = k.alloc('f32', 256 * B);
+      const y = k.alloc('f32', 256 * B), dx = k.alloc('f32', 256 * B), dW = k.alloc('f32', blocks.sources.length), db = k.alloc('f32', 256);
       const both = (index: SparseIndex, b: number) => kernelCalls(k, names, () => {
         k.sparseForward(y, x, W, null, index, b, true);
-        k.sparseBackwardInput(dx, dy, W, index, b, x);
+        k.sparseBackward(dx, dW, dy, x, W, index, b, x, db);
       });
-      expect(both(blocks, B)).toEqual(['blockForward', 'blockBackwardInput']);
-      expect(both(random, B)).toEqual(['sparseForward', 'sparseBackwardInput']);
-      expect(both(random, 1)).toEqual(['sparseForwardSmallBatch', 'reluForward', 'sparseBackwardInputSmallBatch', 'reluBackward']);
+      expect(both(blocks, B)).toEqual(['blockForward', 'blockBackwardInput', 'blockBackwardWeight']);
+      expect(both(random, B)).toEqual(['sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight']);
+      expect(both(random, 1)).toEqual(['sparseForwardSmallBatch', 'reluForward', 'sparseBackwardInputSmallBatch', 'reluBackward',
+        'sparseBackwardWeightSmallBatch', 'biasBackward']);
     }
   });
 });
