@@ -60,7 +60,7 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs, relu4, sumRow } from './simd';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, maskRows, packPairs, sumRow } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p (the conv block kernels split the same way). */
 export function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -118,7 +118,7 @@ function copyRowsByVector(tile: usize, src: usize, rows: usize, n: i32, B: i32):
 }
 
 /** `madd2x4` on one vector: two output rows, n steps of two weights side by side (wp, 8 bytes a step) and a tile vector (xp, 64 bytes a step). */
-function pair1(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32, m: usize, delta: usize): void {
+function pair1(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, c1: f32): void {
   let a = f32x4.splat(c0);
   let b = f32x4.splat(c1);
   for (let s = 0; s < n; s++) {
@@ -128,27 +128,26 @@ function pair1(out0: usize, out1: usize, xp: usize, wp: usize, n: i32, c0: f32, 
     wp += 8;
     xp += 64;
   }
-  v128.store(out0, relu4(a, out0, m, delta));
-  v128.store(out1, relu4(b, out1, m, delta));
+  v128.store(out0, a);
+  v128.store(out1, b);
 }
 
 /**
  * Two whole output rows of B floats (B >= 4) from a tile of n rows (copyRows) and n weight pairs at
- * wp: whole chunks of 4 vectors, then the single vectors left, the overlapping tail last (the fused
- * ReLU `relu4` of mask m, delta is idempotent, so the tail's overlap is harmless).
+ * wp: whole chunks of 4 vectors, then the single vectors left, the overlapping tail last.
  */
-function pairRows(out0: usize, out1: usize, tile: usize, n: i32, wp: usize, B: i32, c0: f32, c1: f32, m: usize, delta: usize): void {
+function pairRows(out0: usize, out1: usize, tile: usize, n: i32, wp: usize, B: i32, c0: f32, c1: f32): void {
   const V = B >> 2;
   const chunkBytes = <usize>n << 6;
   let v = 0;
   for (; v + 4 <= V; v += 4) {
     const o = <usize>v << 4;
-    madd2x4(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes, 64, wp, 4, 8, n, c0, c1, m, delta); // the chunk's rows 64 bytes apart
+    madd2x4(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes, 64, wp, 4, 8, n, c0, c1); // the chunk's rows 64 bytes apart
   }
   const vt = tileVectors(B);
   for (; v < vt; v++) {
     const o = v < V ? <usize>v << 4 : <usize>(B - 4) << 2;
-    pair1(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4), wp, n, c0, c1, m, delta);
+    pair1(out0 + o, out1 + o, tile + <usize>(v >> 2) * chunkBytes + (<usize>(v & 3) << 4), wp, n, c0, c1);
   }
 }
 
@@ -158,7 +157,7 @@ function tileBytesOf(n: i32, B: i32): usize {
 }
 
 // y[O,B] <- x[I,B], W[E] (gather order), bias[O] | 0, then y = m > 0 ? y : +0 where m != 0 (m = y: the fused
-// ReLU, see simd.ts relu4); blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
+// ReLU, see simd.ts maskRows); blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
 export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y: usize, x: usize, W: usize, bias: usize,
   blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32, m: usize): void {
   const rowBytes = <usize>B << 2;
@@ -175,7 +174,9 @@ export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y
         const w0 = W + <usize>t0 * wRow;
         const w1 = W + <usize>t1 * wRow;
         packPairs(wp, w0, w1, K);
-        pairRows(y + <usize>t0 * rowBytes, y + <usize>t1 * rowBytes, tile, K, wp, B, biasAt(bias, t0), biasAt(bias, t1), m, m - y);
+        pairRows(y + <usize>t0 * rowBytes, y + <usize>t1 * rowBytes, tile, K, wp, B, biasAt(bias, t0), biasAt(bias, t1));
+        maskRows(y, m, t0, t0 + 1, rowBytes, B);
+        maskRows(y, m, t1, t1 + 1, rowBytes, B); // twice for an odd M's last row: idempotent
       }
     }
   }
@@ -203,7 +204,9 @@ export function blockBackwardInput(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: 
         }
         const s0 = load<i32>(sources + (<usize>k << 2));
         const s1 = load<i32>(sources + (<usize>k1 << 2));
-        pairRows(dx + <usize>s0 * rowBytes, dx + <usize>s1 * rowBytes, tile, M, wp, B, 0, 0, m, m - dx);
+        pairRows(dx + <usize>s0 * rowBytes, dx + <usize>s1 * rowBytes, tile, M, wp, B, 0, 0);
+        maskRows(dx, m, s0, s0 + 1, rowBytes, B);
+        maskRows(dx, m, s1, s1 + 1, rowBytes, B);
       }
     }
   }

@@ -14,7 +14,7 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, relu1, relu4, sumRow } from './simd';
+import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, maskRows, relu1, relu4, sumRow } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
@@ -87,7 +87,8 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
 
 /** Two units u, u+1, four vectors (16 samples): the units left over from the groups of 4 (a 1024 -> 10 layer's last 2). */
 function tile2x4(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
-  madd2x4(yp, yp + rowBytes, xp, rowBytes, wp, lane, step, K, biasAt(bias, 0), biasAt(bias, 1), m, d);
+  madd2x4(yp, yp + rowBytes, xp, rowBytes, wp, lane, step, K, biasAt(bias, 0), biasAt(bias, 1));
+  if (m != 0) maskRows(yp, yp + d, 0, 2, rowBytes, 16);
 }
 
 /** One unit, one vector. */

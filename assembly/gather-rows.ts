@@ -58,7 +58,7 @@
  * Shapes: y[U,B], x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E] (Int32). y must not alias x.
  */
 
-import { biasAt, madd, madd1, relu1, relu4 } from './simd';
+import { biasAt, madd, madd1 } from './simd';
 
 /**
  * Chunk of 6 vectors (24 samples) at yp / xp (already offset to the chunk), one edge per step.
@@ -68,7 +68,7 @@ import { biasAt, madd, madd1, relu1, relu4 } from './simd';
  * faster, and 8 spill. With fused multiply-adds a 4-vector chunk waits on its 4-cycle FMA chains;
  * 6 independent sums hide that.
  */
-function chunk6(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32, m: usize, d: usize): void {
+function chunk6(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
   let a1 = a0;
   let a2 = a0;
@@ -85,16 +85,16 @@ function chunk6(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, r
     a4 = madd(w, v128.load(s, 64), a4);
     a5 = madd(w, v128.load(s, 80), a5);
   }
-  v128.store(yp, relu4(a0, yp, m, d));
-  v128.store(yp, relu4(a1, yp + 16, m, d), 16);
-  v128.store(yp, relu4(a2, yp + 32, m, d), 32);
-  v128.store(yp, relu4(a3, yp + 48, m, d), 48);
-  v128.store(yp, relu4(a4, yp + 64, m, d), 64);
-  v128.store(yp, relu4(a5, yp + 80, m, d), 80);
+  v128.store(yp, a0);
+  v128.store(yp, a1, 16);
+  v128.store(yp, a2, 32);
+  v128.store(yp, a3, 48);
+  v128.store(yp, a4, 64);
+  v128.store(yp, a5, 80);
 }
 
 /** Chunk of 4 vectors (16 samples), one edge per step. */
-function chunk4(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32, m: usize, d: usize): void {
+function chunk4(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
   let a1 = a0;
   let a2 = a0;
@@ -107,24 +107,24 @@ function chunk4(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, r
     a2 = madd(w, v128.load(s, 32), a2);
     a3 = madd(w, v128.load(s, 48), a3);
   }
-  v128.store(yp, relu4(a0, yp, m, d));
-  v128.store(yp, relu4(a1, yp + 16, m, d), 16);
-  v128.store(yp, relu4(a2, yp + 32, m, d), 32);
-  v128.store(yp, relu4(a3, yp + 48, m, d), 48);
+  v128.store(yp, a0);
+  v128.store(yp, a1, 16);
+  v128.store(yp, a2, 32);
+  v128.store(yp, a3, 48);
 }
 
 /** One vector (4 samples), one edge per step. */
-function chunk1(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32, m: usize, d: usize): void {
+function chunk1(yp: usize, xp: usize, W: usize, rows: usize, e0: i32, e1: i32, rowBytes: usize, b0: f32): void {
   let a0 = f32x4.splat(b0);
   for (let e = e0; e < e1; e++) {
     const s = xp + <usize>load<i32>(rows + (<usize>e << 2)) * rowBytes;
     a0 = madd(v128.load32_splat(W + (<usize>e << 2)), v128.load(s), a0);
   }
-  v128.store(yp, relu4(a0, yp, m, d));
+  v128.store(yp, a0);
 }
 
 /** B < 4: one sample at a time. */
-function rowScalar(yp: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32, B: i32, b0: f32, m: usize, d: usize): void {
+function rowScalar(yp: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32, B: i32, b0: f32): void {
   for (let b = 0; b < B; b++) {
     let a = b0;
     const xb = x + (<usize>b << 2);
@@ -132,31 +132,28 @@ function rowScalar(yp: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32,
       const w = load<f32>(W + (<usize>e << 2));
       a = madd1(w, load<f32>(xb + <usize>load<i32>(rows + (<usize>e << 2)) * (<usize>B << 2)), a);
     }
-    const o = yp + (<usize>b << 2);
-    store<f32>(o, relu1(a, o, m, d));
+    store<f32>(yp + (<usize>b << 2), a);
   }
 }
 
-// y[U,B] <- x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E], then the fused ReLU of mask m[U,B] (simd.ts relu4:
-// 0 none, y the ReLU itself); rows u in [u0, u1)
+// y[U,B] <- x[R,B], W[E], bias[U] | 0, offsets[U+1], rows[E]; rows u in [u0, u1)
 export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, offsets: usize, rows: usize,
-  B: i32, m: usize): void {
+  B: i32): void {
   const rowBytes = <usize>B << 2;
-  const d = m - y;
   for (let u = u0; u < u1; u++) {
     const e0 = load<i32>(offsets + (<usize>u << 2));
     const e1 = load<i32>(offsets + (<usize>u << 2), 4);
     const b0 = biasAt(bias, u);
     const yr = y + <usize>u * rowBytes;
     if (B < 4) {
-      rowScalar(yr, x, W, rows, e0, e1, B, b0, m, d);
+      rowScalar(yr, x, W, rows, e0, e1, B, b0);
       continue;
     }
     // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
     let b = 0;
-    for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0, m, d);
-    for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0, m, d);
-    for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0, m, d);
-    if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0, m, d);
+    for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+    if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0);
   }
 }

@@ -64,8 +64,44 @@ export function hsum4(a: v128, c: v128, d: v128, f: v128): v128 {
 }
 
 /**
- * The fused ReLU epilogue (kernels.ts: the forward's `relu`, the input gradient's `reluOf`), applied
- * to a vector of sums in registers just before it is stored at `out`. A kernel takes a mask pointer
+ * Row p of n floats (rows `rowBytes` apart, rows [u0, u1)) kept where the same element of m is
+ * > 0 and set to +0 elsewhere: `v & (m > 0)`, the bits of reluForward (m = p: a ReLU in place) and
+ * of reluBackward (m the ReLU's output: its gradient in place). The fused ReLU epilogue of the
+ * block kernels and the dense layer's leftover pairs, run on rows they have just written (in L1).
+ * Applied to the sums in registers instead (`relu4`), the 784 -> 1024 gather forward ran at 0.90x
+ * and the block forward at 0.96x (one process, 2 threads, 2026-12-01): their registers are full
+ * already. On each gather row as it was finished, 0.95x of a second pass; so the gather kernels
+ * (gather-rows.ts) leave the ReLU to reluForward / reluBackward. Masking is
+ * idempotent, so the overlapping last vector (n % 4 != 0) is masked twice harmlessly. m = 0: nothing.
+ */
+export function maskRows(p: usize, m: usize, u0: i32, u1: i32, rowBytes: usize, n: i32): void {
+  if (m == 0) return;
+  const zero = f32x4.splat(0);
+  for (let u = u0; u < u1; u++) {
+    const row = p + <usize>u * rowBytes;
+    const mask = m + <usize>u * rowBytes;
+    if (n < 4) {
+      for (let b = 0; b < n; b++) {
+        const o = <usize>b << 2;
+        store<f32>(row + o, load<f32>(mask + o) > 0 ? load<f32>(row + o) : 0);
+      }
+      continue;
+    }
+    let o: usize = 0;
+    const end = <usize>n << 2;
+    for (; o + 16 <= end; o += 16) v128.store(row + o, v128.and(v128.load(row + o), f32x4.gt(v128.load(mask + o), zero)));
+    if (o < end) {
+      o = end - 16;
+      v128.store(row + o, v128.and(v128.load(row + o), f32x4.gt(v128.load(mask + o), zero)));
+    }
+  }
+}
+
+/**
+ * The fused ReLU epilogue (kernels.ts: the forward's `relu`, the input gradient's `reluOf`) of the
+ * dense layer's 4-unit tiles, applied to a vector of sums in registers just before it is stored at
+ * `out` (a 1024 <- 10 input gradient's mask: 13 µs a call, against 37-40 µs for `maskRows` on the
+ * rows after each group, one thread, 2026-12-01). A kernel takes a mask pointer
  * m for its output array y: 0 for none; m = y for the ReLU of the values themselves; otherwise the
  * array (a ReLU's output, laid out as y) that keeps a value where it is > 0. It passes `maskDelta`
  * = m - y (wrapping), so that the mask of the vector at out lies at out + delta: delta 0 is the
@@ -126,10 +162,10 @@ export function dotRow(a: usize, c: usize, B: i32): f32 {
  * rows in place, weights a lane apart), the block kernels two target rows on a chunk of their tile
  * (rows 64 bytes apart, the weight pairs packed side by side). Inlined, so that the block kernels'
  * constant strides fold into load offsets: called through a function with the strides as values,
- * the block forward and input gradient ran at 0.88-0.94×. m, delta: the fused ReLU (`relu4`), none by default.
+ * the block forward and input gradient ran at 0.88-0.94×.
  */
 @inline export function madd2x4(out0: usize, out1: usize, xp: usize, xStep: usize, wp: usize, wLane: usize, wStep: usize, n: i32,
-  c0: f32, c1: f32, m: usize = 0, delta: usize = 0): void {
+  c0: f32, c1: f32): void {
   let a0 = f32x4.splat(c0);
   let a1 = a0;
   let a2 = a0;
@@ -156,14 +192,14 @@ export function dotRow(a: usize, c: usize, B: i32): f32 {
     wp += wStep;
     xp += xStep;
   }
-  v128.store(out0, relu4(a0, out0, m, delta));
-  v128.store(out0, relu4(a1, out0 + 16, m, delta), 16);
-  v128.store(out0, relu4(a2, out0 + 32, m, delta), 32);
-  v128.store(out0, relu4(a3, out0 + 48, m, delta), 48);
-  v128.store(out1, relu4(b0, out1, m, delta));
-  v128.store(out1, relu4(b1, out1 + 16, m, delta), 16);
-  v128.store(out1, relu4(b2, out1 + 32, m, delta), 32);
-  v128.store(out1, relu4(b3, out1 + 48, m, delta), 48);
+  v128.store(out0, a0);
+  v128.store(out0, a1, 16);
+  v128.store(out0, a2, 32);
+  v128.store(out0, a3, 48);
+  v128.store(out1, b0);
+  v128.store(out1, b1, 16);
+  v128.store(out1, b2, 32);
+  v128.store(out1, b3, 48);
 }
 
 /**

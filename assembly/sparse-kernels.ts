@@ -15,11 +15,10 @@
 import { gatherRows } from './gather-rows';
 import { dotRow, hsum4, madd, sumRow, tailMask } from './simd';
 
-// y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E], the fused ReLU of mask m (simd.ts relu4);
-// targets [t0, t1)
+// y[O,B] <- x[I,B], W[E], bias[O] | 0, targetOffsets[O+1], sources[E]; targets [t0, t1)
 export function sparseForward(t0: i32, t1: i32, y: usize, x: usize, W: usize, bias: usize, targetOffsets: usize,
-  sources: usize, B: i32, m: usize): void {
-  gatherRows(t0, t1, y, x, W, bias, targetOffsets, sources, B, m);
+  sources: usize, B: i32): void {
+  gatherRows(t0, t1, y, x, W, bias, targetOffsets, sources, B);
 }
 
 /** Wt[j] = W[edgeOf[j]] for the edges j out of sources [s0, s1): the weights in source-major order. */
@@ -30,12 +29,11 @@ function transposeWeights(s0: i32, s1: i32, W: usize, Wt: usize, sourceOffsets: 
   }
 }
 
-// dx[I,B] <- dy[O,B], W[E], the fused ReLU gradient of mask m[I,B] (simd.ts relu4); Wt[E] is scratch (W in
-// source-major order); sources [s0, s1)
+// dx[I,B] <- dy[O,B], W[E]; Wt[E] is scratch (W in source-major order); sources [s0, s1)
 export function sparseBackwardInput(s0: i32, s1: i32, dx: usize, dy: usize, W: usize, Wt: usize, sourceOffsets: usize,
-  targets: usize, edgeOf: usize, B: i32, m: usize): void {
+  targets: usize, edgeOf: usize, B: i32): void {
   transposeWeights(s0, s1, W, Wt, sourceOffsets, edgeOf);
-  gatherRows(s0, s1, dx, dy, Wt, 0, sourceOffsets, targets, B, m);
+  gatherRows(s0, s1, dx, dy, Wt, 0, sourceOffsets, targets, B);
 }
 
 /**
@@ -118,16 +116,16 @@ export function sparseBackwardWeight(t0: i32, t1: i32, dW: usize, dy: usize, x: 
 // Every row is computed whole by one call, as above: the same bits for any split.
 
 export function sparseForwardWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, y: usize, x: usize, W: usize, bias: usize,
-  targetOffsets: usize, sources: usize, B: i32, m: usize): void {
+  targetOffsets: usize, sources: usize, B: i32): void {
   for (let p = p0; p < p1; p++) {
-    for (let u = p * S; u < N; u += T * S) gatherRows(u, min(N, u + S), y, x, W, bias, targetOffsets, sources, B, m);
+    for (let u = p * S; u < N; u += T * S) gatherRows(u, min(N, u + S), y, x, W, bias, targetOffsets, sources, B);
   }
 }
 
 export function sparseBackwardInputWindows(p0: i32, p1: i32, S: i32, T: i32, N: i32, dx: usize, dy: usize, W: usize, Wt: usize,
-  sourceOffsets: usize, targets: usize, edgeOf: usize, B: i32, m: usize): void {
+  sourceOffsets: usize, targets: usize, edgeOf: usize, B: i32): void {
   for (let p = p0; p < p1; p++) {
-    for (let u = p * S; u < N; u += T * S) sparseBackwardInput(u, min(N, u + S), dx, dy, W, Wt, sourceOffsets, targets, edgeOf, B, m);
+    for (let u = p * S; u < N; u += T * S) sparseBackwardInput(u, min(N, u + S), dx, dy, W, Wt, sourceOffsets, targets, edgeOf, B);
   }
 }
 

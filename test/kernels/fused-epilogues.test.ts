@@ -5,8 +5,8 @@
  * bits of the kernel followed by reluForward / reluBackward / biasBackward, on Sobol' block layers
  * and random-edge layers (the gather kernels), at batches 1 to 128; dense layers with few outputs
  * (split by samples or inputs) and many (split by units). Also: the dense layer's results do not
- * depend on the thread count, and on one thread the block and batch-lane kernels run no separate
- * ReLU or bias pass (batch 1 does).
+ * depend on the thread count, and which passes run on one thread: the block kernels need no ReLU
+ * pass, the block and batch-lane gather kernels no bias pass.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
@@ -87,7 +87,7 @@ describe('sparse kernels with the ReLU and the bias gradient fused', () => {
     }
   }
 
-  it('run no separate ReLU or bias pass on the block and batch-lane gather kernels, one at batch 1 (one thread)', () => {
+  it('run no separate ReLU pass on the block kernels, nor a bias pass on the block and gather kernels (one thread)', () => {
     const [[, blocks], [, random]] = SPARSE;
     const B = 16;
     const names = ['blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'reluForward', 'reluBackward', 'biasBackward',
@@ -102,7 +102,7 @@ describe('sparse kernels with the ReLU and the bias gradient fused', () => {
         k.sparseBackward(dx, dW, dy, x, W, index, b, x, db);
       });
       expect(both(blocks, B)).toEqual(['blockForward', 'blockBackwardInput', 'blockBackwardWeight']);
-      expect(both(random, B)).toEqual(['sparseForward', 'sparseBackwardInput', 'sparseBackwardWeight']);
+      expect(both(random, B)).toEqual(['sparseForward', 'reluForward', 'sparseBackwardInput', 'reluBackward', 'sparseBackwardWeight']);
       expect(both(random, 1)).toEqual(['sparseForwardSmallBatch', 'reluForward', 'sparseBackwardInputSmallBatch', 'reluBackward',
         'sparseBackwardWeightSmallBatch', 'biasBackward']);
     }

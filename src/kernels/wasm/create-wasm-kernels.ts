@@ -365,19 +365,19 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
-      // the block and batch-lane gather kernels apply the ReLU to their sums as they store them
-      // (assembly/simd.ts relu4); the batch-1 and edge-lane kernels leave it to a second pass
-      const m = relu ? y.byteOffset : 0;
+      // the block kernel masks each pair of rows as it writes them (assembly/simd.ts maskRows); the
+      // others leave the ReLU to a second pass (in the gather's rows it ran at 0.95x of that)
       const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
       if (blocks !== null) {
         execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward,
-          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B, m]);
+          [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias)], [B, relu ? y.byteOffset : 0]);
         return;
       }
       const s = arena.sparse(index);
       if (B >= edgeLanes) {
-        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B, m];
+        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
         if (!execWindows('sparseForwardWindows', O, E * B, I * B, args)) exec('sparseForward', O, E * B, s.targetBounds, args);
+        if (relu) kernels.reluForward(y, y, O * B);
         return;
       }
       const one = blocksOfOne(index, B);
@@ -407,18 +407,18 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseBackwardInput', 'dy', dy, O * B);
       need('sparseBackwardInput', 'W', W, E);
       if (reluOf !== null) need('sparseBackwardInput', 'reluOf', reluOf, I * B);
-      // the ReLU gradient as in sparseForward: inside the block and batch-lane kernels, else a second pass
-      const m = ptr(reluOf);
+      // the ReLU gradient as in sparseForward: inside the block kernel, else a second pass
       const blocks = blocksAt(index, B, BLOCK_BATCHES.input);
       if (blocks !== null) {
         execBlocks('blockBackwardInput', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).input,
-          [dx.byteOffset, dy.byteOffset, W.byteOffset], [B, m]);
+          [dx.byteOffset, dy.byteOffset, W.byteOffset], [B, ptr(reluOf)]);
         return;
       }
       const s = arena.sparse(index);
       if (B >= edgeLanes) {
-        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B, m];
+        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
         if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
+        if (reluOf !== null) kernels.reluBackward(dx, dx, reluOf, I * B);
         return;
       }
       // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
