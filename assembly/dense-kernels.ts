@@ -14,10 +14,10 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, maskRows, relu1, relu4, sumRow } from './simd';
+import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, maskRows, sumRow } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
-function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
+function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
   let a00 = f32x4.splat(biasAt(bias, 0));
   let a01 = a00;
   let a10 = f32x4.splat(biasAt(bias, 1));
@@ -46,21 +46,18 @@ function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
     w += step;
     s += rowBytes;
   }
-  const y1 = yp + rowBytes;
-  const y2 = y1 + rowBytes;
-  const y3 = y2 + rowBytes;
-  v128.store(yp, relu4(a00, yp, m, d));
-  v128.store(yp, relu4(a01, yp + 16, m, d), 16);
-  v128.store(y1, relu4(a10, y1, m, d));
-  v128.store(y1, relu4(a11, y1 + 16, m, d), 16);
-  v128.store(y2, relu4(a20, y2, m, d));
-  v128.store(y2, relu4(a21, y2 + 16, m, d), 16);
-  v128.store(y3, relu4(a30, y3, m, d));
-  v128.store(y3, relu4(a31, y3 + 16, m, d), 16);
+  v128.store(yp, a00);
+  v128.store(yp, a01, 16);
+  v128.store(yp + rowBytes, a10);
+  v128.store(yp + rowBytes, a11, 16);
+  v128.store(yp + 2 * rowBytes, a20);
+  v128.store(yp + 2 * rowBytes, a21, 16);
+  v128.store(yp + 3 * rowBytes, a30);
+  v128.store(yp + 3 * rowBytes, a31, 16);
 }
 
 /** Four units, one vector. */
-function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
+function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
   let a0 = f32x4.splat(biasAt(bias, 0));
   let a1 = f32x4.splat(biasAt(bias, 1));
   let a2 = f32x4.splat(biasAt(bias, 2));
@@ -76,23 +73,19 @@ function tile4x1(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i
     w += step;
     s += rowBytes;
   }
-  const y1 = yp + rowBytes;
-  const y2 = y1 + rowBytes;
-  const y3 = y2 + rowBytes;
-  v128.store(yp, relu4(a0, yp, m, d));
-  v128.store(y1, relu4(a1, y1, m, d));
-  v128.store(y2, relu4(a2, y2, m, d));
-  v128.store(y3, relu4(a3, y3, m, d));
+  v128.store(yp, a0);
+  v128.store(yp + rowBytes, a1);
+  v128.store(yp + 2 * rowBytes, a2);
+  v128.store(yp + 3 * rowBytes, a3);
 }
 
 /** Two units u, u+1, four vectors (16 samples): the units left over from the groups of 4 (a 1024 -> 10 layer's last 2). */
-function tile2x4(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
+function tile2x4(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
   madd2x4(yp, yp + rowBytes, xp, rowBytes, wp, lane, step, K, biasAt(bias, 0), biasAt(bias, 1));
-  if (m != 0) maskRows(yp, yp + d, 0, 2, rowBytes, 16);
 }
 
 /** One unit, one vector. */
-function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes: usize, bias: usize, m: usize, d: usize): void {
+function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {
   let a0 = f32x4.splat(biasAt(bias, 0));
   let w = wp;
   let s = xp;
@@ -101,11 +94,11 @@ function tile1x1(yp: usize, xp: usize, wp: usize, step: usize, K: i32, rowBytes:
     w += step;
     s += rowBytes;
   }
-  v128.store(yp, relu4(a0, yp, m, d));
+  v128.store(yp, a0);
 }
 
 /** n < 4: one unit, one sample at a time. */
-function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, rowBytes: usize, n: i32, bias: usize, m: usize, d: usize): void {
+function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, rowBytes: usize, n: i32, bias: usize): void {
   for (let b = 0; b < n; b++) {
     let a: f32 = biasAt(bias, 0);
     let w = wp;
@@ -115,17 +108,16 @@ function unitScalar(yp: usize, x: usize, wp: usize, step: usize, K: i32, rowByte
       w += step;
       s += rowBytes;
     }
-    const o = yp + (<usize>b << 2);
-    store<f32>(o, relu1(a, o, m, d));
+    store<f32>(yp + (<usize>b << 2), a);
   }
 }
 
 /**
- * Units [u0, u1) of `denseGather` on the n samples that start at y and x (rows rowBytes apart), with
- * the fused ReLU of mask m (simd.ts `relu4`; d = m - y, m = 0: none) on every vector as it is stored.
+ * Units [u0, u1) of `denseGather` on the n samples that start at y and x (rows rowBytes apart), then
+ * the mask epilogue (`maskRows`, m = 0: none) on each group of units as it is finished.
  */
 function gatherUnits(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, K: i32, lane: usize, step: usize,
-  rowBytes: usize, n: i32, m: usize, d: usize): void {
+  rowBytes: usize, n: i32, m: usize): void {
   const last = <usize>(n - 4) << 2;
   let u = u0;
   if (n >= 4) {
@@ -134,9 +126,10 @@ function gatherUnits(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize
       const wp = W + <usize>u * lane;
       const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
       let b = 0;
-      for (; b + 8 <= n; b += 8) tile4x2(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp, m, d);
-      for (; b + 4 <= n; b += 4) tile4x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp, m, d);
-      if (b < n) tile4x1(yr + last, x + last, wp, lane, step, K, rowBytes, bp, m, d);
+      for (; b + 8 <= n; b += 8) tile4x2(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
+      for (; b + 4 <= n; b += 4) tile4x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, lane, step, K, rowBytes, bp);
+      if (b < n) tile4x1(yr + last, x + last, wp, lane, step, K, rowBytes, bp);
+      maskRows(y, m, u, u + 4, rowBytes, n);
     }
   }
   // units left over in pairs: 16 samples at a time (the rest below, one unit at a time)
@@ -147,7 +140,7 @@ function gatherUnits(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize
       const yr = y + <usize>u * rowBytes;
       const wp = W + <usize>u * lane;
       const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
-      for (b2 = 0; b2 + 16 <= n; b2 += 16) tile2x4(yr + (<usize>b2 << 2), x + (<usize>b2 << 2), wp, lane, step, K, rowBytes, bp, m, d);
+      for (b2 = 0; b2 + 16 <= n; b2 += 16) tile2x4(yr + (<usize>b2 << 2), x + (<usize>b2 << 2), wp, lane, step, K, rowBytes, bp);
     }
   }
   // the samples [b2, n) of the pairs, one unit at a time
@@ -157,21 +150,23 @@ function gatherUnits(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize
       const wp = W + <usize>v * lane;
       const bp = bias != 0 ? bias + (<usize>v << 2) : 0;
       let b = b2;
-      for (; b + 4 <= n; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp, m, d);
-      if (b < n) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp, m, d);
+      for (; b + 4 <= n; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp);
+      if (b < n) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp);
     }
   }
+  maskRows(y, m, u2, u, rowBytes, n);
   for (; u < u1; u++) {
     const yr = y + <usize>u * rowBytes;
     const wp = W + <usize>u * lane;
     const bp = bias != 0 ? bias + (<usize>u << 2) : 0;
     if (n < 4) {
-      unitScalar(yr, x, wp, step, K, rowBytes, n, bp, m, d);
-      continue;
+      unitScalar(yr, x, wp, step, K, rowBytes, n, bp);
+    } else {
+      let b = 0;
+      for (; b + 4 <= n; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp);
+      if (b < n) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp);
     }
-    let b = 0;
-    for (; b + 4 <= n; b += 4) tile1x1(yr + (<usize>b << 2), x + (<usize>b << 2), wp, step, K, rowBytes, bp, m, d);
-    if (b < n) tile1x1(yr + last, x + last, wp, step, K, rowBytes, bp, m, d);
+    maskRows(y, m, u, u + 1, rowBytes, n);
   }
 }
 
@@ -179,7 +174,7 @@ function gatherUnits(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize
 // (m = y: the ReLU that follows the layer; m = the ReLU output below: its gradient); units [u0, u1)
 export function denseGather(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias: usize, K: i32, laneStride: i32,
   stepStride: i32, B: i32, m: usize): void {
-  gatherUnits(u0, u1, y, x, W, bias, K, <usize>laneStride << 2, <usize>stepStride << 2, <usize>B << 2, B, m, m - y);
+  gatherUnits(u0, u1, y, x, W, bias, K, <usize>laneStride << 2, <usize>stepStride << 2, <usize>B << 2, B, m);
 }
 
 /**
@@ -194,7 +189,8 @@ export function denseGatherColumns(c0: i32, c1: i32, y: usize, x: usize, W: usiz
   const s0 = c0 << 4;
   const s1 = c1 >= C ? B : c1 << 4; // C = 0 (B < 16): column 0 is the whole batch
   const o = <usize>s0 << 2;
-  gatherUnits(0, U, y + o, x + o, W, bias, K, <usize>laneStride << 2, <usize>stepStride << 2, <usize>B << 2, s1 - s0, m, m - y);
+  gatherUnits(0, U, y + o, x + o, W, bias, K, <usize>laneStride << 2, <usize>stepStride << 2, <usize>B << 2, s1 - s0,
+    m != 0 ? m + o : 0);
 }
 
 /** dW[o, i] for rows [o0, o1) and inputs [i0, i1) (i0 a multiple of 4): 2 rows × 4 inputs of `dots2x4`, the rest `dotRow`. */

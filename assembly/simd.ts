@@ -67,11 +67,12 @@ export function hsum4(a: v128, c: v128, d: v128, f: v128): v128 {
  * Row p of n floats (rows `rowBytes` apart, rows [u0, u1)) kept where the same element of m is
  * > 0 and set to +0 elsewhere: `v & (m > 0)`, the bits of reluForward (m = p: a ReLU in place) and
  * of reluBackward (m the ReLU's output: its gradient in place). The fused ReLU epilogue of the
- * block kernels and the dense layer's leftover pairs, run on rows they have just written (in L1).
- * Applied to the sums in registers instead (`relu4`), the 784 -> 1024 gather forward ran at 0.90x
- * and the block forward at 0.96x (one process, 2 threads, 2026-12-01): their registers are full
- * already. On each gather row as it was finished, 0.95x of a second pass; so the gather kernels
- * (gather-rows.ts) leave the ReLU to reluForward / reluBackward. Masking is
+ * block kernels and the dense kernels, run on rows they have just written (in L1). Tried and
+ * dropped, each timed against this in one process (2 threads, 2026-12-01): applying the mask to
+ * the sums in registers before their store ran the 784 -> 1024 gather forward at 0.90x, the block
+ * forward at 0.96x and the 1024 <- 10 dense input gradient at 0.90-0.92x (their registers are full
+ * already); masking each gather row as it was finished ran at 0.95x of a second pass, so the
+ * gather kernels (gather-rows.ts) leave the ReLU to reluForward / reluBackward. Masking is
  * idempotent, so the overlapping last vector (n % 4 != 0) is masked twice harmlessly. m = 0: nothing.
  */
 export function maskRows(p: usize, m: usize, u0: i32, u1: i32, rowBytes: usize, n: i32): void {
@@ -95,29 +96,6 @@ export function maskRows(p: usize, m: usize, u0: i32, u1: i32, rowBytes: usize, 
       v128.store(row + o, v128.and(v128.load(row + o), f32x4.gt(v128.load(mask + o), zero)));
     }
   }
-}
-
-/**
- * The fused ReLU epilogue (kernels.ts: the forward's `relu`, the input gradient's `reluOf`) of the
- * dense layer's 4-unit tiles, applied to a vector of sums in registers just before it is stored at
- * `out` (a 1024 <- 10 input gradient's mask: 13 µs a call, against 37-40 µs for `maskRows` on the
- * rows after each group, one thread, 2026-12-01). A kernel takes a mask pointer
- * m for its output array y: 0 for none; m = y for the ReLU of the values themselves; otherwise the
- * array (a ReLU's output, laid out as y) that keeps a value where it is > 0. It passes `maskDelta`
- * = m - y (wrapping), so that the mask of the vector at out lies at out + delta: delta 0 is the
- * ReLU itself. The result is `v & (mask > 0)`, the bits of reluForward and reluBackward, with no
- * second pass over y.
- */
-@inline export function relu4(a: v128, out: usize, m: usize, delta: usize): v128 {
-  if (m == 0) return a;
-  if (delta == 0) return v128.and(a, f32x4.gt(a, f32x4.splat(0)));
-  return v128.and(a, f32x4.gt(v128.load(out + delta), f32x4.splat(0)));
-}
-
-/** `relu4` on one float about to be stored at out. */
-@inline export function relu1(a: f32, out: usize, m: usize, delta: usize): f32 {
-  if (m == 0) return a;
-  return (delta == 0 ? a : load<f32>(out + delta)) > 0 ? a : 0;
 }
 
 /** Sum of the B floats at p: one vector accumulator, masked tail, `hsum`; scalar for B < 4. */
