@@ -31,7 +31,7 @@ export type { BackendName } from './kernels/select-kernels.js';
 export { createBrowserKernels } from './kernels/browser/browser-kernels.js';
 export type { BrowserKernels, BrowserKernelsOptions, BrowserWasmFile } from './kernels/browser/browser-kernels.js';
 
-export type { Layer, LayerKind, NamedArray, Param } from './layers/layer.js';
+export type { Layer, LayerKind, NamedArray, Param, ReluFusion } from './layers/layer.js';
 export { PathLinear } from './layers/path-linear.js';
 export { DenseLinear } from './layers/dense-linear.js';
 export { Relu } from './layers/relu.js';
