@@ -15,7 +15,7 @@ import { loadWasmModule, relaxedSimdAvailable, wasmModuleBuilt } from '../../src
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
-import { WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
+import { PIXEL_COPY_MAX_BYTES, WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
 import { Rng } from '../../src/sequences/rng.js';
 
 const builds = [
@@ -113,7 +113,7 @@ describe('gatherBatch', () => {
     const expected = new Float32Array(D * 129);
     referenceKernels.gatherBatch(expected, pixels, rows, table, D, 1, 129);
     for (const build of builds) {
-      // 96 pages (6 MiB) leave less than twice the pixels' size free: this arena stages them
+      // 96 pages (6 MiB) leave less than eight times the pixels' size free: this arena stages them
       const small = new WasmArena(loadWasmModule(build), { build, initialPages: 96, maximumPages: 96 });
       const cases: [WasmKernels, boolean][] = [[createNodeWasmKernels({ threads: 2, build, minParallelWork: 0, arena: small }), false],
         [createNodeWasmKernels({ threads: 2, build, minParallelWork: 0 }), true]];
@@ -125,6 +125,8 @@ describe('gatherBatch', () => {
         k.close();
       }
     }
+    // a dataset over PIXEL_COPY_MAX_BYTES (CIFAR-10's 154 MB) is staged whatever the room
+    expect(createNodeWasmKernels({ threads: 1, build: builds[0] }).arena.pixels(new Uint8Array(PIXEL_COPY_MAX_BYTES + 1))).toBe(0);
   });
 
   it('falls back to the reference for float64 and foreign arrays, and rejects rows out of range', () => {

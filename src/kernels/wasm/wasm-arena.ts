@@ -27,9 +27,11 @@ const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
 const UNSHARED_PAGES = 4096; // 256 MiB, allocated up front
 /**
  * The largest dataset (bytes) whose pixels the arena copies in for gatherBatch: MNIST's and
- * Fashion-MNIST's 60,000 × 784 (47 MB) and CIFAR-10's 50,000 × 3072 (154 MB) fit.
+ * Fashion-MNIST's 60,000 × 784 (47 MB) fit; CIFAR-10's 50,000 × 3072 (154 MB) does not, and its
+ * batches are staged per call (a convolutional network's step dwarfs its batching, and ResNet-20
+ * needs the wasm memory for its activations).
  */
-export const PIXEL_COPY_MAX_BYTES = 256 * 2 ** 20;
+export const PIXEL_COPY_MAX_BYTES = 64 * 2 ** 20;
 
 /**
  * Which compiled kernels run in an arena: 'simd' (build/sobolnet-kernels.wasm, multiply then add)
@@ -250,15 +252,16 @@ export class WasmArena {
    * A dataset's `pixels` copied into this memory, once per array object (gatherBatch's bytes, which
    * callers never change: kernels.ts), so that the batching kernel reads the samples in place on
    * every thread; the block returns to the free list when the array is collected. 0 (no copy) for
-   * an unshared memory, which cannot grow, for more than PIXEL_COPY_MAX_BYTES, or for more than
-   * half the room left.
+   * an unshared memory, which cannot grow, for more than PIXEL_COPY_MAX_BYTES, or for more than an
+   * eighth of the room left (the copy is made at the first batch, before the layers' activations
+   * are allocated, and must not take the room they need).
    */
   pixels(pixels: Uint8Array): number {
     const known = this.pixelBlocks.get(pixels);
     if (known !== undefined) return known;
     let ptr = 0;
     const room = this.maximumPages * WASM_PAGE_BYTES - this.top;
-    if (this.shared && pixels.length > 0 && pixels.length <= PIXEL_COPY_MAX_BYTES && 2 * pixels.length <= room) {
+    if (this.shared && pixels.length > 0 && pixels.length <= PIXEL_COPY_MAX_BYTES && 8 * pixels.length <= room) {
       const bytes = alignUp(pixels.length);
       const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
       new Uint8Array(this.buffer(), block.ptr, pixels.length).set(pixels);
