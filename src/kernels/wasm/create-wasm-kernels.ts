@@ -168,10 +168,11 @@ export function windowedSplit(rows: number, gatheredBytes: number, threads: numb
 }
 
 /**
- * What an element of a streaming kernel (ReLU, bias gradient, add, optimiser step, batching) counts
- * in `minParallelWork` units: 1, so that with the default these kernels split from 2^17 elements
- * (npm start's ReLU and its gradient, 1024 units × batch 128) and a layer's 32768 weights stay on
- * the calling thread. They move a few bytes per element with one or two operations, some 25-100 µs
+ * What an element of a streaming kernel (ReLU, bias gradient, add, optimiser step) counts in
+ * `minParallelWork` units: 1, so that with the default these kernels split from 2^17 elements (a
+ * ReLU or bias gradient of 1024 units × batch 128, where it runs as a kernel of its own; npm start's
+ * now run inside the linear kernels) and Adam, which counts its four arrays, from 32768 weights;
+ * biases stay on the calling thread. They move a few bytes per element with one or two operations, some 25-100 µs
  * at those sizes. While each thread had one fixed range, the caller waited for a worker woken after
  * its own work, and split over 2 threads ReLU, bias gradients and Adam took 2-4× the wall time of
  * one (npm run bench:breakdown, busy 2-core machine), so they stayed on the calling thread below
