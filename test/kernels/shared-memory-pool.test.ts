@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/kernels/node/worker-pool.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
-import { MAX_PARTS } from '../../src/kernels/wasm/shared-memory-pool.js';
+import { MAX_ARGS, MAX_PARTS } from '../../src/kernels/wasm/shared-memory-pool.js';
 import { evenBounds } from '../../src/kernels/wasm/partition.js';
 import { Rng } from '../../src/sequences/rng.js';
 
@@ -65,9 +65,14 @@ describe('the worker pool', () => {
     for (let n = 0; n < N; n++) expect(y[n]).toBe(relu(xs[1], n));
   });
 
-  it('refuses a job of no parts or of more than MAX_PARTS', () => {
+  it('refuses a job of no parts or of more than MAX_PARTS, or of more than MAX_ARGS arguments (the workers would not see them)', () => {
     expect(() => pool.run('reluForward', new Int32Array([0]), [y.byteOffset, xs[0].byteOffset])).toThrow(`1 to ${MAX_PARTS} parts, got 0`);
     expect(() => pool.run('reluForward', evenBounds(N, MAX_PARTS + 1, 1), [y.byteOffset, xs[0].byteOffset]))
       .toThrow(`got ${MAX_PARTS + 1}`);
+    const tooMany = [y.byteOffset, xs[0].byteOffset, ...new Array<number>(MAX_ARGS - 1).fill(0)];
+    expect(() => pool.run('reluForward', evenBounds(N, 2, 16), tooMany))
+      .toThrow(`a pool job takes at most ${MAX_ARGS} arguments after its range, reluForward got ${MAX_ARGS + 1}`);
+    runRelu(xs[1], N, 5); // and the pool goes on working
+    for (let n = 0; n < N; n++) expect(y[n]).toBe(relu(xs[1], n));
   });
 });

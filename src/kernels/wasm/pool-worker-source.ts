@@ -46,7 +46,7 @@ function start(data) {
       const hi = bounds[part + 1];
       if (lo < hi) {
         try {
-          fns[ctrl[L.KERNEL]](lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+          fns[ctrl[L.KERNEL]](lo, hi, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
         } catch (e) {
           Atomics.store(ctrl, L.ERROR, index);
         }

@@ -35,7 +35,7 @@ import { WASM_KERNEL_NAMES, type WasmKernelName } from './wasm-kernel-exports.js
  */
 export const CONTROL = { GENERATION: 0, CLAIM: 1, DONE: 2, KERNEL: 3, ERROR: 4, READY: 5, FAILED: 6, STOP: 7 } as const;
 /** Arguments a kernel takes after its range, at most (a Float64 block). */
-export const MAX_ARGS = 14;
+export const MAX_ARGS = 16;
 /** Parts a job may have, at most (10 bits of the claim word). */
 export const MAX_PARTS = 1023;
 /** The claim word of a job of P parts whose next unclaimed part is `next`: generation (low 11 bits) << 20 | P << 10 | next. */
@@ -110,6 +110,7 @@ export class SharedMemoryPool implements ParallelRunner {
     check(!this.closed, () => 'the worker pool is closed');
     const P = bounds.length - 1;
     check(P >= 1 && P <= MAX_PARTS, () => `a pool job has 1 to ${MAX_PARTS} parts, got ${P}`);
+    check(args.length <= MAX_ARGS, () => `a pool job takes at most ${MAX_ARGS} arguments after its range, ${name} got ${args.length}`);
     const c = this.control;
     const generation = c[CONTROL.GENERATION] + 1;
     Atomics.store(c, CONTROL.CLAIM, claimWord(generation, 0, 0)); // closed while the job is written
