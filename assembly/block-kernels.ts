@@ -60,7 +60,8 @@
  * Shape legend: G blocks, M targets and K sources per block, B batch (>= 4), O = G·M, I = G·K,
  * E = O·K. blockTargets[G·M] and blockSources[G·K] are Int32. Pointers are byte addresses.
  */
-import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, maskRows, packPairs, sumRow } from './simd';
+import { maskRows } from './elementwise-kernels';
+import { biasAt, dots2x4, hsum, hsum4, madd, madd2x4, packPairs, sumRow } from './simd';
 
 /** Blocks [G·p/T, G·(p+1)/T) of part p (the conv block kernels split the same way). */
 export function firstBlock(G: i32, p: i32, T: i32): i32 {
@@ -157,7 +158,7 @@ function tileBytesOf(n: i32, B: i32): usize {
 }
 
 // y[O,B] <- x[I,B], W[E] (gather order), bias[O] | 0, then y = m > 0 ? y : +0 where m != 0 (m = y: the fused
-// ReLU, see simd.ts maskRows); blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
+// ReLU, see elementwise-kernels.ts maskRows); blocks of parts [p0, p1) of T. Tile: 64·K·ceil(B/16) + 8·K bytes.
 export function blockForward(p0: i32, p1: i32, T: i32, G: i32, M: i32, K: i32, y: usize, x: usize, W: usize, bias: usize,
   blockTargets: usize, blockSources: usize, tiles: usize, tileBytes: i32, B: i32, m: usize): void {
   const rowBytes = <usize>B << 2;

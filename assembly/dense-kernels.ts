@@ -14,7 +14,8 @@
  *
  * Shape legend: B batch, I inputs, O outputs, U units, K reduction length. Pointers are bytes.
  */
-import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, maskRows, sumRow } from './simd';
+import { maskRows } from './elementwise-kernels';
+import { biasAt, dotRow, dots2x4, madd, madd1, madd2x4, sumRow } from './simd';
 
 /** Four units u..u+3, two vectors at sample offset xp / yp (bytes into a row). */
 function tile4x2(yp: usize, xp: usize, wp: usize, lane: usize, step: usize, K: i32, rowBytes: usize, bias: usize): void {

@@ -1,7 +1,8 @@
 /**
  * Element-wise kernels over a range [n0, n1) of N elements: ReLU forward and backward, SGD with
- * momentum, AdamW. Vectors of 4, then a scalar tail that runs the same operations per element, so
- * an element gets the same bits whichever path (or thread) computes it. Destinations may alias
+ * momentum, AdamW; and `maskRows`, the ReLU on rows that the linear kernels have just written.
+ * Vectors of 4, then a scalar tail that runs the same operations per element, so an element gets
+ * the same bits whichever path (or thread) computes it. Destinations may alias
  * their inputs element for element (y = x, dx = dy).
  *
  * Shape legend: N length. Pointers are byte addresses.
@@ -55,6 +56,25 @@ export function reluBackward(n0: i32, n1: i32, dx: usize, dy: usize, y: usize): 
   for (; n < n1; n++) {
     const o = <usize>n << 2;
     store<f32>(dx + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}
+
+/**
+ * Rows [u0, u1) of n floats at p (rows `rowBytes` apart) kept where the same element of m is > 0
+ * and set to +0 elsewhere: reluBackward in place on each row (m = p: the ReLU itself, as
+ * reluForward gives it; m a ReLU's output: its gradient). The fused ReLU epilogue of the block
+ * kernels and the dense kernels, run on rows they have just written (in L1). Tried and dropped,
+ * each timed against this in one process (2 threads, 2026-12-01): applying the mask to the sums in
+ * registers before their store ran the 784 -> 1024 gather forward at 0.90x, the block forward at
+ * 0.96x and the 1024 <- 10 dense input gradient at 0.90-0.92x (their registers are full already);
+ * masking each gather row as it was finished ran at 0.95x of a second pass, so the gather kernels
+ * (gather-rows.ts) leave the ReLU to reluForward / reluBackward. m = 0: nothing.
+ */
+export function maskRows(p: usize, m: usize, u0: i32, u1: i32, rowBytes: usize, n: i32): void {
+  if (m == 0) return;
+  for (let u = u0; u < u1; u++) {
+    const row = p + <usize>u * rowBytes;
+    reluBackward(0, n, row, row, m + <usize>u * rowBytes);
   }
 }
 

@@ -63,41 +63,6 @@ export function hsum4(a: v128, c: v128, d: v128, f: v128): v128 {
   return f32x4.add(f32x4.shuffle(ac, df, 0, 2, 4, 6), f32x4.shuffle(ac, df, 1, 3, 5, 7));
 }
 
-/**
- * Row p of n floats (rows `rowBytes` apart, rows [u0, u1)) kept where the same element of m is
- * > 0 and set to +0 elsewhere: `v & (m > 0)`, the bits of reluForward (m = p: a ReLU in place) and
- * of reluBackward (m the ReLU's output: its gradient in place). The fused ReLU epilogue of the
- * block kernels and the dense kernels, run on rows they have just written (in L1). Tried and
- * dropped, each timed against this in one process (2 threads, 2026-12-01): applying the mask to
- * the sums in registers before their store ran the 784 -> 1024 gather forward at 0.90x, the block
- * forward at 0.96x and the 1024 <- 10 dense input gradient at 0.90-0.92x (their registers are full
- * already); masking each gather row as it was finished ran at 0.95x of a second pass, so the
- * gather kernels (gather-rows.ts) leave the ReLU to reluForward / reluBackward. Masking is
- * idempotent, so the overlapping last vector (n % 4 != 0) is masked twice harmlessly. m = 0: nothing.
- */
-export function maskRows(p: usize, m: usize, u0: i32, u1: i32, rowBytes: usize, n: i32): void {
-  if (m == 0) return;
-  const zero = f32x4.splat(0);
-  for (let u = u0; u < u1; u++) {
-    const row = p + <usize>u * rowBytes;
-    const mask = m + <usize>u * rowBytes;
-    if (n < 4) {
-      for (let b = 0; b < n; b++) {
-        const o = <usize>b << 2;
-        store<f32>(row + o, load<f32>(mask + o) > 0 ? load<f32>(row + o) : 0);
-      }
-      continue;
-    }
-    let o: usize = 0;
-    const end = <usize>n << 2;
-    for (; o + 16 <= end; o += 16) v128.store(row + o, v128.and(v128.load(row + o), f32x4.gt(v128.load(mask + o), zero)));
-    if (o < end) {
-      o = end - 16;
-      v128.store(row + o, v128.and(v128.load(row + o), f32x4.gt(v128.load(mask + o), zero)));
-    }
-  }
-}
-
 /** Sum of the B floats at p: one vector accumulator, masked tail, `hsum`; scalar for B < 4. */
 export function sumRow(p: usize, B: i32): f32 {
   if (B < 4) {

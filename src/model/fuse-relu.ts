@@ -17,9 +17,8 @@ import { Relu } from '../layers/relu.js';
 const isLinear = (layer: Layer | undefined): layer is PathLinear | DenseLinear =>
   layer instanceof PathLinear || layer instanceof DenseLinear;
 
-/** Marks the fusions of `layers` (a chain, in order) on the layers themselves; returns how many ReLU passes it removed per step. */
-export function fuseRelus(layers: readonly Layer[]): number {
-  let fused = 0;
+/** Marks the fusions of `layers` (a chain, in order) on the layers themselves. */
+export function fuseRelus(layers: readonly Layer[]): void {
   layers.forEach((layer, i) => {
     if (!(layer instanceof Relu)) return;
     const before = layers[i - 1];
@@ -27,13 +26,10 @@ export function fuseRelus(layers: readonly Layer[]): number {
     if (isLinear(before)) {
       before.fusion.output = true;
       layer.fused.forward = true;
-      fused++;
     }
     if (isLinear(after) && after.needsInputGradient) {
       after.fusion.input = true;
       layer.fused.backward = true;
-      fused++;
     }
   });
-  return fused;
 }

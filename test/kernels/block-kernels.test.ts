@@ -11,7 +11,6 @@ import type { Floats } from '../../src/core/floats.js';
 import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 import type { Kernels, SparseIndex } from '../../src/kernels/kernels.js';
 import { quadIndex } from '../../src/kernels/quad-index.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
@@ -20,6 +19,7 @@ import { buildTopology, type UnitOrder } from '../../src/topology/index.js';
 import type { TopologySpec } from '../../src/topology/spec.js';
 import { randomFloats, relError } from './fixtures.js';
 import { kernelCalls } from '../helpers/kernel-calls.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
 function layer(widths: number[], fanIn: number, source: TopologySpec['source'], order: UnitOrder = 'bit-reversed',
   extra: Partial<TopologySpec> = {}): SparseIndex {
@@ -66,11 +66,10 @@ describe('denseBlocks', () => {
   });
 });
 
-const builds = (['simd', 'simd-fma'] as const).filter((b) => b === 'simd' || (relaxedSimdAvailable() && wasmModuleBuilt(b)));
 // minParallelWork 0: every job split over every thread
-const blockBackends: WasmKernels[][] = builds.map((build) =>
+const blockBackends: WasmKernels[][] = WASM_BUILDS.map((build) =>
   [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 })));
-const gatherBackends: WasmKernels[] = builds.map((build) => createNodeWasmKernels({ threads: 1, build, denseBlocks: false }));
+const gatherBackends: WasmKernels[] = WASM_BUILDS.map((build) => createNodeWasmKernels({ threads: 1, build, denseBlocks: false }));
 afterAll(() => [...blockBackends.flat(), ...gatherBackends].forEach((k) => k.close()));
 
 /** `a` copied into k's memory, `offset` elements into a larger block. */
@@ -117,7 +116,7 @@ describe('the block kernels give the gather kernels\' bits (at B = 1 the quads\'
       // at B = 1 the gather backend runs the quads where the layer has them, else edge lanes (another order of sums)
       const quads = quadIndex(index) !== null;
       for (const B of [1, 4, 5, 19, 64, 127]) {
-        builds.forEach((build, bi) => {
+        WASM_BUILDS.forEach((build, bi) => {
           const expected = runAll(gatherBackends[bi], index, B, 1);
           const reference = (() => {
             const rng = new Rng(index.inputs + 7 * index.outputs + B);

@@ -14,7 +14,6 @@ import type { Floats } from '../../src/core/floats.js';
 import { convShape, type ConvShape } from '../../src/kernels/conv-shape.js';
 import { denseBlocks } from '../../src/kernels/dense-blocks.js';
 import type { Kernels, SparseIndex } from '../../src/kernels/kernels.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
@@ -22,11 +21,11 @@ import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
 import { randomFloats, relError } from './fixtures.js';
 import { kernelCalls } from '../helpers/kernel-calls.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
-const builds = (['simd', 'simd-fma'] as const).filter((b) => b === 'simd' || (relaxedSimdAvailable() && wasmModuleBuilt(b)));
-const blockBackends: WasmKernels[][] = builds.map((build) =>
+const blockBackends: WasmKernels[][] = WASM_BUILDS.map((build) =>
   [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 })));
-const gatherBackends: WasmKernels[] = builds.map((build) => createNodeWasmKernels({ threads: 1, build, denseBlocks: false }));
+const gatherBackends: WasmKernels[] = WASM_BUILDS.map((build) => createNodeWasmKernels({ threads: 1, build, denseBlocks: false }));
 afterAll(() => [...blockBackends.flat(), ...gatherBackends].forEach((k) => k.close()));
 
 const channels = (Ci: number, Co: number, fanIn: number): SparseIndex =>
@@ -94,7 +93,7 @@ describe('the conv block kernels give the gather engine\'s bits', () => {
         const c = convShape(index.inputs, index.outputs, H, W, k, s, p);
         for (const B of BATCHES) {
           const reference = runAll(ref, index, c, B, 0);
-          builds.forEach((build, bi) => {
+          WASM_BUILDS.forEach((build, bi) => {
             const expected = runAll(gatherBackends[bi], index, c, B, 1);
             blockBackends[bi].forEach((kb, t) => {
               const got = runAll(kb, index, c, B, 1 + 2 * t);

@@ -11,7 +11,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
 import type { Kernels, SparseIndex } from '../../src/kernels/kernels.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
@@ -19,13 +18,10 @@ import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
 import { kernelCalls } from '../helpers/kernel-calls.js';
 import { buildIndex, randomEdges } from './fixtures.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
-const builds = [
-  ...(wasmModuleBuilt('simd') ? ['simd' as const] : []),
-  ...(relaxedSimdAvailable() && wasmModuleBuilt('simd-fma') ? ['simd-fma' as const] : []),
-];
 // minParallelWork 0: every job split over every thread
-const wasm: WasmKernels[] = builds.flatMap((build) =>
+const wasm: WasmKernels[] = WASM_BUILDS.flatMap((build) =>
   [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 })));
 afterAll(() => wasm.forEach((k) => k.close()));
 const backends: Kernels[] = [referenceKernels, ...wasm];

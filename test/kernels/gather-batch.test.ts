@@ -11,19 +11,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fillBatch } from '../../src/data/batch.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { loadWasmModule, relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
+import { loadWasmModule } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import { PIXEL_COPY_MAX_BYTES, WasmArena } from '../../src/kernels/wasm/wasm-arena.js';
 import { Rng } from '../../src/sequences/rng.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
-const builds = [
-  ...(wasmModuleBuilt('simd') ? ['simd' as const] : []),
-  ...(relaxedSimdAvailable() && wasmModuleBuilt('simd-fma') ? ['simd-fma' as const] : []),
-];
 // minParallelWork 0: even these small batches are split over every thread
-const backends: WasmKernels[] = builds.flatMap((build) =>
+const backends: WasmKernels[] = WASM_BUILDS.flatMap((build) =>
   [1, 2, 3].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 })));
 afterAll(() => backends.forEach((k) => k.close()));
 
@@ -112,7 +109,7 @@ describe('gatherBatch', () => {
     const table = Float64Array.from({ length: 256 }, (_, p) => p / 255);
     const expected = new Float32Array(D * 129);
     referenceKernels.gatherBatch(expected, pixels, rows, table, D, 1, 129);
-    for (const build of builds) {
+    for (const build of WASM_BUILDS) {
       // 96 pages (6 MiB) leave less than eight times the pixels' size free: this arena stages them
       const small = new WasmArena(loadWasmModule(build), { build, initialPages: 96, maximumPages: 96 });
       const cases: [WasmKernels, boolean][] = [[createNodeWasmKernels({ threads: 2, build, minParallelWork: 0, arena: small }), false],
@@ -126,7 +123,7 @@ describe('gatherBatch', () => {
       }
     }
     // a dataset over PIXEL_COPY_MAX_BYTES (CIFAR-10's 154 MB) is staged whatever the room
-    expect(createNodeWasmKernels({ threads: 1, build: builds[0] }).arena.pixels(new Uint8Array(PIXEL_COPY_MAX_BYTES + 1))).toBe(0);
+    expect(createNodeWasmKernels({ threads: 1, build: WASM_BUILDS[0] }).arena.pixels(new Uint8Array(PIXEL_COPY_MAX_BYTES + 1))).toBe(0);
   });
 
   it('falls back to the reference for float64 and foreign arrays, and rejects rows out of range', () => {

@@ -13,7 +13,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
 import type { Kernels, SparseIndex } from '../../src/kernels/kernels.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import type { WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
 import { referenceKernels as ref } from '../../src/kernels/reference-kernels.js';
@@ -21,13 +20,13 @@ import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/index.js';
 import { quadBlocks, quadCopies, quadIndex } from '../../src/kernels/quad-index.js';
 import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
 const BATCHES = [1, 2, 3, 5, 8, 15, 17];
 const TOL = 1e-5;
 
-const builds = (['simd', 'simd-fma'] as const).filter((b) => b === 'simd' || (relaxedSimdAvailable() && wasmModuleBuilt(b)));
 // minParallelWork 0: even these small jobs are split over both threads
-const backends: WasmKernels[][] = builds.map((build) =>
+const backends: WasmKernels[][] = WASM_BUILDS.map((build) =>
   [1, 2].map((threads) => createNodeWasmKernels({ threads, build, minParallelWork: 0 })));
 afterAll(() => backends.flat().forEach((k) => k.close()));
 
@@ -150,7 +149,7 @@ const CASES: Case[] = [
 describe('the wasm sparse kernels at small batches', () => {
   for (const { name, index } of indices()) {
     for (const c of CASES) {
-      builds.forEach((build, bi) => {
+      WASM_BUILDS.forEach((build, bi) => {
         it(`${c.kernel}, ${name}, ${build}: equals the reference, bit-identical on 1 and 2 threads`, () => {
           for (const B of BATCHES) {
             const expected = c.expected(index, B);

@@ -366,8 +366,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       need('sparseForward', 'x', x, I * B);
       need('sparseForward', 'W', W, E);
       if (bias !== null) need('sparseForward', 'bias', bias, O);
-      // the block kernel masks each pair of rows as it writes them (assembly/simd.ts maskRows); the
-      // others leave the ReLU to a second pass (in the gather's rows it ran at 0.95x of that)
+      // the block kernel masks each pair of rows as it writes them (assembly/elementwise-kernels.ts
+      // maskRows); the others leave the ReLU to a second pass (in the gather's rows it ran at 0.95x of that)
       const blocks = blocksAt(index, B, BLOCK_BATCHES.forward);
       if (blocks !== null) {
         execBlocks('blockForward', blocks, E * B, blockTileStrides(blocks.targetsPerBlock, blocks.fanIn, B).forward,
@@ -375,15 +375,12 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         return;
       }
       const s = arena.sparse(index);
+      const one = blocksOfOne(index, B);
+      const q = quadsAt(index, B);
       if (B >= edgeLanes) {
         const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
         if (!execWindows('sparseForwardWindows', O, E * B, I * B, args)) exec('sparseForward', O, E * B, s.targetBounds, args);
-        if (relu) kernels.reluForward(y, y, O * B);
-        return;
-      }
-      const one = blocksOfOne(index, B);
-      const q = quadsAt(index, B);
-      if (one !== null) {
+      } else if (one !== null) {
         exec('blockForwardOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 4),
           [one.fanIn, y.byteOffset, xBlocks(one, x), W.byteOffset, ptr(bias), one.blockOf]);
       } else if (q !== null && q.copies !== 0) {
@@ -416,18 +413,15 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         return;
       }
       const s = arena.sparse(index);
-      if (B >= edgeLanes) {
-        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
-        if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
-        if (reluOf !== null) kernels.reluBackward(dx, dx, reluOf, I * B);
-        return;
-      }
       // B = 1 on quad blocks (assembly/quad-kernels.ts): dx sums in the order of the quads, so the
       // kernel runs whole on the calling thread (bit-identical for any thread count), 4× faster there
       // than the edge lanes on two threads at n = 16384 and 65536
       const one = blocksOfOne(index, B);
       const q = quadsAt(index, B);
-      if (one !== null) {
+      if (B >= edgeLanes) {
+        const args = [dx.byteOffset, dy.byteOffset, W.byteOffset, s.transposedWeights, s.sourceOffsets, s.targets, s.edgeOf, B];
+        if (!execWindows('sparseBackwardInputWindows', I, E * B, O * B, args)) exec('sparseBackwardInput', I, E * B, s.sourceBounds, args);
+      } else if (one !== null) {
         execBlocks('blockBackwardInputOne', one, E / SMALL_BATCH_PARALLEL_FACTOR, 4 * one.fanIn, [dx.byteOffset, dy.byteOffset, W.byteOffset], []);
       } else if (q !== null && q.blocks !== 0) {
         k.sparseBackwardInputQuads(0, O / 4, dx.byteOffset, dy.byteOffset, W.byteOffset, q.blocks, q.masks, q.fanIn, I, q.run);

@@ -259,25 +259,24 @@ export class WasmArena {
   pixels(pixels: Uint8Array): number {
     const known = this.pixelBlocks.get(pixels);
     if (known !== undefined) return known;
-    let ptr = 0;
     const room = this.maximumPages * WASM_PAGE_BYTES - this.top;
-    if (this.shared && pixels.length > 0 && pixels.length <= PIXEL_COPY_MAX_BYTES && 8 * pixels.length <= room) {
-      const bytes = alignUp(pixels.length);
-      const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
-      new Uint8Array(this.buffer(), block.ptr, pixels.length).set(pixels);
-      this.released.register(pixels, block);
-      ptr = block.ptr;
-    }
+    const fits = this.shared && pixels.length > 0 && pixels.length <= PIXEL_COPY_MAX_BYTES && 8 * pixels.length <= room;
+    const ptr = fits ? this.keep(pixels, pixels) : 0;
     this.pixelBlocks.set(pixels, ptr);
     return ptr;
   }
 
   /** `words` copied into an index block, which returns to the free list when `index` is collected. */
   private indexWords(index: SparseIndex, words: Uint32Array): number {
-    const bytes = alignUp(words.length * 4);
+    return this.keep(index, new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
+  }
+
+  /** `data` copied into a block (a free one reused where one is large enough), which returns to the free list when `owner` is collected. */
+  private keep(owner: object, data: Uint8Array): number {
+    const bytes = alignUp(data.length);
     const block = this.reuse(bytes) ?? { ptr: this.allocBytes(bytes), bytes };
-    new Uint32Array(this.buffer(), block.ptr, words.length).set(words);
-    this.released.register(index, block);
+    new Uint8Array(this.buffer(), block.ptr, data.length).set(data);
+    this.released.register(owner, block);
     return block.ptr;
   }
 
