@@ -3,7 +3,7 @@
  * alternately, so that the VM's slow and fast states hit them alike:
  *
  *   git worktree add ../old 466a501 && (cd ../old && npm ci)
- *   npm run bench:compare -- --other ../old [--what epoch,step] [--threads 2] [--repeats 9] [--limit 12800] [--widths 1024,4096]
+ *   npm run bench:compare -- --other ../old [--what epoch,step,start] [--threads 2] [--repeats 9] [--limit 12800] [--widths 1024,4096]
  *
  * - `epoch`: npm start's network (784-1024-1024-10, Sobol' fan-in 32, dense output, Adam, batch 128)
  *   trained on the first --limit MNIST samples, each checkout with its own code end to end (its
@@ -12,12 +12,21 @@
  * - `step`: one training step of the width bench's layer (n → n, K = 32, B = 128: forward, input and
  *   weight gradient) for each n of --widths, this checkout's topology (bit-reversed units, so both
  *   checkouts run the same index) on each checkout's kernels.
+ * - `start`: `npm start` itself, each checkout's built CLI (`dist/cli/main.js train --quiet`, its
+ *   default recipe: 10 epochs of 55,000 samples, validation after each, the test set once) in a fresh
+ *   process, writing its model to a temporary folder; --threads sets the CLI's --threads. Times the
+ *   training the CLI reports (its epochs, evaluation excluded; parsed from its `time` line, to 0.1 s)
+ *   and the whole process (start, data loading, evaluation and the model file included); checks that
+ *   both checkouts wrote the same model bytes. Not part of the default --what: a round takes 20 s.
  *
  * Each round times every case once; the table gives medians, and the median and range of the
  * per-round ratio other ÷ this (> 1: this checkout is faster). Writes bench/results/compare-checkouts.json.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { parseBenchArgs } from './lib/args.js';
@@ -80,12 +89,30 @@ async function loadStack(root: string, label: string): Promise<Stack> {
 
 interface Row { task: string; case: string; medianS: number; samplesS: number[] }
 
+/** One `npm start` run of a checkout's built CLI in a fresh process. */
+interface StartRun { readonly trainingS: number; readonly processS: number; readonly modelSha256: string }
+
+/** Runs `npm start`'s command of the checkout at `root` on `threads` threads, its model written into `dir`. */
+function runStart(root: string, label: string, threads: number, dir: string): StartRun {
+  const cli = resolve(root, 'dist/cli/main.js');
+  if (!existsSync(cli)) throw new Error(`${label}: ${cli} not found (build the checkout: npm ci)`);
+  const model = join(dir, `${label}.sobolnet`);
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, [cli, 'train', '--quiet', '--threads', String(threads), '--out', model], { cwd: root, encoding: 'utf8' });
+  const processS = (performance.now() - t0) / 1000;
+  if (run.status !== 0) throw new Error(`${label}: npm start's command failed (exit ${String(run.status)}): ${run.stderr.trim().split('\n').pop() ?? ''}`);
+  const time = /^time\s+[\d.]+ \w+ in all, ([\d.]+) s training/m.exec(run.stdout);
+  if (time === null) throw new Error(`${label}: no "time … training" line in the CLI's output`);
+  const modelSha256 = createHash('sha256').update(readFileSync(model)).digest('hex');
+  return { trainingS: Number(time[1]), processS, modelSha256 };
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--other', '--what', '--limit', '--widths'], { repeats: [9, 3] });
   const other = args.extra.get('--other');
   if (other === undefined || other === '') throw new Error('--other <directory of another sobolnet checkout> is required');
   const what = (args.extra.get('--what') ?? 'epoch,step').split(',');
-  for (const w of what) if (w !== 'epoch' && w !== 'step') throw new Error(`--what takes epoch and step, got ${w}`);
+  for (const w of what) if (w !== 'epoch' && w !== 'step' && w !== 'start') throw new Error(`--what takes epoch, step and start, got ${w}`);
   const limit = Number(args.extra.get('--limit') ?? (args.quick ? 2560 : 12800));
   if (!Number.isInteger(limit) || limit < 128) throw new Error(`--limit needs an integer >= 128, got ${args.extra.get('--limit')}`);
   const widths = (args.extra.get('--widths') ?? '1024,4096').split(',').map(Number);
@@ -131,6 +158,21 @@ async function main(): Promise<void> {
       });
     }
   }
+  const startDir = what.includes('start') ? mkdtempSync(join(tmpdir(), 'sobolnet-compare-')) : '';
+  const models = new Set<string>();
+  if (what.includes('start')) {
+    const roots = [process.cwd(), resolve(other)];
+    const last: (StartRun | null)[] = [null, null];
+    stacks.forEach((s, i) => {
+      cases.push({ task: 'npm start, training', name: s.label, run: () => {
+        last[i] = runStart(roots[i], s.label, threads, startDir);
+        models.add(last[i].modelSha256);
+        return last[i].trainingS;
+      } });
+    });
+    // the process times of the runs just made (each start case above runs before these)
+    stacks.forEach((s, i) => cases.push({ task: 'npm start, process', name: s.label, run: () => last[i]?.processS ?? NaN }));
+  }
   const samples = cases.map(() => [] as number[]);
   for (let round = 0; round < args.repeats; round++) {
     cases.forEach((c, i) => samples[i].push(c.run()));
@@ -149,8 +191,14 @@ async function main(): Promise<void> {
     rows.map((r) => [r.task, r.case, fmtNum(r.medianS), fmtNum(Math.min(...r.samplesS)), fmtNum(Math.max(...r.samplesS))]));
   console.log('\nper round, other ÷ this (> 1: this checkout is faster):');
   printTable(['task', 'median', 'min', 'max'], ratios.map((r) => [r.task, `${fmtNum(r.median)}×`, `${fmtNum(r.min)}×`, `${fmtNum(r.max)}×`]));
+  if (what.includes('start')) {
+    console.log(models.size === 1 ? `\nnpm start: both checkouts wrote the same model bytes (sha256 ${[...models][0]})`
+      : `\nnpm start: the model bytes differ between runs or checkouts (${models.size} distinct sha256)`);
+    rmSync(startDir, { recursive: true, force: true });
+  }
   [...kernels, single].forEach((k) => k.close());
-  writeResults('compare-checkouts', { machine, other: resolve(other), threads, limit, rounds: args.repeats, rows, ratios });
+  writeResults('compare-checkouts', { machine, other: resolve(other), threads, limit, rounds: args.repeats, rows, ratios,
+    ...(what.includes('start') ? { startModels: [...models] } : {}) });
 }
 
 main().catch((e: unknown) => {
