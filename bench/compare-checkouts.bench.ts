@@ -174,9 +174,13 @@ async function main(): Promise<void> {
     stacks.forEach((s, i) => cases.push({ task: 'npm start, process', name: s.label, run: () => last[i]?.processS ?? NaN }));
   }
   const samples = cases.map(() => [] as number[]);
-  for (let round = 0; round < args.repeats; round++) {
-    cases.forEach((c, i) => samples[i].push(c.run()));
-    console.log(`  round ${round + 1}: ${cases.map((c, i) => `${c.task} ${c.name} ${fmtNum(samples[i][round])} s`).join(', ')}`);
+  try {
+    for (let round = 0; round < args.repeats; round++) {
+      cases.forEach((c, i) => samples[i].push(c.run()));
+      console.log(`  round ${round + 1}: ${cases.map((c, i) => `${c.task} ${c.name} ${fmtNum(samples[i][round])} s`).join(', ')}`);
+    }
+  } finally {
+    if (startDir !== '') rmSync(startDir, { recursive: true, force: true }); // the npm start runs' models, also after a failed run
   }
   const rows: Row[] = cases.map((c, i) => ({ task: c.task, case: c.name, medianS: median(samples[i]), samplesS: samples[i] }));
   const ratios: { task: string; median: number; min: number; max: number }[] = [];
@@ -194,7 +198,6 @@ async function main(): Promise<void> {
   if (what.includes('start')) {
     console.log(models.size === 1 ? `\nnpm start: both checkouts wrote the same model bytes (sha256 ${[...models][0]})`
       : `\nnpm start: the model bytes differ between runs or checkouts (${models.size} distinct sha256)`);
-    rmSync(startDir, { recursive: true, force: true });
   }
   [...kernels, single].forEach((k) => k.close());
   writeResults('compare-checkouts', { machine, other: resolve(other), threads, limit, rounds: args.repeats, rows, ratios,

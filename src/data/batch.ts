@@ -56,7 +56,8 @@ const PLAIN_GATHER: BatchGather = { gatherBatch: gatherBytes };
  * ~230 µs when it staged the 128 samples' bytes on the calling thread. Staging was most of it: on
  * a quiet machine 73 µs for the copy (random samples miss the caches) and 54 µs for the kernel.
  * Since the arena keeps a copy of the dataset and the kernel reads the samples in place, split
- * over the threads: 98 against 166 µs on one thread (medians of 15 alternating rounds, 2 threads).
+ * over the threads: 98 against 166 µs a batch on two threads, where staging ran on the calling thread
+ * (medians of 15 alternating rounds).
  */
 export function fillBatch(
   x: Floats,
