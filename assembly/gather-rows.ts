@@ -143,17 +143,21 @@ export function gatherRows(u0: i32, u1: i32, y: usize, x: usize, W: usize, bias:
   for (let u = u0; u < u1; u++) {
     const e0 = load<i32>(offsets + (<usize>u << 2));
     const e1 = load<i32>(offsets + (<usize>u << 2), 4);
-    const b0 = biasAt(bias, u);
-    const yr = y + <usize>u * rowBytes;
-    if (B < 4) {
-      rowScalar(yr, x, W, rows, e0, e1, B, b0);
-      continue;
-    }
-    // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
-    let b = 0;
-    for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-    for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-    for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
-    if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0);
+    gatherRow(y + <usize>u * rowBytes, x, W, rows, e0, e1, B, biasAt(bias, u));
   }
+}
+
+// yr[B] <- x[R,B], W[E], rows[E]: one row, b0 + the edges [e0, e1) in order
+export function gatherRow(yr: usize, x: usize, W: usize, rows: usize, e0: i32, e1: i32, B: i32, b0: f32): void {
+  const rowBytes = <usize>B << 2;
+  if (B < 4) {
+    rowScalar(yr, x, W, rows, e0, e1, B, b0);
+    return;
+  }
+  // 6-vector chunks, but 8 remaining vectors go as 4 + 4 (not 6 + 1 + 1): B = 128 is 6+6+6+6+4+4.
+  let b = 0;
+  for (; B - b >= 24 && (B - b) >> 2 != 8; b += 24) chunk6(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+  for (; b + 16 <= B; b += 16) chunk4(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+  for (; b + 4 <= B; b += 4) chunk1(yr + (<usize>b << 2), x + (<usize>b << 2), W, rows, e0, e1, rowBytes, b0);
+  if (b < B) chunk1(yr + (<usize>(B - 4) << 2), x + (<usize>(B - 4) << 2), W, rows, e0, e1, rowBytes, b0);
 }

@@ -16,6 +16,7 @@ export { convBackwardInput, convBackwardWeight, convForward, pathConvBackwardInp
 export { add, avgPoolBackward, avgPoolForward, globalAvgPoolBackward, globalAvgPoolForward, maxPoolBackward,
   maxPoolForward } from './pool-kernels';
 export { gatherBatch } from './batch-kernels';
+export { liveRows } from './live-rows';
 export { quadCopies, sparseBackwardInputQuads, sparseBackwardWeightQuads, sparseForwardQuads } from './quad-kernels';
 export { blockBackwardInput, blockBackwardInputOne, blockBackwardWeight, blockBackwardWeightOne, blockForward,
   blockForwardOne, blockGatherOne } from './block-kernels';

@@ -65,6 +65,13 @@ export interface WasmKernelsOptions {
    * the forward and weight gradient.
    */
   readonly denseBlocks?: boolean;
+  /**
+   * The batch-lane gather kernels skip the edges from rows of x that are zero in every sample of
+   * the batch (assembly/live-rows.ts) where at least ZERO_ROWS_MIN_SHARE of the rows are: the
+   * weight gradient always, the forward where a ReLU is fused. Default true; false keeps every edge
+   * (bench:compare and the tests time and check the two against each other). The same bits.
+   */
+  readonly skipZeroRows?: boolean;
 }
 
 /** A wasm SIMD backend: the Kernels, plus its arena, its thread count and `close()`, which ends its workers. */
@@ -128,6 +135,13 @@ export function convBlockTileStrides(b: DenseBlocksBlock, c: ConvShape): { forwa
 }
 
 export const DEFAULT_MIN_PARALLEL_WORK = 1 << 17;
+
+/**
+ * The least share of x's rows that must be zero across the batch for a gather kernel to skip them:
+ * below it the scan and the copy of each target's live edges (about a tenth of a full gather's
+ * time) cost more than the dropped edges save. MNIST's input pair at B = 128 has about a third.
+ */
+export const ZERO_ROWS_MIN_SHARE = 1 / 8;
 
 /**
  * Parts a pooled job is cut into per thread. The threads claim parts as they come free
@@ -237,6 +251,9 @@ export const EDGE_LANE_BATCHES = 4;
  */
 const SMALL_BATCH_PARALLEL_FACTOR = 4;
 /** The work an edge-lane kernel reports to `exec`. */
+/** Where the gather kernels' copies of live edges start after I flag bytes (64-byte aligned). */
+const keptAt = (I: number): number => Math.ceil(I / 64) * 64;
+
 const smallBatchWork = (E: number, B: number): number => (E * B) / SMALL_BATCH_PARALLEL_FACTOR;
 
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
@@ -282,6 +299,19 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
     const xt = arena.scratch(4 * b.count * b.fanIn);
     k.blockGatherOne(0, b.count, xt, x.byteOffset, b.sources, b.fanIn);
     return xt;
+  };
+  const skipZeros = options.skipZeroRows ?? true;
+  /**
+   * Flags the live rows of x[I,B] (B >= 4) in the arena's scratch, on the calling thread (it reads
+   * a live row only up to its first nonzero chunk: a few microseconds for MNIST's 784 pixels), and
+   * returns the flags' pointer when at least ZERO_ROWS_MIN_SHARE of the rows are zero, else 0 (skip
+   * nothing). `keptBytes` more bytes follow the flags, at `keptAt(I)`, for the kernel's copies.
+   */
+  const zeroRowFlags = (x: Float32Array, I: number, B: number, keptBytes: number): number => {
+    if (!skipZeros) return 0;
+    const live = arena.scratch(keptAt(I) + keptBytes);
+    const liveCount = k.liveRows(0, I, live, x.byteOffset, B) as number;
+    return I - liveCount >= ZERO_ROWS_MIN_SHARE * I ? live : 0;
   };
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
@@ -379,7 +409,11 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       const one = blocksOfOne(index, B);
       const q = quadsAt(index, B);
       if (B >= edgeLanes) {
-        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B];
+        // with the ReLU to follow, edges from rows of zeros change nothing it lets through (assembly/live-rows.ts)
+        const live = relu ? zeroRowFlags(x, I, B, 8 * E) : 0;
+        const kept = live + keptAt(I);
+        const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B,
+          live, live === 0 ? 0 : kept, live === 0 ? 0 : kept + 4 * E];
         if (!execWindows('sparseForwardWindows', O, E * B, I * B, args)) exec('sparseForward', O, E * B, s.targetBounds, args);
       } else if (one !== null) {
         exec('blockForwardOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 4),
@@ -455,7 +489,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const s = arena.sparse(index);
       if (B >= edgeLanes) {
-        const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B, ptr(db)];
+        const live = zeroRowFlags(x, I, B, 4 * E);
+        const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B, ptr(db), live,
+          live === 0 ? 0 : live + keptAt(I)];
         if (!execWindows('sparseBackwardWeightWindows', O, E * B, I * B, args)) exec('sparseBackwardWeight', O, E * B, s.targetBounds, args);
         return;
       }

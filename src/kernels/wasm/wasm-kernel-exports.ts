@@ -21,12 +21,16 @@ export const WASM_KERNEL_NAMES = [
   'sparseForwardWindows', 'sparseBackwardInputWindows', 'sparseBackwardWeightWindows',
   'blockForward', 'blockBackwardInput', 'blockBackwardWeight', 'blockBackwardInputOne', 'blockBackwardWeightOne', 'blockGatherOne',
   'blockForwardOne', 'convBlockForward', 'convBlockBackwardInput', 'convBlockBackwardWeight',
+  'liveRows',
 ] as const;
 
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
-/** A kernel over the range [lo, hi); the remaining arguments are pointers, sizes and scalars. */
-export type WasmKernel = (lo: number, hi: number, ...args: number[]) => void;
+/**
+ * A kernel over the range [lo, hi); the remaining arguments are pointers, sizes and scalars. Kernels
+ * write their results to memory and return nothing, except `liveRows`, which returns a count.
+ */
+export type WasmKernel = (lo: number, hi: number, ...args: number[]) => number | undefined;
 
 export type WasmKernelExports = Readonly<Record<WasmKernelName, WasmKernel>>;
 
