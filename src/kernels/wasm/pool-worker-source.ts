@@ -2,11 +2,11 @@
  * The code of a pool worker as a source string (shared-memory-pool.ts), so that it needs no file
  * next to the compiled sources: Node runs it with `eval: true`, a browser from a Blob URL. It
  * instantiates the kernels module over the shared memory, reports ready, then loops: wait for a new
- * generation in the command block; claim parts of the job one at a time (a compare-and-swap on the
- * claim word), reading the job's kernel, bounds and arguments only after a claim; run each, count
- * it done and wake the calling thread after the last part; stop on the stop flag. Only how the
- * worker gets its PoolWorkerData differs: Node's workerData, or the first message a Web Worker
- * receives.
+ * generation in the command block; claim parts of the job one at a time from its last part down (a
+ * compare-and-swap on the claim word; the calling thread claims from the first up), reading the
+ * job's kernel, bounds and arguments only after a claim; run each, count it done and wake the
+ * calling thread after the job's last part; stop on the stop flag. Only how the worker gets its
+ * PoolWorkerData differs: Node's workerData, or the first message a Web Worker receives.
  */
 
 const START = `
@@ -38,10 +38,10 @@ function start(data) {
     if (Atomics.load(ctrl, L.STOP) !== 0) break;
     for (;;) {
       const word = Atomics.load(ctrl, L.CLAIM);
-      const part = word & 0x3ff;
-      const parts = (word >> 10) & 0x3ff;
-      if (part >= parts) break;
-      if (Atomics.compareExchange(ctrl, L.CLAIM, word, word + 1) !== word) continue;
+      const part = (word & 0x3ff) - 1;
+      if (part < ((word >> 10) & 0x3ff)) break;
+      if (Atomics.compareExchange(ctrl, L.CLAIM, word, word - 1) !== word) continue;
+      const parts = ctrl[L.PARTS];
       const lo = bounds[part];
       const hi = bounds[part + 1];
       if (lo < hi) {
