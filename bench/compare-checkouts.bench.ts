@@ -19,8 +19,10 @@
  *   and the whole process (start, data loading, evaluation and the model file included); checks that
  *   both checkouts wrote the same model bytes. Not part of the default --what: a round takes 20 s.
  *
- * Each round times every case once; the table gives medians, and the median and range of the
- * per-round ratio other ÷ this (> 1: this checkout is faster). Writes bench/results/compare-checkouts.json.
+ * Each round times every case once, after measuring the cross-core round trip (bench/lib/machine.ts:
+ * the VM's two vCPUs sit near or far apart, and it moves the two-thread times); the table gives
+ * medians, and the median and range of the per-round ratio other ÷ this (> 1: this checkout is
+ * faster), also apart for the rounds that began with near and with far cores. Writes bench/results/compare-checkouts.json.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,7 +33,7 @@ import { pathToFileURL } from 'node:url';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { parseBenchArgs } from './lib/args.js';
 import { randomArray } from './lib/arrays.js';
-import { printHeader } from './lib/machine.js';
+import { crossCoreRoundTripNs, FAR_CORES_NS, printHeader } from './lib/machine.js';
 import { hiddenPairLayer } from './lib/mlp-path-layer.js';
 import { writeResults } from './lib/results.js';
 import { fmtNum, median, printTable } from './lib/timing.js';
@@ -174,33 +176,40 @@ async function main(): Promise<void> {
     stacks.forEach((s, i) => cases.push({ task: 'npm start, process', name: s.label, run: () => last[i]?.processS ?? NaN }));
   }
   const samples = cases.map(() => [] as number[]);
+  const crossCore: (number | null)[] = []; // measured before each round: the VM's vCPUs move
   try {
     for (let round = 0; round < args.repeats; round++) {
+      crossCore.push(crossCoreRoundTripNs());
       cases.forEach((c, i) => samples[i].push(c.run()));
-      console.log(`  round ${round + 1}: ${cases.map((c, i) => `${c.task} ${c.name} ${fmtNum(samples[i][round])} s`).join(', ')}`);
+      console.log(`  round ${round + 1} (cross-core ${crossCore[round] ?? '-'} ns): ` +
+        `${cases.map((c, i) => `${c.task} ${c.name} ${fmtNum(samples[i][round])} s`).join(', ')}`);
     }
   } finally {
     if (startDir !== '') rmSync(startDir, { recursive: true, force: true }); // the npm start runs' models, also after a failed run
   }
   const rows: Row[] = cases.map((c, i) => ({ task: c.task, case: c.name, medianS: median(samples[i]), samplesS: samples[i] }));
-  const ratios: { task: string; median: number; min: number; max: number }[] = [];
+  const ratios: { task: string; median: number; min: number; max: number; near: number[]; far: number[] }[] = [];
   for (const task of [...new Set(cases.map((c) => c.task))]) {
     const mine = cases.findIndex((c) => c.task === task && c.name === 'this');
     const theirs = cases.findIndex((c) => c.task === task && c.name === 'other');
     const r = samples[theirs].map((t, i) => t / samples[mine][i]);
-    ratios.push({ task, median: median(r), min: Math.min(...r), max: Math.max(...r) });
+    const near = r.filter((_, i) => (crossCore[i] ?? 0) < FAR_CORES_NS);
+    const far = r.filter((_, i) => (crossCore[i] ?? 0) >= FAR_CORES_NS);
+    ratios.push({ task, median: median(r), min: Math.min(...r), max: Math.max(...r), near, far });
   }
   console.log('');
   printTable(['task', 'case', 'median s', 'min s', 'max s'],
     rows.map((r) => [r.task, r.case, fmtNum(r.medianS), fmtNum(Math.min(...r.samplesS)), fmtNum(Math.max(...r.samplesS))]));
   console.log('\nper round, other ÷ this (> 1: this checkout is faster):');
-  printTable(['task', 'median', 'min', 'max'], ratios.map((r) => [r.task, `${fmtNum(r.median)}×`, `${fmtNum(r.min)}×`, `${fmtNum(r.max)}×`]));
+  const split = (list: number[]): string => (list.length === 0 ? '-' : `${fmtNum(median(list))}× (${list.length})`);
+  printTable(['task', 'median', 'min', 'max', `near cores (rounds)`, `far cores, >= ${FAR_CORES_NS} ns (rounds)`],
+    ratios.map((r) => [r.task, `${fmtNum(r.median)}×`, `${fmtNum(r.min)}×`, `${fmtNum(r.max)}×`, split(r.near), split(r.far)]));
   if (what.includes('start')) {
     console.log(models.size === 1 ? `\nnpm start: both checkouts wrote the same model bytes (sha256 ${[...models][0]})`
       : `\nnpm start: the model bytes differ between runs or checkouts (${models.size} distinct sha256)`);
   }
   [...kernels, single].forEach((k) => k.close());
-  writeResults('compare-checkouts', { machine, other: resolve(other), threads, limit, rounds: args.repeats, rows, ratios,
+  writeResults('compare-checkouts', { machine, other: resolve(other), threads, limit, rounds: args.repeats, crossCoreNs: crossCore, rows, ratios,
     ...(what.includes('start') ? { startModels: [...models] } : {}) });
 }
 
