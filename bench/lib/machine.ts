@@ -35,8 +35,9 @@ for (let seen = 0;;) {
 /**
  * The median over 5 rounds of the mean round trip of a value between this thread and a worker
  * through two Int32 words 64 bytes apart (20,000 trips a round), in nanoseconds: what each cache
- * line that one core wrote and the other reads costs. Blocks the calling thread (Atomics.wait), a
- * few tens of milliseconds; null with one core or when the worker does not start within 5 s.
+ * line that one core wrote and the other reads costs. Blocks the calling thread (Atomics.wait) for
+ * about 0.2 s, the worker's start included; null with one core or when the worker does not start
+ * within 5 s.
  */
 export function crossCoreRoundTripNs(): number | null {
   if (cpus().length < 2) return null;

@@ -16,7 +16,7 @@ import type { WasmBuild } from '../../src/kernels/wasm/wasm-arena.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { KERNEL_CASES, type Arrays } from './backend-cases.js';
-import { buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
+import { buildIndex, firstBitDifference, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const BATCHES = [1, 3, 127];
 // minParallelWork 0: even these small jobs are split over every thread
@@ -38,13 +38,6 @@ function copyAll(a: Arrays, copy: (v: Floats) => Floats): Arrays {
   return Object.fromEntries(Object.entries(a).map(([name, v]) => [name, copy(v)]));
 }
 
-/** The index of the first element whose bits differ, or -1. */
-function firstBitDifference(a: Floats, b: Floats): number {
-  const x = new Uint32Array(Float32Array.from(a).buffer);
-  const y = new Uint32Array(Float32Array.from(b).buffer);
-  if (x.length !== y.length) return 0;
-  return x.findIndex((v, i) => v !== y[i]);
-}
 
 for (const [build, builds] of [['simd', backends], ['simd-fma', fmaBackends]] as const) {
   describe(`wasm backends (${build}) against the reference`, () => {

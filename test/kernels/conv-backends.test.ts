@@ -20,7 +20,7 @@ import type { WasmBuild } from '../../src/kernels/wasm/wasm-arena.js';
 import { Rng } from '../../src/sequences/rng.js';
 import { buildTopology } from '../../src/topology/build-topology.js';
 import { nans, type Arrays } from './backend-cases.js';
-import { allEdges, buildIndex, randomEdges, randomFloats, relError } from './fixtures.js';
+import { allEdges, buildIndex, firstBitDifference, randomEdges, randomFloats, relError } from './fixtures.js';
 
 const TOL = 1e-5;
 const BATCHES = [1, 5, 8, 67];
@@ -212,13 +212,6 @@ function copyAll(a: Arrays, copy: (v: Floats) => Floats): Arrays {
   return Object.fromEntries(Object.entries(a).map(([name, v]) => [name, copy(v)]));
 }
 
-/** The index of the first element whose bits differ, or -1. */
-function firstBitDifference(a: Floats, b: Floats): number {
-  const x = new Uint32Array(Float32Array.from(a).buffer);
-  const y = new Uint32Array(Float32Array.from(b).buffer);
-  if (x.length !== y.length) return 0;
-  return x.findIndex((v, i) => v !== y[i]);
-}
 
 function checkAgainstReference(c: ConvCase, builds: readonly WasmKernels[], B: number): void {
   const inputs = c.make('f32', B);

@@ -71,3 +71,11 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return diff / scale;
 }
+
+/** The index of the first element whose bits differ (0 when the lengths differ), or -1. */
+export function firstBitDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const x = new Uint32Array(Float32Array.from(a).buffer);
+  const y = new Uint32Array(Float32Array.from(b).buffer);
+  if (x.length !== y.length) return 0;
+  return x.findIndex((v, i) => v !== y[i]);
+}

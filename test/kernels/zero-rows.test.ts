@@ -9,25 +9,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Floats } from '../../src/core/floats.js';
 import type { SparseIndex } from '../../src/kernels/kernels.js';
-import { relaxedSimdAvailable, wasmModuleBuilt } from '../../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../../src/kernels/node/select-kernels.js';
 import { ZERO_ROWS_MIN_SHARE, type WasmKernels } from '../../src/kernels/wasm/create-wasm-kernels.js';
-import type { WasmBuild } from '../../src/kernels/wasm/wasm-arena.js';
 import { referenceKernels } from '../../src/kernels/reference-kernels.js';
 import { Rng } from '../../src/sequences/rng.js';
-import { buildIndex, randomEdges, relError } from './fixtures.js';
+import { buildIndex, firstBitDifference, randomEdges, relError } from './fixtures.js';
+import { WASM_BUILDS } from '../helpers/wasm-builds.js';
 
-const builds: WasmBuild[] = ['simd', ...(relaxedSimdAvailable() && wasmModuleBuilt('simd-fma') ? ['simd-fma' as const] : [])];
 const opened: WasmKernels[] = [];
 afterAll(() => opened.forEach((k) => k.close()));
 const open = (k: WasmKernels): WasmKernels => (opened.push(k), k);
-
-/** The index of the first element whose bits differ, or -1. */
-function firstBitDifference(a: Floats, b: Floats): number {
-  const x = new Uint32Array(Float32Array.from(a).buffer);
-  const y = new Uint32Array(Float32Array.from(b).buffer);
-  return x.length !== y.length ? 0 : x.findIndex((v, i) => v !== y[i]);
-}
 
 /**
  * x[I,B] with about a third of its rows zero (every fifth of those -0), one row nonzero only in its
@@ -70,7 +61,7 @@ function run(k: WasmKernels, idx: SparseIndex, x: Float32Array, W: Float32Array,
   return { y, dW, db };
 }
 
-for (const build of builds) {
+for (const build of WASM_BUILDS) {
   describe(`skipping rows of zeros (${build})`, () => {
     const full = open(createNodeWasmKernels({ threads: 1, build, skipZeroRows: false }));
     const skipping = [1, 2, 3].map((threads) => open(createNodeWasmKernels({ threads, build, minParallelWork: 0 })));

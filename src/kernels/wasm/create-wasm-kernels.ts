@@ -250,10 +250,10 @@ export const EDGE_LANE_BATCHES = 4;
  * training step 393 µs and 751 µs (npm run bench:batch -- --quick).
  */
 const SMALL_BATCH_PARALLEL_FACTOR = 4;
-/** The work an edge-lane kernel reports to `exec`. */
 /** Where the gather kernels' copies of live edges start after I flag bytes (64-byte aligned). */
 const keptAt = (I: number): number => Math.ceil(I / 64) * 64;
 
+/** The work an edge-lane kernel reports to `exec`. */
 const smallBatchWork = (E: number, B: number): number => (E * B) / SMALL_BATCH_PARALLEL_FACTOR;
 
 export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | null = null,
@@ -304,14 +304,15 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
   /**
    * Flags the live rows of x[I,B] (B >= 4) in the arena's scratch, on the calling thread (it reads
    * a live row only up to its first nonzero chunk: a few microseconds for MNIST's 784 pixels), and
-   * returns the flags' pointer when at least ZERO_ROWS_MIN_SHARE of the rows are zero, else 0 (skip
-   * nothing). `keptBytes` more bytes follow the flags, at `keptAt(I)`, for the kernel's copies.
+   * returns the flags' pointer `live` and, `keptBytes` bytes after them, the kernel's room for its
+   * copies `kept`, when at least ZERO_ROWS_MIN_SHARE of the rows are zero; else null (skip nothing).
+   * The forward and the weight gradient each scan their x: the kernels keep no state between calls.
    */
-  const zeroRowFlags = (x: Float32Array, I: number, B: number, keptBytes: number): number => {
-    if (!skipZeros) return 0;
+  const zeroRows = (x: Float32Array, I: number, B: number, keptBytes: number): { live: number; kept: number } | null => {
+    if (!skipZeros) return null;
     const live = arena.scratch(keptAt(I) + keptBytes);
     const liveCount = k.liveRows(0, I, live, x.byteOffset, B) as number;
-    return I - liveCount >= ZERO_ROWS_MIN_SHARE * I ? live : 0;
+    return I - liveCount >= ZERO_ROWS_MIN_SHARE * I ? { live, kept: live + keptAt(I) } : null;
   };
   let pool = runner;
   const own = (a: Floats): a is Float32Array => arena.owns(a);
@@ -410,10 +411,9 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       const q = quadsAt(index, B);
       if (B >= edgeLanes) {
         // with the ReLU to follow, edges from rows of zeros change nothing it lets through (assembly/live-rows.ts)
-        const live = relu ? zeroRowFlags(x, I, B, 8 * E) : 0;
-        const kept = live + keptAt(I);
+        const z = relu ? zeroRows(x, I, B, 8 * E) : null; // kept rows [E], then kept weights [E]
         const args = [y.byteOffset, x.byteOffset, W.byteOffset, ptr(bias), s.targetOffsets, s.sources, B,
-          live, live === 0 ? 0 : kept, live === 0 ? 0 : kept + 4 * E];
+          z?.live ?? 0, z?.kept ?? 0, z === null ? 0 : z.kept + 4 * E];
         if (!execWindows('sparseForwardWindows', O, E * B, I * B, args)) exec('sparseForward', O, E * B, s.targetBounds, args);
       } else if (one !== null) {
         exec('blockForwardOne', O, E / SMALL_BATCH_PARALLEL_FACTOR, even(O, 4),
@@ -489,9 +489,8 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       }
       const s = arena.sparse(index);
       if (B >= edgeLanes) {
-        const live = zeroRowFlags(x, I, B, 4 * E);
-        const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B, ptr(db), live,
-          live === 0 ? 0 : live + keptAt(I)];
+        const z = zeroRows(x, I, B, 4 * E); // kept edge positions [E]
+        const args = [dW.byteOffset, dy.byteOffset, x.byteOffset, s.targetOffsets, s.sources, B, ptr(db), z?.live ?? 0, z?.kept ?? 0];
         if (!execWindows('sparseBackwardWeightWindows', O, E * B, I * B, args)) exec('sparseBackwardWeight', O, E * B, s.targetBounds, args);
         return;
       }
