@@ -44,10 +44,11 @@ async function runSobolnet(job: TrainJob): Promise<TrainResult> {
   if (typeof kernels === 'string') throw new Error(`backend ${job.backend}: ${kernels}`);
   const r = recipe(job.model);
   const spec = modelSpecOf(r, NETWORK_DEFAULTS.fanIn);
-  const config = { ...trainConfigOf(r), ...(job.limit !== null ? { limit: job.limit } : {}) };
+  const config = { ...trainConfigOf(r), ...(job.limit !== null ? { limit: job.limit } : {}),
+    ...(job.batch !== undefined ? { batchSize: job.batch } : {}) };
   if (job.warmupBatches > 0) {
     const warm: DataSplit = { train: data.train, test: truncated(data.test, 256) };
-    train(new Model(spec, kernels), warm, { ...config, limit: job.warmupBatches * DEFAULTS.batch });
+    train(new Model(spec, kernels), warm, { ...config, limit: job.warmupBatches * config.batchSize });
   }
   const model = new Model(spec, kernels);
   const { epochs: [report], test } = train(model, data, config);
