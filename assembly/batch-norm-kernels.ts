@@ -119,3 +119,17 @@ export function batchNormBackward(u0: i32, u1: i32, dx: usize, dGamma: usize, dB
     }
   }
 }
+
+// runningMean[U], runningVar[U] <- mean[U], invStd[U], momentum, eps, unbias; units [u0, u1). In
+// float64 as the reference computes them (the same operations in the same order), each result
+// rounded once to f32: the same bits.
+export function batchNormRunningStats(u0: i32, u1: i32, runningMean: usize, runningVar: usize, mean: usize, invStd: usize,
+  momentum: f64, eps: f64, unbias: f64): void {
+  for (let u = u0; u < u1; u++) {
+    const o = <usize>u << 2;
+    const r = <f64>load<f32>(invStd + o);
+    const variance = 1.0 / (r * r) - eps;
+    store<f32>(runningMean + o, <f32>((1 - momentum) * <f64>load<f32>(runningMean + o) + momentum * <f64>load<f32>(mean + o)));
+    store<f32>(runningVar + o, <f32>((1 - momentum) * <f64>load<f32>(runningVar + o) + momentum * max<f64>(variance, 0) * unbias));
+  }
+}

@@ -101,6 +101,23 @@ export function sgdMomentumStep(n0: i32, n1: i32, w: usize, g: usize, v: usize, 
   }
 }
 
+// w[N] in place: sign 1 sets values below zero to +0, sign -1 values above zero; the rest (zeros of
+// either sign, NaN) stay, as in the reference's compare-and-store
+export function clampSign(n0: i32, n1: i32, w: usize, sign: i32): void {
+  const zero = f32x4.splat(0);
+  let n = n0;
+  for (; n + 4 <= n1; n += 4) {
+    const o = <usize>n << 2;
+    const v = v128.load(w + o);
+    v128.store(w + o, v128.bitselect(zero, v, sign > 0 ? f32x4.lt(v, zero) : f32x4.gt(v, zero)));
+  }
+  for (; n < n1; n++) {
+    const o = <usize>n << 2;
+    const v = load<f32>(w + o);
+    if (sign > 0 ? v < 0 : v > 0) store<f32>(w + o, 0);
+  }
+}
+
 // w[N], m[N], v[N] <- g[N]; AdamW with bias corrections c1 = 1 / (1 - beta1^t), c2 = 1 / (1 - beta2^t):
 // m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g g; w -= lr (m c1 / (sqrt(v c2) + eps) + wd w)
 export function adamStep(n0: i32, n1: i32, w: usize, g: usize, m: usize, v: usize, lr: f32, beta1: f32, beta2: f32,

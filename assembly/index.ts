@@ -8,8 +8,8 @@ export { sparseBackwardInput, sparseBackwardInputWindows, sparseBackwardWeight, 
   sparseForwardWindows } from './sparse-kernels';
 export { sparseBackwardInputSmallBatch, sparseBackwardWeightSmallBatch, sparseForwardSmallBatch } from './small-batch-kernels';
 export { biasBackward, denseBackwardWeight, denseBackwardWeightColumns, denseGather, denseGatherColumns } from './dense-kernels';
-export { adamStep, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
-export { batchNormBackward, batchNormForward, batchNormInference } from './batch-norm-kernels';
+export { adamStep, clampSign, reluBackward, reluForward, sgdMomentumStep } from './elementwise-kernels';
+export { batchNormBackward, batchNormForward, batchNormInference, batchNormRunningStats } from './batch-norm-kernels';
 export { softmaxCrossEntropy } from './softmax-cross-entropy';
 export { convBackwardInput, convBackwardWeight, convForward, pathConvBackwardInput, pathConvBackwardWeight,
   pathConvForward } from './conv-kernels';

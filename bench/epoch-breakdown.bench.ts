@@ -12,7 +12,7 @@
  *   dense layer           dense* (the 1024 -> 10 output layer)
  *   batching              gatherBatch (pixel bytes -> [unit][batch] floats), when batching is a kernel
  *   element-wise          ReLU, bias gradients, softmax cross-entropy, add
- *   optimiser             adamStep, sgdMomentumStep
+ *   optimiser             adamStep, sgdMomentumStep, clampSign
  *   outside kernels       the epoch's time minus every kernel call: host code (fillBatch while it is
  *                         a host loop, countCorrect, layer bookkeeping, the trainer)
  * The epoch time is the trainer's (evaluation excluded); the tally stops at the epoch's last batch.
@@ -58,7 +58,7 @@ function categoryOf(kernel: string): Category {
   if (kernel.startsWith('dense')) return 'dense layer';
   if (kernel === 'gatherBatch') return 'batching';
   if (/^(relu|bias|softmax|add)/.test(kernel)) return 'element-wise';
-  if (/Step$/.test(kernel)) return 'optimiser';
+  if (/Step$/.test(kernel) || kernel === 'clampSign') return 'optimiser';
   return 'other kernels';
 }
 

@@ -328,6 +328,7 @@ async function benchElementwise(k: Kernels, config: BackendConfig, args: ReturnT
     { kernel: 'batchNormBackward', size: `${U}×${B}`, bytes: 12 * N + 16 * U, call: () => k.batchNormBackward(dx, dGamma, dBeta, dy, xhat, invStd, gamma, U, B) },
     { kernel: 'softmaxCrossEntropy', size: `${C}×${B}`, bytes: 8 * C * B + 4 * B, call: () => k.softmaxCrossEntropy(dLogits, logits, labels, C, B) },
     { kernel: 'adamStep', size: `${P}`, bytes: 28 * P, call: () => k.adamStep(w, g, m, v, 1e-9, 0.9, 0.999, 1e-8, 0, step++, P) },
+    { kernel: 'clampSign', size: `${P}`, bytes: 8 * P, call: () => k.clampSign(g, 1, P) },
   ];
   const timings = await timeCases(list.map((e) => ({ key: e.kernel, call: e.call })), args);
   const rows: ElementwiseRow[] = list.map((e) => {

@@ -137,6 +137,15 @@ export interface Kernels {
   /** Gradients of the training-mode forward: dx[U,B], dGamma[U], dBeta[U]. */
   batchNormBackward(dx: Floats, dGamma: Floats, dBeta: Floats, dy: Floats, xhat: Floats,
     invStd: Floats, gamma: Floats, U: number, B: number): void;
+  /**
+   * The running statistics a training-mode forward leaves for inference, from its mean[U] and
+   * invStd[U]: runningMean = (1 - momentum) runningMean + momentum mean; runningVar = (1 -
+   * momentum) runningVar + momentum max(1 / invStd² - eps, 0) unbias, where unbias (n / (n - 1)
+   * over n values) makes the batch's biased variance unbiased. In float64, each result rounded
+   * once to the arrays' precision.
+   */
+  batchNormRunningStats(runningMean: Floats, runningVar: Floats, mean: Floats, invStd: Floats, momentum: number,
+    eps: number, unbias: number, U: number): void;
 
   /**
    * Mean softmax cross-entropy over the batch. logits[C,B], labels[B] in [0, C).
@@ -152,6 +161,12 @@ export interface Kernels {
    */
   adamStep(w: Floats, g: Floats, m: Floats, v: Floats, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, step: number, N: number): void;
+  /**
+   * Keeps fixed-sign weights on their side of zero, in place (the optimiser runs it after each
+   * step on a parameter with a sign constraint): sign 1 sets w[n] < 0 to +0, sign -1 sets w[n] > 0
+   * to +0; every other value (zeros of either sign, NaN) stays. Over N elements.
+   */
+  clampSign(w: Floats, sign: 1 | -1, N: number): void;
 
   /**
    * Batching: x[D,B] = table[c * 256 + pixels[rows[b] * D + d]], c = floor(d / (D / C)) the channel

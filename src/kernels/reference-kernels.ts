@@ -253,6 +253,16 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  // runningMean[U], runningVar[U] <- mean[U], invStd[U]
+  batchNormRunningStats(runningMean, runningVar, mean, invStd, momentum, eps, unbias, U) {
+    for (let u = 0; u < U; u++) {
+      const r = invStd[u];
+      const variance = 1 / (r * r) - eps;
+      runningMean[u] = (1 - momentum) * runningMean[u] + momentum * mean[u];
+      runningVar[u] = (1 - momentum) * runningVar[u] + momentum * Math.max(variance, 0) * unbias;
+    }
+  },
+
   // dLogits[C,B] <- logits[C,B], labels[B]; returns the mean loss. dLogits may alias logits.
   softmaxCrossEntropy(dLogits, logits, labels, C, B) {
     let total = 0;
@@ -299,6 +309,15 @@ export const referenceKernels: Kernels = {
       m[n] = mn;
       v[n] = vn;
       w[n] -= lr * ((mn * c1) / (Math.sqrt(vn * c2) + eps) + weightDecay * w[n]);
+    }
+  },
+
+  // w[N] in place
+  clampSign(w, sign, N) {
+    if (sign === 1) {
+      for (let n = 0; n < N; n++) if (w[n] < 0) w[n] = 0;
+    } else {
+      for (let n = 0; n < N; n++) if (w[n] > 0) w[n] = 0;
     }
   },
 

@@ -92,13 +92,7 @@ export class BatchNorm implements Layer {
     }
     const { mean, invStd, momentum: m, eps } = this;
     this.kernels.batchNormForward(this.y, this.xhat, mean, invStd, x, this.gamma.value, this.beta.value, eps, U, n);
-    const unbias = n > 1 ? n / (n - 1) : 1;
-    for (let u = 0; u < U; u++) {
-      const r = invStd[u];
-      const variance = 1 / (r * r) - eps;
-      rm[u] = (1 - m) * rm[u] + m * mean[u];
-      rv[u] = (1 - m) * rv[u] + m * Math.max(variance, 0) * unbias;
-    }
+    this.kernels.batchNormRunningStats(rm, rv, mean, invStd, m, eps, n > 1 ? n / (n - 1) : 1, U);
     return this.y;
   }
 

@@ -4,7 +4,6 @@
  */
 import { precisionOf, type Floats } from '../core/floats.js';
 import type { Kernels } from '../kernels/kernels.js';
-import { applySignConstraint } from '../layers/apply-sign-constraint.js';
 import type { Param } from '../layers/layer.js';
 
 /** An optimiser and its constants: SGD with momentum, or Adam (ADAM_DEFAULTS are the CLI's). */
@@ -54,7 +53,7 @@ export class Optimizer {
         default:
           spec satisfies never;
       }
-      applySignConstraint(p);
+      if (p.signConstraint !== 0) this.kernels.clampSign(p.value, p.signConstraint, N);
     });
   }
 }

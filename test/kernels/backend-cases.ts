@@ -137,6 +137,15 @@ export const KERNEL_CASES: readonly KernelCase[] = [
         dBeta: nans(p, U) };
     },
     run: (k, a, B) => k.batchNormBackward(a.dx, a.dGamma, a.dBeta, a.dy, a.xhat, a.invStd, a.gamma, U, B) },
+  // float64 arithmetic on every backend, rounded once: the same bits (tolerance 0); invStd large
+  // enough that some variances fall below eps (clamped to 0)
+  { name: 'batchNormRunningStats U=123', outputs: { rm: 0, rv: 0 },
+    make: (p, B) => {
+      const rng = new Rng(B + 8);
+      return { rm: randomFloats(rng, p, U), rv: randomFloats(rng, p, U).map((v) => v * v), mean: randomFloats(rng, p, U, 3),
+        invStd: randomFloats(rng, p, U, 1000).map((v) => Math.abs(v) + 0.5) };
+    },
+    run: (k, a, B) => k.batchNormRunningStats(a.rm, a.rv, a.mean, a.invStd, 0.1, 1e-5, B / (B - 1 || 1), U) },
   ...[10, 7, 2].map((C): KernelCase => ({
     name: `softmaxCrossEntropy C=${C}`, outputs: { d: TOL },
     make: (p, B) => {
@@ -168,6 +177,15 @@ export const KERNEL_CASES: readonly KernelCase[] = [
     run: (k, a, B) => {
       k.adamStep(a.w, a.g, a.m, a.v, 1e-3, 0.9, 0.999, 1e-8, 0.01, 1, U * B);
       k.adamStep(a.w, a.g, a.m, a.v, 1e-3, 0.9, 0.999, 1e-8, 0.01, 2, U * B);
+    } },
+  { name: 'clampSign N=U*B, both signs', outputs: { up: 0, down: 0 },
+    make: (p, B) => {
+      const rng = new Rng(B + 9);
+      return { up: randomFloats(rng, p, U * B), down: randomFloats(rng, p, U * B) };
+    },
+    run: (k, a, B) => {
+      k.clampSign(a.up, 1, U * B);
+      k.clampSign(a.down, -1, U * B);
     } },
 ];
 

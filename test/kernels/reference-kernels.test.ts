@@ -239,6 +239,16 @@ describe('batch-norm kernels', () => {
       });
     }
   }
+
+  it('running statistics: values worked by hand, a variance below eps clamped to 0', () => {
+    // unit 0: invStd 0.5 -> variance 4 - 1e-5; unit 1: invStd 1000 -> 1e-6 - 1e-5 < 0 -> 0
+    const rm = Float64Array.of(1, -2), rv = Float64Array.of(2, 3);
+    k.batchNormRunningStats(rm, rv, Float64Array.of(3, 5), Float64Array.of(0.5, 1000), 0.1, 1e-5, 2, 2);
+    expect(rm[0]).toBeCloseTo(0.9 * 1 + 0.1 * 3, 15);
+    expect(rm[1]).toBeCloseTo(0.9 * -2 + 0.1 * 5, 15);
+    expect(rv[0]).toBeCloseTo(0.9 * 2 + 0.1 * (4 - 1e-5) * 2, 15);
+    expect(rv[1]).toBeCloseTo(0.9 * 3, 15);
+  });
 });
 
 describe('softmax cross-entropy kernel', () => {
@@ -367,6 +377,18 @@ describe('optimiser kernels', () => {
       expect(relError(w2, ew2)).toBeLessThan(tol);
     });
   }
+});
+
+describe('clampSign', () => {
+  it('sets the values on the wrong side to +0 and leaves zeros of either sign and NaN', () => {
+    const values = [1, -2, 0, -0, 3, -1e-30, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    const up = Float64Array.from(values), down = Float64Array.from(values);
+    k.clampSign(up, 1, up.length);
+    k.clampSign(down, -1, down.length);
+    expect(Array.from(up)).toEqual([1, 0, 0, -0, 3, 0, Number.NaN, Number.POSITIVE_INFINITY, 0]);
+    expect(Array.from(down)).toEqual([0, -2, 0, -0, 0, -1e-30, Number.NaN, 0, Number.NEGATIVE_INFINITY]);
+    expect(Object.is(up[1], 0) && Object.is(down[0], 0) && Object.is(up[3], -0)).toBe(true);
+  });
 });
 
 describe('selectKernels', () => {

@@ -6,10 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SobolnetError } from '../../src/core/errors.js';
 import { referenceKernels as k } from '../../src/kernels/reference-kernels.js';
-import { applySignConstraint } from '../../src/layers/apply-sign-constraint.js';
 import { BatchNorm } from '../../src/layers/batch-norm.js';
 import { DenseLinear } from '../../src/layers/dense-linear.js';
-import { createParam } from '../../src/layers/layer.js';
 import { PathLinear } from '../../src/layers/path-linear.js';
 import { Relu } from '../../src/layers/relu.js';
 import { SoftmaxCrossEntropy } from '../../src/layers/softmax-cross-entropy.js';
@@ -145,21 +143,5 @@ describe('BatchNorm statistics', () => {
     expect(mean).toBeLessThan(3.3);
     expect(variance).toBeGreaterThan(3.2);
     expect(variance).toBeLessThan(4.8);
-  });
-});
-
-describe('applySignConstraint', () => {
-  it('clamps to the sign, or leaves free params alone', () => {
-    const p = createParam(k, 'weight', 'f32', 4, true);
-    p.value.set([1, -2, 0, 3]);
-    applySignConstraint(p);
-    expect(Array.from(p.value)).toEqual([1, -2, 0, 3]);
-    p.signConstraint = 1;
-    applySignConstraint(p);
-    expect(Array.from(p.value)).toEqual([1, 0, 0, 3]);
-    p.value.set([1, -2, 0, 3]);
-    p.signConstraint = -1;
-    applySignConstraint(p);
-    expect(Array.from(p.value)).toEqual([0, -2, 0, 0]);
   });
 });

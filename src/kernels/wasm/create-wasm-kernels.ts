@@ -637,6 +637,18 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
         dy.byteOffset, xhat.byteOffset, invStd.byteOffset, gamma.byteOffset, B]);
     },
 
+    // runningMean[U], runningVar[U] <- mean[U], invStd[U]: a few operations per unit, on the calling thread
+    batchNormRunningStats(runningMean, runningVar, mean, invStd, momentum, eps, unbias, U) {
+      if (!(own(runningMean) && own(runningVar) && own(mean) && own(invStd))) {
+        ref.batchNormRunningStats(runningMean, runningVar, mean, invStd, momentum, eps, unbias, U);
+        return;
+      }
+      for (const [what, a] of [['runningMean', runningMean], ['runningVar', runningVar], ['mean', mean], ['invStd', invStd]] as const) {
+        need('batchNormRunningStats', what, a, U);
+      }
+      k.batchNormRunningStats(0, U, runningMean.byteOffset, runningVar.byteOffset, mean.byteOffset, invStd.byteOffset, momentum, eps, unbias);
+    },
+
     // y[Co,Ho,Wo,B] <- x[Ci,H,W,B], W[E,k,k], bias[Co] | null; split by output channel (edge-balanced)
     pathConvForward(y, x, W, bias, index, shape, B) {
       if (!(own(y) && own(x) && own(W) && (bias === null || own(bias)))) {
@@ -876,6 +888,16 @@ export function createWasmKernels(arena: WasmArena, runner: ParallelRunner | nul
       const c2 = 1 / (1 - Math.pow(beta2, step));
       exec('adamStep', N, 4 * N * STREAM_ELEMENT_WORK, even(N, 16), [w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, lr, beta1, beta2,
         eps, weightDecay, c1, c2, 1 - beta1, 1 - beta2]);
+    },
+
+    // w[N] in place
+    clampSign(w, sign, N) {
+      if (!own(w)) {
+        ref.clampSign(w, sign, N);
+        return;
+      }
+      need('clampSign', 'w', w, N);
+      exec('clampSign', N, N * STREAM_ELEMENT_WORK, even(N, 16), [w.byteOffset, sign]);
     },
 
     // x[D,B] <- pixels[rows[b]][D], table[C][256]: the kernel reads each sample where the arena keeps
