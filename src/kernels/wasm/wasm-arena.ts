@@ -4,7 +4,7 @@
  * instance of the kernels module imports this memory; only the main thread allocates.
  *
  * Layout: bytes [0, RESERVED_BYTES) are left to the module (it has no static data or stack
- * today; pointer 0 also means "no bias"); blocks above are 16-byte aligned. A shared memory (the
+ * today; pointer 0 also means "no bias"); blocks above start on 64-byte cache lines (ALIGN). A shared memory (the
  * default; threads need it) grows on demand up to its maximum and never moves, so views made
  * before a growth stay valid. An unshared memory (a web page that is not cross-origin isolated has
  * no shared memory; the kernels then come from the -unshared builds) would detach every view when
@@ -22,7 +22,15 @@ import { WASM_PAGE_BYTES, wasmApi, type WasmMemory, type WasmModule } from './wa
 import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports.js';
 
 export const RESERVED_BYTES = 65536;
-const ALIGN = 16;
+/**
+ * Every block starts on a 64-byte cache line. A row of a batch-128 activation array (512 bytes) is
+ * then eight whole lines, and two threads that write neighbouring rows never write the same line.
+ * At 16 bytes, npm start's first hidden activations sat 32 bytes into a line, and in the 1024 → 1024
+ * step every row of the input gradient, which the block kernels write in scattered order, shared its
+ * first and last lines with rows of the other thread: two threads ran the step at 1.54–1.66× one,
+ * against 1.66–1.76× with the arrays on lines (the same kernels in one process, far cores; docs/RESULTS.md).
+ */
+const ALIGN = 64;
 const MAX_PAGES = 65536; // 4 GiB, all a wasm32 pointer reaches
 const UNSHARED_PAGES = 4096; // 256 MiB, allocated up front
 /**
@@ -280,7 +288,7 @@ export class WasmArena {
     return block.ptr;
   }
 
-  /** A pointer to `bytes` fresh (zero) bytes, 16-byte aligned, growing the memory as needed. */
+  /** A pointer to `bytes` fresh (zero) bytes, on a 64-byte line, growing the memory as needed. */
   allocBytes(bytes: number): number {
     const ptr = alignUp(this.top);
     const end = ptr + bytes;
