@@ -23,8 +23,9 @@ import { wasmKernelExports, type WasmKernelExports } from './wasm-kernel-exports
 
 export const RESERVED_BYTES = 65536;
 /**
- * Every block starts on a 64-byte cache line. A row of a batch-128 activation array (512 bytes) is
- * then eight whole lines, and two threads that write neighbouring rows never write the same line.
+ * Every block starts on a 64-byte cache line. A row of an activation array whose batch is a multiple
+ * of 16 (512 bytes at 128) is then whole lines, and two threads that write neighbouring rows never
+ * write the same line.
  * At 16 bytes, npm start's first hidden activations sat 32 bytes into a line, and in the 1024 → 1024
  * step every row of the input gradient, which the block kernels write in scattered order, shared its
  * first and last lines with rows of the other thread: two threads ran the step at 1.54–1.66× one,
