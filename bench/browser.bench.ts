@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { relaxedSimdAvailable } from '../src/kernels/node/load-wasm-module.js';
 import { createNodeWasmKernels } from '../src/kernels/node/select-kernels.js';
+import { badArgument } from './lib/args.js';
 import { CHROMIUM_MISSING, runInChromium } from './lib/chromium-page.js';
 import { printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
@@ -25,7 +26,7 @@ interface BrowserRun { ok: boolean; error?: string; name: string; threads: numbe
 async function main(): Promise<void> {
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a positive integer, got ${process.argv[roundsArg + 1]}`);
+  if (!Number.isInteger(rounds) || rounds < 1) badArgument(`--rounds takes a positive integer, got ${process.argv[roundsArg + 1]}`);
   if (CHROMIUM_MISSING !== null) throw new Error(CHROMIUM_MISSING);
   const machine = printHeader('training npm start\'s network in Chromium (Web Workers) against Node, same wasm build', [
     `${rounds} rounds, each: Chromium isolated page (1 and 2 threads), plain page (1 thread), then Node (1 and 2 threads);` +

@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Kernels } from '../src/kernels/kernels.js';
-import { parseBenchArgs } from './lib/args.js';
+import { badArgument, parseBenchArgs, parseWidths } from './lib/args.js';
 import { randomArray } from './lib/arrays.js';
 import { crossCoreRoundTripNs, FAR_CORES_NS, printHeader } from './lib/machine.js';
 import { hiddenPairLayer } from './lib/mlp-path-layer.js';
@@ -63,7 +63,7 @@ interface SelectModule { createNodeWasmKernels(options: object): Kernels & { clo
 async function loadStack(root: string, label: string): Promise<Stack> {
   const from = async <T>(path: string): Promise<T> => {
     const file = resolve(root, path);
-    if (!existsSync(file)) throw new Error(`${label}: ${file} not found (is --other a sobolnet checkout?)`);
+    if (!existsSync(file)) badArgument(`${label}: ${file} not found (is --other a sobolnet checkout?)`);
     return (await import(pathToFileURL(file).href)) as T;
   };
   const recipes = await from<RecipeModule>('src/experiment/run-recipe.ts');
@@ -112,13 +112,12 @@ function runStart(root: string, label: string, threads: number, dir: string): St
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--other', '--what', '--limit', '--widths'], { repeats: [9, 3] });
   const other = args.extra.get('--other');
-  if (other === undefined || other === '') throw new Error('--other <directory of another sobolnet checkout> is required');
+  if (other === undefined || other === '') badArgument('--other <directory of another sobolnet checkout> is required');
   const what = (args.extra.get('--what') ?? 'epoch,step').split(',');
-  for (const w of what) if (w !== 'epoch' && w !== 'step' && w !== 'start') throw new Error(`--what takes epoch, step and start, got ${w}`);
+  for (const w of what) if (w !== 'epoch' && w !== 'step' && w !== 'start') badArgument(`--what takes epoch, step and start, got ${w}`);
   const limit = Number(args.extra.get('--limit') ?? (args.quick ? 2560 : 12800));
-  if (!Number.isInteger(limit) || limit < 128) throw new Error(`--limit needs an integer >= 128, got ${args.extra.get('--limit')}`);
-  const widths = (args.extra.get('--widths') ?? '1024,4096').split(',').map(Number);
-  for (const n of widths) if (!(Number.isInteger(n) && n >= 64 && (n & (n - 1)) === 0)) throw new Error(`--widths takes powers of two >= 64, got ${n}`);
+  if (!Number.isInteger(limit) || limit < 128) badArgument(`--limit needs an integer >= 128, got ${args.extra.get('--limit')}`);
+  const widths = parseWidths(args.extra.get('--widths'), [1024, 4096]);
   const threads = args.threads.length === 2 && args.threads[0] === 1 ? 2 : args.threads[0]; // default --threads 1,2: compare on 2
   const stacks = [await loadStack(process.cwd(), 'this'), await loadStack(other, 'other')];
   const machine = printHeader(`this checkout (${process.cwd()}) against ${resolve(other)}, alternated in one process`, [

@@ -18,7 +18,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs } from './lib/args.js';
+import { badArgument, parseBenchArgs } from './lib/args.js';
 import { backendConfigs, selectorSource } from './lib/backends.js';
 import { runJsonChild } from './lib/child-run.js';
 import type { ConvTrainJob, ConvTrainResult, ConvTrainTask } from './lib/conv-train-job.js';
@@ -48,7 +48,7 @@ function positiveIntFlag(args: ReturnType<typeof parseBenchArgs>, flag: string, 
   const v = args.extra.get(flag);
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}`);
+  if (!Number.isInteger(n) || n < 1) badArgument(`${flag} needs a positive integer, got ${v}`);
   return n;
 }
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   // about 10 minutes here: one round by default.
   const cifarRepeats = positiveIntFlag(args, '--cifar-repeats', 1);
   const tasks = (args.extra.get('--tasks') ?? 'fashion-cnn,cifar-resnet20').split(',').map((t) => t.trim()) as ConvTrainTask[];
-  for (const t of tasks) if (t !== 'fashion-cnn' && t !== 'cifar-resnet20') throw new Error(`unknown --tasks entry ${t}: fashion-cnn, cifar-resnet20`);
+  for (const t of tasks) if (t !== 'fashion-cnn' && t !== 'cifar-resnet20') badArgument(`unknown --tasks entry ${t}: fashion-cnn, cifar-resnet20`);
 
   const machine = printHeader(`convolutional training epochs, path vs dense${args.quick ? ' (QUICK: not for reporting)' : ''}`, [
     `configuration: ${config.label} (fastest backend, from ${selectorSource}); each run in its own process, round-robin: ` +

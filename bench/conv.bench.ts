@@ -30,7 +30,7 @@ import type { Kernels, SparseIndex } from '../src/kernels/kernels.js';
 import { referenceKernels } from '../src/kernels/reference-kernels.js';
 import { Rng } from '../src/sequences/rng.js';
 import { buildTopology } from '../src/topology/index.js';
-import { parseBenchArgs } from './lib/args.js';
+import { badArgument, parseBenchArgs } from './lib/args.js';
 import { copyInto, randomArray } from './lib/arrays.js';
 import { backendConfigs, backendNames, loadKernels, selectorSource, takesThreads, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--shapes']);
   const shapeIds = args.extra.get('--shapes')?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? null;
   const unknownShapes = (shapeIds ?? []).filter((id) => !SHAPES.some((s) => s.id === id));
-  if (unknownShapes.length > 0) throw new Error(`unknown --shapes ${unknownShapes.join(', ')}; known: ${SHAPES.map((s) => s.id).join(', ')}`);
+  if (unknownShapes.length > 0) badArgument(`unknown --shapes ${unknownShapes.join(', ')}; known: ${SHAPES.map((s) => s.id).join(', ')}`);
   const shapes = shapeIds ? SHAPES.filter((s) => shapeIds.includes(s.id)) : SHAPES;
   // By default the backends that take a thread count (the threaded wasm builds), at each --threads.
   const configs = backendConfigs(args.backends ?? backendNames().filter(takesThreads), args.threads);

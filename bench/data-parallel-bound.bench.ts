@@ -24,7 +24,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs } from './lib/args.js';
+import { badArgument, parseBenchArgs, parseWidths } from './lib/args.js';
 import { runJsonChildAsync } from './lib/child-run.js';
 import { crossCoreRoundTripNs, FAR_CORES_NS, printHeader } from './lib/machine.js';
 import { writeResults } from './lib/results.js';
@@ -39,14 +39,11 @@ const TASKS = ['epoch', 'step'] as const;
 const args = parseBenchArgs(process.argv.slice(2), ['--limit', '--what', '--widths'], { repeats: [7, 2] });
 const limitFlag = args.extra.get('--limit');
 const limit = limitFlag === undefined ? (args.quick ? 12_800 : 60_000) : Number(limitFlag);
-if (!Number.isInteger(limit) || limit < 1280) throw new Error(`--limit needs an integer >= 1280, got ${limitFlag}`);
+if (!Number.isInteger(limit) || limit < 1280) badArgument(`--limit needs an integer >= 1280, got ${limitFlag}`);
 const what = (args.extra.get('--what') ?? 'epoch,step').split(',');
 const unknown = what.find((w) => !(TASKS as readonly string[]).includes(w));
-if (unknown !== undefined) throw new Error(`--what takes ${TASKS.join(', ')}, got ${unknown}`);
-const widths = (args.extra.get('--widths') ?? '1024,65536').split(',').map(Number);
-if (widths.some((n) => !Number.isInteger(n) || n < 64 || (n & (n - 1)) !== 0)) {
-  throw new Error(`--widths takes powers of two >= 64, got ${args.extra.get('--widths')}`);
-}
+if (unknown !== undefined) badArgument(`--what takes ${TASKS.join(', ')}, got ${unknown}`);
+const widths = parseWidths(args.extra.get('--widths'), [1024, 65536]);
 const stepSeconds = args.quick ? 1 : 3;
 
 /** The rate of each of `copies` processes run at once: samples/s (epoch) or steps/s. */

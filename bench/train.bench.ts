@@ -21,7 +21,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs } from './lib/args.js';
+import { badArgument, parseBenchArgs } from './lib/args.js';
 import { runJsonChild } from './lib/child-run.js';
 import { backendConfigs, selectorSource, type BackendConfig } from './lib/backends.js';
 import { printHeader } from './lib/machine.js';
@@ -48,10 +48,10 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--limit', '--tfjs-stock-repeats'], { repeats: [5, 2], warmup: [10, 3] });
   const limitArg = args.extra.get('--limit');
   const limit = limitArg !== undefined ? Number(limitArg) : args.quick ? QUICK_LIMIT : null;
-  if (limit !== null && !(Number.isInteger(limit) && limit >= 1)) throw new Error(`--limit needs a positive integer, got ${limitArg}`);
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 1)) badArgument(`--limit needs a positive integer, got ${limitArg}`);
   const stockArg = args.extra.get('--tfjs-stock-repeats');
   const stockRepeats = stockArg !== undefined ? Number(stockArg) : 1;
-  if (!(Number.isInteger(stockRepeats) && stockRepeats >= 0)) throw new Error(`--tfjs-stock-repeats needs an integer >= 0, got ${stockArg}`);
+  if (!(Number.isInteger(stockRepeats) && stockRepeats >= 0)) badArgument(`--tfjs-stock-repeats needs an integer >= 0, got ${stockArg}`);
   const configs = backendConfigs(args.backends, args.threads);
   const samples = limit ?? 60000;
   const machine = printHeader(`MNIST training, one epoch of ${samples} samples, batch 128, Adam lr ${DEFAULT_LEARNING_RATES.adam}${args.quick ? ' (QUICK: not for reporting)' : ''}`, [

@@ -95,7 +95,7 @@ import { WINDOW_ROWS, windowedSplit, type WasmKernels } from '../src/kernels/was
 import { Rng } from '../src/sequences/rng.js';
 import { transposeGather } from '../src/topology/transpose-gather.js';
 import { windowSpread } from '../src/topology/window-spread.js';
-import { parseBenchArgs } from './lib/args.js';
+import { parseBenchArgs, parseWidths } from './lib/args.js';
 import {
   blockTileStrides, traceBlockBackwardInput, traceBlockBackwardWeight, traceBlockForward, type BlockStepAddresses,
 } from './lib/block-step-trace.js';
@@ -264,10 +264,7 @@ async function measureBandwidth(kernels: readonly WasmKernels[], threadCounts: r
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), ['--widths', '--l3-mib'], { repeats: [5, 2] });
-  const widths = args.extra.get('--widths')?.split(',').map(Number) ?? WIDTHS;
-  if (widths.some((n) => !Number.isInteger(n) || n < 64 || (n & (n - 1)) !== 0)) {
-    throw new Error(`--widths takes powers of two >= 64, got ${args.extra.get('--widths')}`);
-  }
+  const widths = parseWidths(args.extra.get('--widths'), WIDTHS);
   const l3MiB = Number(args.extra.get('--l3-mib') ?? 8);
   const cacheSpec: CacheHierarchySpec = {
     cores: 1, l1: { bytes: 32 * 1024, ways: 8 }, l2: { bytes: 512 * 1024, ways: 8 }, l3: { bytes: l3MiB * MiB, ways: 16 }, pageBytes: 4096,

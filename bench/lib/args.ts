@@ -21,12 +21,24 @@ export interface BenchArgs {
 
 const KNOWN_VALUED = new Set(['--repeats', '--warmup', '--min-ms', '--backends', '--threads']);
 
+/** Ends the bench with one line naming the bad argument and what was expected: exit code 2, no stack trace. */
+export function badArgument(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
 function positiveInt(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < min) {
-    throw new Error(`${flag} needs an integer >= ${min}, got ${String(value)}`);
-  }
+  if (value === undefined || !Number.isInteger(n) || n < min) badArgument(`${flag} needs an integer >= ${min}, got ${String(value)}`);
   return n;
+}
+
+/** The layer widths n of `--widths` (comma-separated powers of two >= 64), or `fallback` without the flag. */
+export function parseWidths(value: string | undefined, fallback: readonly number[]): number[] {
+  if (value === undefined) return [...fallback];
+  const widths = value.split(',').map(Number);
+  if (widths.some((n) => !Number.isInteger(n) || n < 64 || (n & (n - 1)) !== 0)) badArgument(`--widths takes powers of two >= 64, got ${value}`);
+  return widths;
 }
 
 /** Defaults a bench may change: [full run, --quick]. */
@@ -48,14 +60,14 @@ export function parseBenchArgs(argv: readonly string[] = process.argv.slice(2), 
     const a = argv[i];
     if (KNOWN_VALUED.has(a) || valued.includes(a)) {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) badArgument(`${a} needs a value`);
       (KNOWN_VALUED.has(a) ? values : extra).set(a, v);
     } else if (a === '--quick') {
       // handled above
     } else if (a.startsWith('--')) {
       extra.set(a, '');
     } else {
-      throw new Error(`unknown argument ${a}`);
+      badArgument(`unknown argument ${a}`);
     }
   }
   const list = (flag: string): string[] | null => {
