@@ -317,7 +317,7 @@ async function benchElementwise(k: Kernels, config: BackendConfig, args: ReturnT
   const gamma = fill(U), beta = fill(U), dGamma = k.alloc('f32', U), dBeta = k.alloc('f32', U);
   const logits = fill(C * B, 3), dLogits = k.alloc('f32', C * B);
   const labels = new Int32Array(B).map((_, b) => b % C);
-  const w = fill(P, 0.05), g = fill(P, 0.01), m = k.alloc('f32', P), v = k.alloc('f32', P);
+  const w = fill(P, 0.05), g = fill(P, 0.01), m = k.alloc('f32', P), v = k.alloc('f32', P), signed = fill(P, 0.05);
   let step = 1;
   k.reluForward(y, x, N);
   const list: { kernel: string; size: string; bytes: number; call: () => unknown }[] = [
@@ -328,7 +328,7 @@ async function benchElementwise(k: Kernels, config: BackendConfig, args: ReturnT
     { kernel: 'batchNormBackward', size: `${U}×${B}`, bytes: 12 * N + 16 * U, call: () => k.batchNormBackward(dx, dGamma, dBeta, dy, xhat, invStd, gamma, U, B) },
     { kernel: 'softmaxCrossEntropy', size: `${C}×${B}`, bytes: 8 * C * B + 4 * B, call: () => k.softmaxCrossEntropy(dLogits, logits, labels, C, B) },
     { kernel: 'adamStep', size: `${P}`, bytes: 28 * P, call: () => k.adamStep(w, g, m, v, 1e-9, 0.9, 0.999, 1e-8, 0, step++, P) },
-    { kernel: 'clampSign', size: `${P}`, bytes: 8 * P, call: () => k.clampSign(g, 1, P) },
+    { kernel: 'clampSign', size: `${P}`, bytes: 8 * P, call: () => k.clampSign(signed, 1, P) },
   ];
   const timings = await timeCases(list.map((e) => ({ key: e.kernel, call: e.call })), args);
   const rows: ElementwiseRow[] = list.map((e) => {

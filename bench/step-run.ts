@@ -42,8 +42,9 @@ function main(): void {
   const E = index.sources.length;
   const rng = new Rng(20261201);
   const filled = (count: number, scale: number): Float32Array => copyInto(k, randomArray(rng, count, scale)) as Float32Array;
+  const zeros = (count: number): Float32Array => k.alloc('f32', count) as Float32Array;
   const x = filled(n * B, 1), dy = filled(n * B, 1), W = filled(E, 1 / Math.sqrt(K));
-  const y = filled(n * B, 0), dx = filled(n * B, 0), dW = filled(E, 0);
+  const y = zeros(n * B), dx = zeros(n * B), dW = zeros(E);
   const step = (): void => {
     k.sparseForward(y, x, W, null, index, B);
     k.sparseBackward(dx, dW, dy, x, W, index, B);

@@ -21,10 +21,10 @@ export interface BenchArgs {
 
 const KNOWN_VALUED = new Set(['--repeats', '--warmup', '--min-ms', '--backends', '--threads']);
 
-/** Ends the bench with one line naming the bad argument and what was expected: exit code 2, no stack trace. */
+/** Ends the bench with one line naming the bad argument and what was expected: exit code 1 (as the CLI's), no stack trace. */
 export function badArgument(message: string): never {
   process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
+  process.exit(1);
 }
 
 function positiveInt(flag: string, value: string | undefined, min: number): number {

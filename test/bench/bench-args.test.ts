@@ -1,5 +1,5 @@
 /**
- * The benches' flags: a bad one ends the bench with one line and exit code 2, before anything is
+ * The benches' flags: a bad one ends the bench with one line and exit code 1, before anything is
  * timed (bench/lib/args.ts badArgument), and --widths parses powers of two.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,9 +21,9 @@ describe('bench flags', () => {
     ['bench/kernels.bench.ts', ['--repeats', '0'], 'error: --repeats needs an integer >= 1, got 0'],
     ['bench/epoch-breakdown.bench.ts', ['stray'], 'error: unknown argument stray'],
   ] as const) {
-    it(`${script} ${argv.join(' ')}: one line, exit code 2`, () => {
+    it(`${script} ${argv.join(' ')}: one line, exit code 1`, () => {
       const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...argv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-      expect(run.status).toBe(2);
+      expect(run.status).toBe(1);
       expect(run.stderr.trim()).toBe(message);
       expect(run.stdout).toBe('');
     });
