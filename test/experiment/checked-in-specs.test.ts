@@ -15,7 +15,8 @@ const dir = join(import.meta.dirname, '..', '..', 'experiments');
 const resultsDir = join(import.meta.dirname, '..', '..', 'docs', 'results');
 /** Single-seed tuning grids: the runs that choose a recipe, not the runs that report it. */
 const TUNING_GRIDS = ['lenet-tuning.json', 'lenet-tuning-validation.json', 'fashion-cnn-lr.json', 'mnist-cnn-epochs.json',
-  'fashion-cnn-augment.json', 'fashion-cnn-augment-dense.json'];
+  'fashion-cnn-augment.json', 'fashion-cnn-augment-dense.json', 'fashion-cnn-full-lr.json', 'fashion-cnn-full-dense-lr.json',
+  'mnist-cnn-lr.json'];
 
 describe('checked-in experiment specs', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
