@@ -5,7 +5,7 @@
  *   node --import tsx bench/train-run.ts '{"engine":"sobolnet","model":"path","backend":"reference","threads":null,"limit":null,"warmupBatches":10}'
  *   node --import tsx bench/train-run.ts '{"engine":"tfjs","model":"dense","tfjsMatMul":"explicit-transpose","limit":6000,"warmupBatches":10}'
  *
- * Trains one MNIST epoch (batch 128, Adam at the default learning rate) of the 784-1024-1024-10 MLP: sobolnet's
+ * Trains one MNIST epoch (batch 128 or the job's `batch`, Adam at the default learning rate) of the 784-1024-1024-10 MLP: sobolnet's
  * default recipe (`sobolnet train --epochs 1 --validation 0`, from the defaults of
  * experiment/run-recipe.ts: plain Sobol' paths of fan-in 32, bit-reversed hidden units, dense output
  * layer, He init, seed 1, cosine schedule) for a path or dense model, or TensorFlow.js
@@ -76,6 +76,7 @@ async function runTfjs(job: TrainJob): Promise<TrainResult> {
     return { x: tf.tensor2d(xs, [n, D]), y: tf.tensor2d(ys, [n, C]) };
   };
   const N = Math.min(data.train.count, job.limit ?? data.train.count);
+  const batch = job.batch ?? DEFAULTS.batch;
   const trainSet = toTensors(data.train, N);
   const build = (): ReturnType<typeof tf.sequential> => {
     const m = tf.sequential();
@@ -86,17 +87,17 @@ async function runTfjs(job: TrainJob): Promise<TrainResult> {
     return m;
   };
   if (job.warmupBatches > 0) {
-    const n = Math.min(N, job.warmupBatches * DEFAULTS.batch);
+    const n = Math.min(N, job.warmupBatches * batch);
     const warm = build();
     const wx = trainSet.x.slice([0, 0], [n, D]), wy = trainSet.y.slice([0, 0], [n, C]);
-    await warm.fit(wx, wy, { epochs: 1, batchSize: DEFAULTS.batch, shuffle: true, verbose: 0 });
+    await warm.fit(wx, wy, { epochs: 1, batchSize: batch, shuffle: true, verbose: 0 });
     wx.dispose();
     wy.dispose();
     warm.dispose();
   }
   const model = build();
   const t0 = performance.now();
-  const history = await model.fit(trainSet.x, trainSet.y, { epochs: 1, batchSize: DEFAULTS.batch, shuffle: true, verbose: 0 });
+  const history = await model.fit(trainSet.x, trainSet.y, { epochs: 1, batchSize: batch, shuffle: true, verbose: 0 });
   const seconds = (performance.now() - t0) / 1000;
   const loss = history.history.loss?.[0];
 

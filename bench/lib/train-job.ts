@@ -9,7 +9,7 @@ export interface TrainJob {
   readonly tfjsMatMul?: 'stock' | 'explicit-transpose';
   /** Train on the first `limit` samples (null: all 60000). */
   readonly limit: number | null;
-  /** sobolnet only: the mini-batch (default: the recipe's, 128). */
+  /** The mini-batch (default: the recipe's, 128). */
   readonly batch?: number;
   readonly warmupBatches: number;
 }
